@@ -1,0 +1,29 @@
+GO      ?= go
+PKGS    ?= ./...
+export TESTCONTAINERS_RYUK_DISABLED ?= true
+export TESTCONTAINERS_HOST_OVERRIDE ?= 127.0.0.1
+
+.PHONY: run test build vet fmt bench cbsim
+
+## run: the main job — the demo funnels on the embedded defaults
+run:
+	$(GO) run ./cmd/cbsim demo
+
+## test: vet, gofmt check, every test with -race
+test: vet fmt
+	$(GO) test -race -count=1 -timeout 15m $(PKGS)
+
+vet:
+	$(GO) vet $(PKGS)
+
+fmt:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+## build: a static binary in bin/cbsim
+build cbsim:
+	CGO_ENABLED=0 $(GO) build -trimpath -o bin/cbsim ./cmd/cbsim
+
+## bench: the benchmarks
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)

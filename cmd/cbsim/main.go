@@ -1,0 +1,71 @@
+// Command cbsim is a ClickBank simulator and an integration-test harness for
+// affiliate trackers. Every subcommand only parses flags and wires packages.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"syscall"
+)
+
+// command is one subcommand: it parses args and returns the process exit code
+// (0 success, 1 failure, 2 usage error).
+type command struct {
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+}
+
+func commands() map[string]command {
+	return map[string]command{
+		"demo":    {"fire the demo funnels through an embedded tracker and print what was sent and recorded", runDemo},
+		"fire":    {"fire one postback event at a tracker (or print it with --dry-run)", runFire},
+		"macros":  {"print the macro catalog", runMacros},
+		"lint":    {"check an integration file for mapping mistakes", runLint},
+		"tracker": {"run the reference tracker (a RedTrack-compatible postback receiver)", runTracker},
+		"test":    {"run the Gherkin feature suite against a tracker", runTest},
+		"steps":   {"print the step catalog", runSteps},
+		"serve":   {"run the simulator as an HTTP service with a JSON control API", runServe},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cmds := commands()
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr, cmds)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	c, ok := cmds[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "cbsim: unknown command %q\n", args[0])
+		usage(stderr, cmds)
+		return 2
+	}
+	return c.run(ctx, args[1:], stdout, stderr)
+}
+
+func usage(w io.Writer, cmds map[string]command) {
+	names := make([]string, 0, len(cmds))
+	for n := range cmds {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	fmt.Fprintln(w, "usage: cbsim COMMAND [flags]\n\ncommands:")
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-8s %s\n", n, cmds[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'cbsim COMMAND -h' for the flags of a command.")
+}
