@@ -1,0 +1,287 @@
+package tracker
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Reporting API paging limits.
+const (
+	DefaultPerPage = 100  // items per page when per is absent
+	MaxPerPage     = 1000 // largest accepted per
+)
+
+// routes builds the HTTP surface:
+//
+//	GET  /healthz                      {"status":"ok"}
+//	GET  /postback?clickid=&sum=&type=&status=&currency=&rdtk_event_id=&ptoken=&…
+//	GET  /conversions?api_key=&date_from=&date_to=&clickid=&type=&page=&per=
+//	GET  /tracks?api_key=&clickid=&page=&per=
+//	GET  /rejections?api_key=&page=&per=
+//	POST /api/campaigns?api_key=       {"name":..,"offer_url":..}
+//	GET  /api/campaigns?api_key=
+//	GET  /{campaign}[?format=json]     click: 302 to the offer URL, or {"clickid":..}
+func (t *Tracker) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc("GET /postback", t.handlePostback)
+	mux.HandleFunc("GET /conversions", t.withAPIKey(t.handleConversions))
+	mux.HandleFunc("GET /tracks", t.withAPIKey(t.handleTracks))
+	mux.HandleFunc("GET /rejections", t.withAPIKey(t.handleRejections))
+	mux.HandleFunc("POST /api/campaigns", t.withAPIKey(t.handleCreateCampaign))
+	mux.HandleFunc("GET /api/campaigns", t.withAPIKey(t.handleListCampaigns))
+	mux.HandleFunc("GET /{campaign}", t.handleClick)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		t.writeError(w, r, errorf(ENotFound, "", "no such path %s %s", r.Method, r.URL.Path))
+	})
+	return mux
+}
+
+// handlePostback records a postback or rejects it, logging the rejection.
+func (t *Tracker) handlePostback(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	pb, perr := t.parsePostback(r.URL.RawQuery)
+	if perr != nil {
+		t.rejectPostback(w, r, perr)
+		return
+	}
+	out, err := t.store.record(ctx, pb, t.modes[pb.Type])
+	if e, ok := errors.AsType[*Error](err); ok {
+		t.rejectPostback(w, r, e)
+		return
+	}
+	if err != nil {
+		t.writeError(w, r, err)
+		return
+	}
+	t.log.DebugContext(ctx, "postback", "clickid", pb.ClickID, "type", pb.Type, "sum", formatCents(pb.Cents),
+		"action", out.Action, "duplicate_status", out.DuplicateStatus)
+	writeJSON(w, http.StatusOK, struct {
+		Status string `json:"status"`
+		outcome
+	}{"ok", out})
+}
+
+// rejectPostback answers a refused postback and keeps it in the rejections log.
+func (t *Tracker) rejectPostback(w http.ResponseWriter, r *http.Request, e *Error) {
+	status := statusOf(e.Code)
+	t.log.InfoContext(r.Context(), "postback rejected", "status", status, "param", e.Param, "error", e.Message)
+	if err := t.store.reject(r.Context(), r.URL.RawQuery, e.Param, e.Message, status); err != nil {
+		t.log.ErrorContext(r.Context(), "log rejection", "err", err)
+	}
+	t.writeError(w, r, e)
+}
+
+// handleClick records a click and redirects to the campaign's offer URL.
+func (t *Tracker) handleClick(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	c, err := t.store.campaign(ctx, r.PathValue("campaign"))
+	if err != nil {
+		t.writeError(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	asJSON := q.Get("format") == "json"
+	subs := make(map[string]string, len(q))
+	for name, values := range q {
+		if name != "format" {
+			subs[name] = values[0]
+		}
+	}
+	k, err := t.store.createClick(ctx, c, subs)
+	if err != nil {
+		t.writeError(w, r, err)
+		return
+	}
+	t.log.DebugContext(ctx, "click", "campaign", c.Name, "clickid", k.ID)
+	if asJSON {
+		writeJSON(w, http.StatusOK, map[string]string{"clickid": k.ID})
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	http.Redirect(w, r, strings.ReplaceAll(c.OfferURL, "{clickid}", url.QueryEscape(k.ID)), http.StatusFound)
+}
+
+// list is the reporting API's envelope.
+type list[T any] struct {
+	Items []T `json:"items"`
+	Total int `json:"total"`
+}
+
+func (t *Tracker) handleConversions(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	f := conversionFilter{ClickID: q.Get("clickid"), Type: q.Get("type")}
+	var err error
+	if f.Page, err = parsePage(q); err != nil {
+		t.writeError(w, r, err)
+		return
+	}
+	if f.From, err = parseDate(q, "date_from"); err != nil {
+		t.writeError(w, r, err)
+		return
+	}
+	if f.To, err = parseDate(q, "date_to"); err != nil {
+		t.writeError(w, r, err)
+		return
+	}
+	if !f.To.IsZero() {
+		f.To = f.To.Add(24*time.Hour - time.Nanosecond)
+	}
+	items, total, err := t.store.conversions(r.Context(), f)
+	if err != nil {
+		t.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list[conversion]{items, total})
+}
+
+func (t *Tracker) handleTracks(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	p, err := parsePage(q)
+	if err != nil {
+		t.writeError(w, r, err)
+		return
+	}
+	items, total, err := t.store.clicks(r.Context(), q.Get("clickid"), p)
+	if err != nil {
+		t.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list[click]{items, total})
+}
+
+func (t *Tracker) handleRejections(w http.ResponseWriter, r *http.Request) {
+	p, err := parsePage(r.URL.Query())
+	if err != nil {
+		t.writeError(w, r, err)
+		return
+	}
+	items, total, err := t.store.rejections(r.Context(), p)
+	if err != nil {
+		t.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list[rejection]{items, total})
+}
+
+// maxBody bounds a JSON request body.
+const maxBody = 64 << 10
+
+func (t *Tracker) handleCreateCampaign(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Name     string `json:"name"`
+		OfferURL string `json:"offer_url"`
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		t.writeError(w, r, errorf(EInvalid, "body", "read body: %v", err))
+		return
+	}
+	if err := json.Unmarshal(body, &in); err != nil {
+		t.writeError(w, r, errorf(EInvalid, "body", "body is not a JSON object {\"name\":..,\"offer_url\":..}: %v", err))
+		return
+	}
+	c, err := t.CreateCampaign(r.Context(), in.Name, in.OfferURL)
+	if err != nil {
+		t.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, c)
+}
+
+func (t *Tracker) handleListCampaigns(w http.ResponseWriter, r *http.Request) {
+	cs, err := t.store.campaigns(r.Context())
+	if err != nil {
+		t.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, list[Campaign]{cs, len(cs)})
+}
+
+// withAPIKey refuses requests whose api_key is not Config.APIKey.
+func (t *Tracker) withAPIKey(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if t.cfg.APIKey != "" {
+			got := r.URL.Query().Get("api_key")
+			if got == "" {
+				t.writeError(w, r, errorf(EUnauthorized, "", "missing api_key"))
+				return
+			}
+			if subtle.ConstantTimeCompare([]byte(got), []byte(t.cfg.APIKey)) != 1 {
+				t.writeError(w, r, errorf(EUnauthorized, "", "wrong api_key"))
+				return
+			}
+		}
+		next(w, r)
+	}
+}
+
+// parsePage reads page (from 1) and per (1..MaxPerPage).
+func parsePage(q url.Values) (page, error) {
+	p := page{num: 1, per: DefaultPerPage}
+	if s := q.Get("page"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			return p, errorf(EInvalid, "page", "page %q is not a whole number from 1", s)
+		}
+		p.num = n
+	}
+	if s := q.Get("per"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > MaxPerPage {
+			return p, errorf(EInvalid, "per", "per %q is not a whole number from 1 to %d", s, MaxPerPage)
+		}
+		p.per = n
+	}
+	return p, nil
+}
+
+// parseDate reads a YYYY-MM-DD parameter as the start of that day in UTC;
+// absent means the zero time.
+func parseDate(q url.Values, name string) (time.Time, error) {
+	s := q.Get(name)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, errorf(EInvalid, name, "%s %q is not a date YYYY-MM-DD", name, s)
+	}
+	return d, nil
+}
+
+// errorBody is the JSON body of every error reply.
+type errorBody struct {
+	Error string `json:"error"`
+	Param string `json:"param,omitempty"`
+}
+
+// writeError answers with err's status and JSON body; internal errors are
+// logged and answered without detail.
+func (t *Tracker) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	e, ok := errors.AsType[*Error](err)
+	if !ok {
+		t.log.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		e = errorf(EInternal, "", "internal error")
+	}
+	writeJSON(w, statusOf(e.Code), errorBody{Error: e.Message, Param: e.Param})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		status, body = http.StatusInternalServerError, []byte(`{"error":"internal error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(append(body, '\n'))
+}

@@ -1,0 +1,111 @@
+package tracker
+
+import (
+	"crypto/subtle"
+	"net/url"
+	"strings"
+)
+
+// maxParamName is the longest accepted postback parameter name.
+const maxParamName = 128
+
+// reserved postback parameters: everything else is stored as a param.
+func reservedParam(name string) bool {
+	switch name {
+	case "clickid", "sum", "type", "status", "currency", "rdtk_event_id", "ptoken":
+		return true
+	}
+	return false
+}
+
+// parsePostback validates a postback's raw query. The checks run in a fixed
+// order: size limits, token, click id, type, sum, status, currency; the
+// first failure is returned. Whether the click exists is the store's call.
+func (t *Tracker) parsePostback(rawQuery string) (postback, *Error) {
+	if len(rawQuery) > MaxQueryBytes {
+		return postback{}, errorf(EInvalid, "query", "query string is %d bytes, longer than %d", len(rawQuery), MaxQueryBytes)
+	}
+	q, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return postback{}, errorf(EInvalid, "query", "malformed query string: %v", err)
+	}
+	for name, values := range q {
+		if len(name) > maxParamName {
+			return postback{}, errorf(EInvalid, name[:32]+"…", "parameter name is longer than %d bytes", maxParamName)
+		}
+		for _, v := range values {
+			if len(v) > MaxValueBytes {
+				return postback{}, errorf(EInvalid, name, "value is %d bytes, longer than %d", len(v), MaxValueBytes)
+			}
+		}
+	}
+	if tok := t.cfg.PostbackToken; tok != "" {
+		got, ok := q["ptoken"]
+		if !ok || got[0] == "" {
+			return postback{}, errorf(EForbidden, "ptoken", "missing postback token")
+		}
+		if subtle.ConstantTimeCompare([]byte(got[0]), []byte(tok)) != 1 {
+			return postback{}, errorf(EForbidden, "ptoken", "wrong postback token")
+		}
+	}
+	pb := postback{
+		ClickID:  q.Get("clickid"),
+		Type:     q.Get("type"),
+		Status:   q.Get("status"),
+		Currency: q.Get("currency"),
+		EventID:  q.Get("rdtk_event_id"),
+		Order:    q.Get("order_id"),
+		Params:   map[string]string{},
+	}
+	if pb.ClickID == "" {
+		return postback{}, errorf(EInvalid, "clickid", "missing click id")
+	}
+	if pb.Type == "" {
+		pb.Type = t.cfg.DefaultType
+	}
+	if _, ok := t.modes[pb.Type]; !ok {
+		return postback{}, errorf(EInvalid, "type", "unknown conversion type %q (configured, case-sensitive: %s)", pb.Type, t.cfg.typeNames())
+	}
+	if s := q.Get("sum"); s != "" {
+		c, err := parseCents(s)
+		if err != nil {
+			return postback{}, errorf(EInvalid, "sum", "%v", err)
+		}
+		pb.Cents = c
+	}
+	switch pb.Status {
+	case "":
+		pb.Status = DefaultStatus
+	case "approved", "pending", "declined", "other":
+	default:
+		return postback{}, errorf(EInvalid, "status", "status %q is not one of approved, pending, declined, other", pb.Status)
+	}
+	if pb.Currency == "" {
+		pb.Currency = DefaultCurrency
+	} else if !isCurrency(pb.Currency) {
+		return postback{}, errorf(EInvalid, "currency", "currency %q is not a 3-letter code like USD", pb.Currency)
+	}
+	pb.Currency = strings.ToUpper(pb.Currency)
+	if pb.Order == "" {
+		pb.Order = q.Get("order")
+	}
+	for name, values := range q {
+		if !reservedParam(name) {
+			pb.Params[name] = values[0]
+		}
+	}
+	return pb, nil
+}
+
+func isCurrency(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for i := 0; i < 3; i++ {
+		c := s[i] | 0x20
+		if c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
+}

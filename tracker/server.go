@@ -1,0 +1,146 @@
+package tracker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Tracker is an open reference tracker: a store and the HTTP handler over it.
+type Tracker struct {
+	cfg     Config
+	modes   map[string]Mode // effective duplicate mode per conversion type
+	store   *store
+	log     *slog.Logger
+	handler http.Handler
+}
+
+// Open opens the store named by cfg.DBPath (running its migrations), creates
+// or updates cfg.Campaigns and returns the tracker. Close releases it.
+func Open(cfg Config) (*Tracker, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("open tracker: %w", err)
+	}
+	ctx := context.Background()
+	st, err := openStore(ctx, cfg.DBPath, cfg.Now)
+	if err != nil {
+		return nil, fmt.Errorf("open tracker: %w", err)
+	}
+	t := &Tracker{cfg: cfg, modes: cfg.modes(), store: st, log: cfg.Logger}
+	for _, c := range cfg.Campaigns {
+		if _, err := st.putCampaign(ctx, c); err != nil {
+			st.close()
+			return nil, fmt.Errorf("open tracker: %w", err)
+		}
+	}
+	t.handler = t.routes()
+	return t, nil
+}
+
+// Handler returns the tracker's HTTP handler.
+func (t *Tracker) Handler() http.Handler { return t.handler }
+
+// CreateCampaign stores a campaign; a taken name is an *Error with code
+// EConflict, a bad name or URL one with code EInvalid.
+func (t *Tracker) CreateCampaign(ctx context.Context, name, offerURL string) (Campaign, error) {
+	return t.store.createCampaign(ctx, Campaign{Name: name, OfferURL: offerURL})
+}
+
+// Serve answers HTTP requests on ln until ctx is done, then shuts down
+// gracefully (waiting up to 5 seconds for requests in flight). It returns
+// nil after a shutdown caused by ctx. It does not close the Tracker.
+func (t *Tracker) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           t.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(t.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve tracker: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
+	}
+	if err != nil {
+		return fmt.Errorf("shut down tracker: %w", err)
+	}
+	return nil
+}
+
+// Close closes the store. Serve must have returned.
+func (t *Tracker) Close() error {
+	if err := t.store.close(); err != nil {
+		return fmt.Errorf("close tracker: %w", err)
+	}
+	return nil
+}
+
+// Server is a Tracker serving on a loopback port, for tests and in-process
+// use, in the manner of net/http/httptest.Server.
+type Server struct {
+	// URL is the base URL, "http://127.0.0.1:PORT", without a trailing slash.
+	URL string
+	// Tracker is the tracker being served.
+	Tracker *Tracker
+
+	client *http.Client       // returned by Client; its idle connections are closed by Close
+	cancel context.CancelFunc // stops Serve
+	done   chan error         // receives Serve's result
+	once   sync.Once          // makes Close idempotent
+}
+
+// NewServer opens a tracker with cfg and serves it on 127.0.0.1:0.
+func NewServer(cfg Config) (*Server, error) {
+	t, err := Open(cfg)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Close()
+		return nil, fmt.Errorf("listen: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &Server{
+		URL:     "http://" + ln.Addr().String(),
+		Tracker: t,
+		client: &http.Client{
+			Transport:     &http.Transport{},
+			Timeout:       30 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+		cancel: cancel,
+		done:   make(chan error, 1),
+	}
+	go func() { s.done <- t.Serve(ctx, ln) }()
+	return s, nil
+}
+
+// Client returns an HTTP client for the server. It does not follow
+// redirects, so a click's 302 can be inspected.
+func (s *Server) Client() *http.Client { return s.client }
+
+// Close stops the server, waits for requests in flight and closes the
+// tracker and the client's idle connections.
+// Calling it again does nothing.
+func (s *Server) Close() {
+	s.once.Do(func() {
+		s.cancel()
+		<-s.done
+		s.client.CloseIdleConnections()
+		s.Tracker.Close()
+	})
+}

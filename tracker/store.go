@@ -1,0 +1,330 @@
+package tracker
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// store is the SQLite implementation of the tracker's storage. All writes
+// go through w, a pool of exactly one connection whose transactions begin
+// IMMEDIATE, so writes are serialized; the unique constraints on
+// conversions back the duplicate modes up regardless.
+type store struct {
+	w   *sql.DB          // the single writer connection
+	r   *sql.DB          // readers; the same pool as w for in-memory databases
+	now func() time.Time // clock for created_at / updated_at
+}
+
+// pragmas applied to every connection.
+const pragmas = "_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+
+// openStore opens (creating if needed) the database at path, or a private
+// in-memory database for ":memory:", and runs the embedded migrations.
+func openStore(ctx context.Context, path string, now func() time.Time) (*store, error) {
+	s := &store{now: now}
+	if path == ":memory:" {
+		db, err := sql.Open("sqlite", ":memory:?_txlock=immediate&"+pragmas)
+		if err != nil {
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+		// Every connection to ":memory:" is a database of its own: keep one.
+		db.SetMaxOpenConns(1)
+		db.SetMaxIdleConns(1)
+		db.SetConnMaxLifetime(0)
+		db.SetConnMaxIdleTime(0)
+		s.w, s.r = db, db
+	} else {
+		w, err := sql.Open("sqlite", path+"?_txlock=immediate&_pragma=journal_mode(WAL)&"+pragmas)
+		if err != nil {
+			return nil, fmt.Errorf("open store %s: %w", path, err)
+		}
+		w.SetMaxOpenConns(1)
+		w.SetMaxIdleConns(1)
+		w.SetConnMaxIdleTime(0)
+		s.w = w
+		// Make sure the file exists and is in WAL mode before readers open it.
+		if err := w.PingContext(ctx); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open store %s: %w", path, err)
+		}
+		r, err := sql.Open("sqlite", path+"?_pragma=query_only(1)&"+pragmas)
+		if err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open store %s: %w", path, err)
+		}
+		r.SetMaxOpenConns(4)
+		r.SetMaxIdleConns(4)
+		s.r = r
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// close closes both pools.
+func (s *store) close() error {
+	err := s.w.Close()
+	if s.r != s.w {
+		err = errors.Join(err, s.r.Close())
+	}
+	return err
+}
+
+// migrate applies the embedded migrations newer than PRAGMA user_version,
+// each in its own transaction.
+func (s *store) migrate(ctx context.Context) error {
+	names, err := fs.Glob(migrationFS, "migrations/*.sql")
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	sort.Strings(names)
+	var version int
+	if err := s.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("migrate: read version: %w", err)
+	}
+	for i, name := range names {
+		if i < version {
+			continue
+		}
+		body, err := migrationFS.ReadFile(name)
+		if err != nil {
+			return fmt.Errorf("migrate %s: %w", name, err)
+		}
+		err = s.inTx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migrate %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// inTx runs fn in one write transaction, committing when fn returns nil.
+func (s *store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// newID returns a 24-character lowercase hex id (RedTrack's ObjectId form).
+func newID() string {
+	var b [12]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+func isUniqueViolation(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// ---- campaigns ----
+
+// createCampaign stores a new campaign; a taken name is EConflict.
+func (s *store) createCampaign(ctx context.Context, c Campaign) (Campaign, error) {
+	if err := c.validate(); err != nil {
+		return Campaign{}, err
+	}
+	c.ID = newID()
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO campaigns(id, name, offer_url, created_at) VALUES (?, ?, ?, ?)`,
+			c.ID, c.Name, c.OfferURL, s.now().UnixNano())
+		return err
+	})
+	if isUniqueViolation(err) {
+		return Campaign{}, errorf(EConflict, "name", "campaign %q already exists", c.Name)
+	}
+	if err != nil {
+		return Campaign{}, fmt.Errorf("create campaign %s: %w", c.Name, err)
+	}
+	return c, nil
+}
+
+// putCampaign creates the campaign or, when its name exists, sets its offer URL.
+func (s *store) putCampaign(ctx context.Context, c Campaign) (Campaign, error) {
+	if err := c.validate(); err != nil {
+		return Campaign{}, err
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		return tx.QueryRowContext(ctx, `INSERT INTO campaigns(id, name, offer_url, created_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT(name) DO UPDATE SET offer_url = excluded.offer_url RETURNING id`,
+			newID(), c.Name, c.OfferURL, s.now().UnixNano()).Scan(&c.ID)
+	})
+	if err != nil {
+		return Campaign{}, fmt.Errorf("put campaign %s: %w", c.Name, err)
+	}
+	return c, nil
+}
+
+// campaign finds a campaign by id or, failing that, by name.
+func (s *store) campaign(ctx context.Context, idOrName string) (Campaign, error) {
+	var c Campaign
+	err := s.r.QueryRowContext(ctx, `SELECT id, name, offer_url FROM campaigns WHERE id = ?1 OR name = ?1
+		ORDER BY id = ?1 DESC LIMIT 1`, idOrName).Scan(&c.ID, &c.Name, &c.OfferURL)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Campaign{}, errorf(ENotFound, "campaign", "unknown campaign %q", idOrName)
+	}
+	if err != nil {
+		return Campaign{}, fmt.Errorf("find campaign %s: %w", idOrName, err)
+	}
+	return c, nil
+}
+
+// campaigns lists every campaign in creation order.
+func (s *store) campaigns(ctx context.Context) ([]Campaign, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, name, offer_url FROM campaigns ORDER BY created_at, id`)
+	if err != nil {
+		return nil, fmt.Errorf("list campaigns: %w", err)
+	}
+	defer rows.Close()
+	out := []Campaign{}
+	for rows.Next() {
+		var c Campaign
+		if err := rows.Scan(&c.ID, &c.Name, &c.OfferURL); err != nil {
+			return nil, fmt.Errorf("list campaigns: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list campaigns: %w", err)
+	}
+	return out, nil
+}
+
+// validate checks a campaign's name and offer URL.
+func (c Campaign) validate() error {
+	switch {
+	case c.Name == "":
+		return errorf(EInvalid, "name", "campaign name is empty")
+	case len(c.Name) > 100:
+		return errorf(EInvalid, "name", "campaign name is longer than 100 bytes")
+	case reservedPath(c.Name):
+		return errorf(EInvalid, "name", "campaign name %q is a reserved path", c.Name)
+	}
+	for _, r := range c.Name {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return errorf(EInvalid, "name", "campaign name %q may hold letters, digits, '-', '_' and '.' only", c.Name)
+		}
+	}
+	u, err := url.Parse(c.OfferURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errorf(EInvalid, "offer_url", "offer URL %q is not an absolute http(s) URL", c.OfferURL)
+	}
+	return nil
+}
+
+// reservedPath reports whether name is one of the tracker's own paths,
+// which a campaign cannot take.
+func reservedPath(name string) bool {
+	switch name {
+	case "api", "postback", "conversions", "tracks", "rejections", "healthz", ".", "..":
+		return true
+	}
+	return false
+}
+
+// ---- clicks ----
+
+// click is one recorded click.
+type click struct {
+	ID         string            `json:"clickid"`
+	Campaign   string            `json:"campaign"`
+	CreatedAt  string            `json:"created_at"`
+	Subs       map[string]string `json:"subs"`
+	campaignID string
+}
+
+// createClick records a click on the campaign with the given subs.
+func (s *store) createClick(ctx context.Context, c Campaign, subs map[string]string) (click, error) {
+	subsJSON, err := json.Marshal(subs)
+	if err != nil {
+		return click{}, fmt.Errorf("create click: %w", err)
+	}
+	now := s.now().UTC()
+	k := click{ID: newID(), Campaign: c.Name, CreatedAt: formatTime(now), Subs: subs, campaignID: c.ID}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO clicks(id, campaign_id, created_at, subs) VALUES (?, ?, ?, ?)`,
+			k.ID, c.ID, now.UnixNano(), string(subsJSON))
+		return err
+	})
+	if err != nil {
+		return click{}, fmt.Errorf("create click on %s: %w", c.Name, err)
+	}
+	return k, nil
+}
+
+// clicks lists clicks in creation order, optionally of one click id.
+func (s *store) clicks(ctx context.Context, clickID string, p page) ([]click, int, error) {
+	where, args := "", []any{}
+	if clickID != "" {
+		where, args = " WHERE k.id = ?", append(args, clickID)
+	}
+	var total int
+	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM clicks k`+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count clicks: %w", err)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT k.id, c.name, k.created_at, k.subs FROM clicks k
+		JOIN campaigns c ON c.id = k.campaign_id`+where+` ORDER BY k.seq LIMIT ? OFFSET ?`,
+		append(args, p.per, p.offset())...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("list clicks: %w", err)
+	}
+	defer rows.Close()
+	out := []click{}
+	for rows.Next() {
+		var k click
+		var at int64
+		var subs string
+		if err := rows.Scan(&k.ID, &k.Campaign, &at, &subs); err != nil {
+			return nil, 0, fmt.Errorf("list clicks: %w", err)
+		}
+		k.CreatedAt = formatTime(time.Unix(0, at))
+		if err := json.Unmarshal([]byte(subs), &k.Subs); err != nil {
+			return nil, 0, fmt.Errorf("click %s subs: %w", k.ID, err)
+		}
+		out = append(out, k)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("list clicks: %w", err)
+	}
+	return out, total, nil
+}
+
+// formatTime prints t in UTC as RFC 3339 with seconds.
+func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// page is a 1-based page of per items.
+type page struct{ num, per int }
+
+func (p page) offset() int { return (p.num - 1) * p.per }
