@@ -1,0 +1,256 @@
+package simulator
+
+import (
+	"fmt"
+	"io/fs"
+	"slices"
+	"sort"
+
+	"github.com/cbsim/cbsim/simulator/ids"
+	"github.com/cbsim/cbsim/simulator/money"
+)
+
+// Vendor is a ClickBank vendor account.
+type Vendor struct {
+	Nickname   string        // 5-10 letters/digits, lower case
+	Name       string        // display name
+	Commission money.Percent // the account's default commission rate
+}
+
+// Affiliate is a ClickBank affiliate account.
+type Affiliate struct {
+	Nickname   string
+	Name       string
+	Commission money.Percent // an override of every product's rate; 0 = none
+}
+
+// Product is one item a vendor sells.
+type Product struct {
+	Item       string        // item number (SKU)
+	Vendor     string        // the vendor's nickname
+	Title      string        // at most 70 characters
+	Price      money.Cents   // in Currency; 0 or at least 3.00
+	Currency   string        // what the customer pays in (ISO 4217)
+	Commission money.Percent // the affiliate's share of the net
+}
+
+// UpsellStep is one offer of a funnel's upsell chain.
+type UpsellStep struct {
+	Item   string // the product offered
+	Accept bool   // whether the buyer takes it unless a journey says otherwise
+}
+
+// Funnel is a front-end product followed by an upsell chain.
+type Funnel struct {
+	Name    string
+	Vendor  string
+	Front   string // item number of the front-end product
+	Upsells []UpsellStep
+}
+
+// Catalog holds every vendor, affiliate, product and funnel the simulator
+// knows, plus the currency rates used to convert sales to USD.
+type Catalog struct {
+	Vendors    map[string]Vendor
+	Affiliates map[string]Affiliate
+	Products   map[string]Product // by item number
+	Funnels    map[string]Funnel
+	Rates      money.Rates
+}
+
+// NewCatalog returns an empty catalog ready to be filled.
+func NewCatalog() *Catalog {
+	return &Catalog{
+		Vendors:    map[string]Vendor{},
+		Affiliates: map[string]Affiliate{},
+		Products:   map[string]Product{},
+		Funnels:    map[string]Funnel{},
+		Rates:      money.Rates{},
+	}
+}
+
+// FunnelNames returns the funnels' names in order.
+func (c *Catalog) FunnelNames() []string {
+	names := make([]string, 0, len(c.Funnels))
+	for n := range c.Funnels {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// catalogFile is the JSON shape of a catalog fixture.
+type catalogFile struct {
+	Vendors []struct {
+		Nickname   string `json:"nickname"`
+		Name       string `json:"name"`
+		Commission string `json:"commission"`
+	} `json:"vendors"`
+	Affiliates []struct {
+		Nickname   string `json:"nickname"`
+		Name       string `json:"name"`
+		Commission string `json:"commission"`
+	} `json:"affiliates"`
+	Products []struct {
+		Item       string `json:"item"`
+		Vendor     string `json:"vendor"`
+		Title      string `json:"title"`
+		Price      string `json:"price"`
+		Currency   string `json:"currency"`
+		Commission string `json:"commission"`
+	} `json:"products"`
+	Funnels []struct {
+		Name    string `json:"name"`
+		Vendor  string `json:"vendor"`
+		Front   string `json:"front"`
+		Upsells []struct {
+			Item   string `json:"item"`
+			Accept bool   `json:"accept"`
+		} `json:"upsells"`
+	} `json:"funnels"`
+	Rates map[string]string `json:"rates"`
+}
+
+// LoadCatalog reads catalog fixture files from fsys and merges them into one
+// catalog. Every error names the file, the line and the JSON path.
+func LoadCatalog(fsys fs.FS, names ...string) (*Catalog, error) {
+	c := NewCatalog()
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("load catalog: %w", err)
+		}
+		if err := c.add(name, data); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+func (c *Catalog) add(file string, data []byte) error {
+	var f catalogFile
+	if err := decodeStrict(file, data, &f); err != nil {
+		return err
+	}
+	bad := func(err error, path ...any) error { return fieldError(file, data, err, path...) }
+
+	for code, s := range f.Rates {
+		r, err := money.ParseRate(s)
+		if err != nil {
+			return bad(err, "rates", code)
+		}
+		c.Rates[code] = r
+	}
+	for i, v := range f.Vendors {
+		nick, err := ids.ValidateNickname(v.Nickname)
+		if err != nil {
+			return bad(err, "vendors", i, "nickname")
+		}
+		if _, dup := c.Vendors[nick]; dup {
+			return bad(fmt.Errorf("vendor %q is defined twice", nick), "vendors", i, "nickname")
+		}
+		pct := money.DefaultCommission
+		if v.Commission != "" {
+			if pct, err = money.ParsePercent(v.Commission); err != nil {
+				return bad(err, "vendors", i, "commission")
+			}
+		}
+		c.Vendors[nick] = Vendor{Nickname: nick, Name: v.Name, Commission: pct}
+	}
+	for i, a := range f.Affiliates {
+		nick, err := ids.ValidateNickname(a.Nickname)
+		if err != nil {
+			return bad(err, "affiliates", i, "nickname")
+		}
+		if _, dup := c.Affiliates[nick]; dup {
+			return bad(fmt.Errorf("affiliate %q is defined twice", nick), "affiliates", i, "nickname")
+		}
+		var pct money.Percent
+		if a.Commission != "" {
+			if pct, err = money.ParsePercent(a.Commission); err != nil {
+				return bad(err, "affiliates", i, "commission")
+			}
+		}
+		c.Affiliates[nick] = Affiliate{Nickname: nick, Name: a.Name, Commission: pct}
+	}
+	for i, p := range f.Products {
+		if err := ids.ValidateItem(p.Item); err != nil {
+			return bad(err, "products", i, "item")
+		}
+		if _, dup := c.Products[p.Item]; dup {
+			return bad(fmt.Errorf("item %q is defined twice", p.Item), "products", i, "item")
+		}
+		vendor, ok := c.Vendors[p.Vendor]
+		if !ok {
+			return bad(fmt.Errorf("unknown vendor %q (known: %v)", p.Vendor, keys(c.Vendors)), "products", i, "vendor")
+		}
+		if p.Title == "" || len(p.Title) > 70 {
+			return bad(fmt.Errorf("title must be 1 to 70 characters, it is %d", len(p.Title)), "products", i, "title")
+		}
+		price, err := money.Parse(p.Price)
+		if err != nil {
+			return bad(err, "products", i, "price")
+		}
+		if price != 0 && price < 300 {
+			return bad(fmt.Errorf("price %s is not allowed: a product costs 0.00 or at least 3.00", price), "products", i, "price")
+		}
+		cur := p.Currency
+		if cur == "" {
+			cur = "USD"
+		}
+		if cur != "USD" {
+			if _, ok := c.Rates[cur]; !ok {
+				return bad(fmt.Errorf("currency %q has no rate in this catalog (known: USD %v)", cur, keys(c.Rates)), "products", i, "currency")
+			}
+		}
+		pct := vendor.Commission
+		if p.Commission != "" {
+			if pct, err = money.ParsePercent(p.Commission); err != nil {
+				return bad(err, "products", i, "commission")
+			}
+		}
+		c.Products[p.Item] = Product{Item: p.Item, Vendor: vendor.Nickname, Title: p.Title, Price: price, Currency: cur, Commission: pct}
+	}
+	for i, fu := range f.Funnels {
+		if fu.Name == "" {
+			return bad(fmt.Errorf("a funnel needs a name"), "funnels", i, "name")
+		}
+		if _, dup := c.Funnels[fu.Name]; dup {
+			return bad(fmt.Errorf("funnel %q is defined twice", fu.Name), "funnels", i, "name")
+		}
+		if _, ok := c.Vendors[fu.Vendor]; !ok {
+			return bad(fmt.Errorf("unknown vendor %q (known: %v)", fu.Vendor, keys(c.Vendors)), "funnels", i, "vendor")
+		}
+		check := func(item string, path ...any) error {
+			p, ok := c.Products[item]
+			if !ok {
+				return bad(fmt.Errorf("unknown item %q (known: %v)", item, keys(c.Products)), path...)
+			}
+			if p.Vendor != fu.Vendor {
+				return bad(fmt.Errorf("item %q belongs to vendor %q, not to the funnel's vendor %q", item, p.Vendor, fu.Vendor), path...)
+			}
+			return nil
+		}
+		if err := check(fu.Front, "funnels", i, "front"); err != nil {
+			return err
+		}
+		funnel := Funnel{Name: fu.Name, Vendor: fu.Vendor, Front: fu.Front}
+		for j, u := range fu.Upsells {
+			if err := check(u.Item, "funnels", i, "upsells", j, "item"); err != nil {
+				return err
+			}
+			funnel.Upsells = append(funnel.Upsells, UpsellStep{Item: u.Item, Accept: u.Accept})
+		}
+		c.Funnels[fu.Name] = funnel
+	}
+	return nil
+}
+
+func keys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
