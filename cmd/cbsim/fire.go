@@ -133,4 +133,3 @@ func loadCatalog(path string) (*simulator.Catalog, error) {
 	}
 	return simulator.LoadCatalog(os.DirFS(filepath.Dir(path)), filepath.Base(path))
 }
-
