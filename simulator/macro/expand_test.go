@@ -1,0 +1,278 @@
+package macro
+
+import (
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestExpand(t *testing.T) {
+	vals := Values{
+		"tid":                "abc123",
+		"affiliate_earnings": "45.75",
+		"aff_sub1":           "spring sale&more",
+		"custom":             "x",
+		"empty":              "",
+		"state":              "",
+	}
+	tests := []struct {
+		name, template, want string
+	}{
+		{"no tokens", "https://t.example/p?a=1", "https://t.example/p?a=1"},
+		{"empty template", "", ""},
+		{"seed affiliate template",
+			"http://127.0.0.1:9/postback?clickid={tid}&sum={affiliate_earnings}&type=InitialPurchase",
+			"http://127.0.0.1:9/postback?clickid=abc123&sum=45.75&type=InitialPurchase"},
+		{"query value is query-escaped", "?s={aff_sub1}", "?s=spring+sale%26more"},
+		{"path value is path-escaped", "https://t.example/{aff_sub1}/x", "https://t.example/spring%20sale&more/x"},
+		{"fragment is escaped like the query", "https://t.example/p#s={aff_sub1}", "https://t.example/p#s=spring+sale%26more"},
+		{"'?' after '#' stays fragment", "https://t.example/p#a?s={aff_sub1}", "https://t.example/p#a?s=spring+sale%26more"},
+		{"not a URL: path rules", "{aff_sub1}", "spring%20sale&more"},
+		{"known macro without a value is empty", "?zip={postal_code}&x=1", "?zip=&x=1"},
+		{"known macro with an empty value", "?st={state}", "?st="},
+		{"unknown token stays literally", "?clickid={clickid}&t={tid}", "?clickid={clickid}&t=abc123"},
+		{"unknown name with a value expands", "?c={custom}&e={empty}|", "?c=x&e=|"},
+		{"double braces expand the inner token", "?c={{tid}}", "?c={abc123}"},
+		{"empty braces", "?c={}", "?c={}"},
+		{"upper case is not a token", "?c={Tid}&d={TID}", "?c={Tid}&d={TID}"},
+		{"spaces are not a token", "?c={ tid }", "?c={ tid }"},
+		{"unbalanced", "?c={tid&d=}{tid", "?c={tid&d=}{tid"},
+		{"brace inside a name", "?c={ti{tid}d}", "?c={tiabc123d}"},
+		{"non-ASCII is copied", "?é={tid}&ü={tïd}", "?é=abc123&ü={tïd}"},
+		{"adjacent tokens", "{tid}{tid}{tid}", "abc123abc123abc123"},
+		{"token at both ends", "{tid}?{tid}", "abc123?abc123"},
+		{"lone braces", "{", "{"},
+		{"closing brace only", "}", "}"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Expand(tt.template, vals); got != tt.want {
+				t.Errorf("Expand(%q) = %q; want %q", tt.template, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestExpandNilValues(t *testing.T) {
+	if got, want := Expand("?c={tid}&x={nope}", nil), "?c=&x={nope}"; got != want {
+		t.Errorf("Expand with nil values = %q; want %q", got, want)
+	}
+}
+
+func TestExpandManyTokens(t *testing.T) {
+	// More tokens than the sizing pass remembers: the result must be the
+	// same as the per-token expansion.
+	var tmpl, want strings.Builder
+	tmpl.WriteString("https://t.example/{tid}/p?")
+	want.WriteString("https://t.example/a%20b/p?")
+	for i := range 3 * maxSlots {
+		tmpl.WriteString("&k={tid}&u={unknown}&z={postal_code}")
+		want.WriteString("&k=a+b&u={unknown}&z=")
+		_ = i
+	}
+	got := Expand(tmpl.String(), Values{"tid": "a b"})
+	if got != want.String() {
+		t.Errorf("Expand(many) =\n%s\nwant\n%s", got, want.String())
+	}
+	allocs := testing.AllocsPerRun(100, func() { Expand(tmpl.String(), Values{"tid": "a b"}) })
+	if allocs > 2 { // the Values map literal + the result
+		t.Errorf("Expand(many) allocates %v times; want at most 1 (+1 for the map)", allocs)
+	}
+}
+
+// trickyValues are values with every kind of character a tracker must get
+// back exactly.
+var trickyValues = []string{
+	"", "abc", "a b", "a+b", "a&b=c", "100%", "%41", "a/b?c#d", "é ü 中文", "~-._",
+	"$&+,/:;=?@", "!*'()", "\x00\x01\xff", "{tid}", "a\nb", `"quoted" <tag>`, "+++", " ",
+}
+
+func TestExpandQueryRoundTrip(t *testing.T) {
+	for _, v := range trickyValues {
+		got := Expand("https://t.example/postback?clickid={tid}&type=InitialPurchase#f={tid}", Values{"tid": v})
+		u, err := url.Parse(got)
+		if err != nil {
+			t.Fatalf("value %q: url.Parse(%q): %v", v, got, err)
+		}
+		if q := u.Query(); q.Get("clickid") != v || q.Get("type") != "InitialPurchase" {
+			t.Errorf("value %q: %q reads back clickid=%q type=%q", v, got, q.Get("clickid"), q.Get("type"))
+		}
+		if want := "f=" + url.QueryEscape(v); u.EscapedFragment() != want && u.RawFragment != want {
+			t.Errorf("value %q: fragment %q; want %q", v, u.EscapedFragment(), want)
+		}
+		if f, err := url.ParseQuery(u.RawFragment); u.RawFragment != "" && (err != nil || f.Get("f") != v) {
+			t.Errorf("value %q: fragment %q reads back %q, %v", v, u.RawFragment, f.Get("f"), err)
+		}
+	}
+}
+
+func TestExpandPathRoundTrip(t *testing.T) {
+	for _, v := range trickyValues {
+		got := Expand("https://t.example/a/{tid}/b?x=1", Values{"tid": v})
+		u, err := url.Parse(got)
+		if err != nil {
+			t.Fatalf("value %q: url.Parse(%q): %v", v, got, err)
+		}
+		if u.Path != "/a/"+v+"/b" || u.RawQuery != "x=1" {
+			t.Errorf("value %q: %q reads back path %q query %q", v, got, u.Path, u.RawQuery)
+		}
+		if want := "https://t.example/a/" + url.PathEscape(v) + "/b?x=1"; got != want {
+			t.Errorf("value %q: %q; want url.PathEscape's %q", v, got, want)
+		}
+	}
+}
+
+// TestEscapingMatchesNetURL compares every byte with net/url.
+func TestEscapingMatchesNetURL(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		v := "a" + string([]byte{byte(c)}) + "z"
+		if got, want := Expand("?{tid}", Values{"tid": v}), "?"+url.QueryEscape(v); got != want {
+			t.Errorf("query, byte %#x: %q; want %q", c, got, want)
+		}
+		if got, want := Expand("/{tid}", Values{"tid": v}), "/"+url.PathEscape(v); got != want {
+			t.Errorf("path, byte %#x: %q; want %q", c, got, want)
+		}
+	}
+}
+
+func TestExpandAllocs(t *testing.T) {
+	vals := benchValues()
+	if n := testing.AllocsPerRun(100, func() { Expand(benchTemplate, vals) }); n > 1 {
+		t.Errorf("Expand allocates %v times; want at most 1", n)
+	}
+	for _, tmpl := range []string{"https://t.example/p?a=1", "?c={nope}&d={}"} {
+		if n := testing.AllocsPerRun(100, func() { Expand(tmpl, vals) }); n != 0 {
+			t.Errorf("Expand(%q) allocates %v times; want 0 when nothing is replaced", tmpl, n)
+		}
+	}
+}
+
+// tokenRE is the token grammar, for the reference implementation.
+var tokenRE = regexp.MustCompile(`\{[a-z0-9_]+\}`)
+
+// nameRE is a whole token name.
+var nameRE = regexp.MustCompile(`^[a-z0-9_]+$`)
+
+// referenceExpandIdx expands using match indexes so the URL part of each
+// token can be computed from the template.
+func referenceExpandIdx(template string, values Values) string {
+	q, h := strings.IndexByte(template, '?'), strings.IndexByte(template, '#')
+	var b strings.Builder
+	last := 0
+	for _, m := range tokenRE.FindAllStringIndex(template, -1) {
+		name := template[m[0]+1 : m[1]-1]
+		v, ok := values[name]
+		if !ok && !Known(name) {
+			continue
+		}
+		b.WriteString(template[last:m[0]])
+		if (h >= 0 && h < m[0]) || (q >= 0 && q < m[0]) {
+			b.WriteString(url.QueryEscape(v))
+		} else {
+			b.WriteString(url.PathEscape(v))
+		}
+		last = m[1]
+	}
+	b.WriteString(template[last:])
+	return b.String()
+}
+
+func FuzzExpand(f *testing.F) {
+	f.Add(benchTemplate, "tid", "abc 123")
+	f.Add("{{tid}}", "tid", "x")
+	f.Add("/{a}/?{a}#{a}", "a", "a/b?c#d")
+	f.Add("{", "", "")
+	f.Add("{tid", "tid", "v")
+	f.Add("é{tïd}{tid}\xff{", "tid", "\xff")
+	f.Add("?{x_1}{unknown}{Tid}{}", "x_1", "%%")
+	f.Fuzz(func(t *testing.T, template, name, value string) {
+		values := Values{name: value, "affiliate_earnings": "45.75"}
+		got := Expand(template, values)
+
+		// A template without '{' comes back unchanged.
+		if !strings.Contains(template, "{") && got != template {
+			t.Fatalf("Expand(%q) = %q; want it unchanged", template, got)
+		}
+		// Same as the obvious implementation with net/url.
+		if want := referenceExpandIdx(template, values); got != want {
+			t.Fatalf("Expand(%q, %q=%q) = %q; reference %q", template, name, value, got, want)
+		}
+		// Values without special characters: same as a strings.Replacer
+		// over every known macro and every value.
+		plain := strings.Map(func(r rune) rune {
+			if r < utf8.RuneSelf && class[r]&querySafe != 0 && class[r]&pathSafe != 0 {
+				return r
+			}
+			return -1
+		}, value)
+		values[name] = plain
+		var pairs []string
+		for k, v := range values {
+			if nameRE.MatchString(k) { // a name Expand can see as a token
+				pairs = append(pairs, "{"+k+"}", v)
+			}
+		}
+		for _, m := range catalog {
+			if _, ok := values[m.Name]; !ok {
+				pairs = append(pairs, "{"+m.Name+"}", "")
+			}
+		}
+		if got, want := Expand(template, values), strings.NewReplacer(pairs...).Replace(template); got != want {
+			t.Fatalf("Expand(%q, %q=%q) = %q; strings.Replacer gives %q", template, name, plain, got, want)
+		}
+		// A query value reads back exactly.
+		u, err := url.Parse(Expand("https://t.example/p?v={fuzz}", Values{"fuzz": value}))
+		if err != nil || u.Query().Get("v") != value {
+			t.Fatalf("value %q does not round-trip through the query: %v", value, err)
+		}
+		// Tokens agree with the grammar.
+		toks := Tokens(template)
+		idx := tokenRE.FindAllStringIndex(template, -1)
+		if len(toks) != len(idx) {
+			t.Fatalf("Tokens(%q) = %v; want %d tokens", template, toks, len(idx))
+		}
+		for i, tok := range toks {
+			if tok.Start != idx[i][0] || tok.End != idx[i][1]-1 || template[tok.Start:tok.End+1] != "{"+tok.Name+"}" {
+				t.Fatalf("Tokens(%q)[%d] = %+v; want %v", template, i, tok, idx[i])
+			}
+		}
+	})
+}
+
+const benchTemplate = "https://trk.example.com/postback?clickid={tid}&sum={affiliate_earnings}&type=InitialPurchase&eventid={event_id}&zip={postal_code}&order={order_id}&cur={currency}&sub1={aff_sub1}&country={country}"
+
+func benchValues() Values {
+	return Values{
+		"tid":                "65a1f0c2e4b0a1b2c3d4e5f6",
+		"affiliate_earnings": "45.75",
+		"event_id":           "3f2b8c1e-7a4d-4e2b-9c1a-5d6e7f8a9b0c",
+		"postal_code":        "10001",
+		"order_id":           "K7QX2M9P",
+		"currency":           "USD",
+		"aff_sub1":           "spring sale",
+		"country":            "US",
+	}
+}
+
+func BenchmarkExpand(b *testing.B) {
+	vals := benchValues()
+	b.ReportAllocs()
+	for b.Loop() {
+		Expand(benchTemplate, vals)
+	}
+}
+
+// BenchmarkExpandFullValues uses a Values map with every catalog macro set,
+// as an event produces.
+func BenchmarkExpandFullValues(b *testing.B) {
+	vals := TestValues(InitialPurchase)
+	for k, v := range benchValues() {
+		vals[k] = v
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		Expand(benchTemplate, vals)
+	}
+}
