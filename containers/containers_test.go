@@ -1,0 +1,122 @@
+package containers_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cbsim/cbsim/containers"
+)
+
+func TestSetDefaultEnv(t *testing.T) {
+	tests := []struct {
+		name  string
+		given map[string]*string // nil value: unset
+		want  map[string]string
+	}{
+		{
+			name:  "unset",
+			given: map[string]*string{containers.EnvRyukDisabled: nil, containers.EnvHostOverride: nil},
+			want:  map[string]string{containers.EnvRyukDisabled: "true", containers.EnvHostOverride: "127.0.0.1"},
+		},
+		{
+			name:  "caller's values kept",
+			given: map[string]*string{containers.EnvRyukDisabled: ptr("false"), containers.EnvHostOverride: ptr("docker.example")},
+			want:  map[string]string{containers.EnvRyukDisabled: "false", containers.EnvHostOverride: "docker.example"},
+		},
+		{
+			name:  "empty is a value",
+			given: map[string]*string{containers.EnvRyukDisabled: ptr(""), containers.EnvHostOverride: nil},
+			want:  map[string]string{containers.EnvRyukDisabled: "", containers.EnvHostOverride: "127.0.0.1"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for k, v := range tt.given {
+				t.Setenv(k, "") // restores the original value afterwards
+				if v == nil {
+					os.Unsetenv(k)
+				} else {
+					os.Setenv(k, *v)
+				}
+			}
+			containers.SetDefaultEnv()
+			for k, want := range tt.want {
+				if got, ok := os.LookupEnv(k); !ok || got != want {
+					t.Errorf("%s = %q (set %v), want %q", k, got, ok, want)
+				}
+			}
+		})
+	}
+}
+
+func ptr(s string) *string { return &s }
+
+func TestReferenceDockerfileInSync(t *testing.T) {
+	repo, err := os.ReadFile(filepath.Join("..", "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(repo) != containers.ReferenceDockerfile {
+		t.Errorf("the repository's Dockerfile and referenceDockerfile in image.go differ; copy one into the other")
+	}
+}
+
+func TestCheckStaticLinux(t *testing.T) {
+	notELF := filepath.Join(t.TempDir(), "script")
+	if err := os.WriteFile(notELF, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	static := filepath.Join(filepath.Dir(miniTrackerContext(t)), "minitracker")
+	tests := []struct {
+		name    string
+		path    string
+		wantErr string
+	}{
+		{"static", static, ""},
+		{"not ELF", notELF, "not a Linux executable"},
+		{"missing", filepath.Join(t.TempDir(), "nothing"), "not a Linux executable"},
+	}
+	if _, err := os.Stat("/bin/sh"); err == nil {
+		tests = append(tests, struct{ name, path, wantErr string }{"dynamic", "/bin/sh", "dynamically linked"})
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := containers.CheckStaticLinux(tt.path)
+			switch {
+			case tt.wantErr == "" && err != nil:
+				t.Errorf("err = %v, want nil", err)
+			case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+				t.Errorf("err = %v, want one containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestOptionErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		opt     containers.Option
+		wantErr string
+	}{
+		{"empty binary", containers.WithBinary(""), "WithBinary: empty path"},
+		{"empty port", containers.WithPort(""), "WithPort: empty port"},
+		{"relative health path", containers.WithHealthPath("healthz"), `WithHealthPath: "healthz" does not start with /`},
+		{"relative postback path", containers.WithPostbackPath("pb"), `WithPostbackPath: "pb" does not start with /`},
+		{"relative API path", containers.WithAPIPath("api"), `WithAPIPath: "api" does not start with /`},
+		{"empty conversion type", containers.WithConversionType(""), "--conversion-type: empty value"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// Options are checked before Docker is touched.
+			c, err := containers.RunTrackerImage(t.Context(), "never-started", tt.opt)
+			if c != nil {
+				t.Errorf("container %v returned for an option error", c)
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("err = %v, want one containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}

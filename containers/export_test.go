@@ -1,0 +1,7 @@
+package containers
+
+// Internals exposed to the external tests.
+var (
+	ReferenceDockerfile = referenceDockerfile
+	CheckStaticLinux    = checkStaticLinux
+)

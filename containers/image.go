@@ -1,0 +1,218 @@
+package containers
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/testcontainers/testcontainers-go"
+)
+
+// Image repositories of the images this package builds. Tags are "dev-"
+// followed by a hash of the build context, so an image is rebuilt only when
+// its binary or Dockerfile changed.
+const (
+	// ReferenceRepo holds the cbsim image: the reference tracker and the
+	// simulator.
+	ReferenceRepo = "cbsim"
+	// DockerfileRepo holds the images RunTrackerDockerfile builds.
+	DockerfileRepo = "cbsim-tracker-under-test"
+)
+
+// referenceDockerfile is the repository's Dockerfile, used when the module
+// source is not at hand (a cbsim binary running outside its repository).
+// TestReferenceDockerfileInSync keeps the two equal.
+const referenceDockerfile = `# The cbsim image: the reference tracker by default, the simulator with
+# ` + "`serve --addr 0.0.0.0:8080`" + `. It is FROM scratch around a static binary, so
+# building it pulls nothing. The build context needs only bin/cbsim:
+#
+#   make build && docker build -t cbsim:dev .
+#
+# containers.RunTracker and containers.RunSimulator build it from a context
+# holding just this file and bin/cbsim, tagged cbsim:dev-<hash of both>.
+FROM scratch
+COPY bin/cbsim /cbsim
+# scratch has no directories. WORKDIR creates /tmp (SQLite's temporary files)
+# and /data (the tracker's database); both live in the container's own
+# filesystem, which survives a stop and start of the container.
+WORKDIR /tmp
+WORKDIR /data
+ENV TMPDIR=/tmp
+EXPOSE 8800 8080
+ENTRYPOINT ["/cbsim"]
+CMD ["tracker", "--addr", "0.0.0.0:8800", "--db", "/data/tracker.db"]
+`
+
+// ReferenceImage builds the cbsim image from the repository's Dockerfile
+// around binary (a static Linux cbsim) unless an image of the same content
+// exists, and returns its reference (cbsim:dev-<hash>). Build output goes to
+// buildLog; nil discards it.
+func ReferenceImage(ctx context.Context, binary string, buildLog io.Writer) (string, error) {
+	SetDefaultEnv()
+	if err := checkStaticLinux(binary); err != nil {
+		return "", err
+	}
+	dockerfile := []byte(referenceDockerfile)
+	if root, err := moduleRoot(ctx); err == nil {
+		if b, err := os.ReadFile(filepath.Join(root, "Dockerfile")); err == nil {
+			dockerfile = b
+		}
+	}
+	binSum, err := fileHash(binary)
+	if err != nil {
+		return "", fmt.Errorf("hash binary: %w", err)
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "Dockerfile\x00%x\x00bin/cbsim\x00%s\x00", sha256.Sum256(dockerfile), binSum)
+	ref := ReferenceRepo + ":dev-" + hex.EncodeToString(h.Sum(nil))[:16]
+
+	err = ensureImage(ctx, ref, func() (testcontainers.FromDockerfile, error) {
+		archive, err := referenceContext(dockerfile, binary)
+		if err != nil {
+			return testcontainers.FromDockerfile{}, err
+		}
+		return testcontainers.FromDockerfile{ContextArchive: archive, Dockerfile: "Dockerfile", BuildLogWriter: buildLog}, nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("image %s: %w", ref, err)
+	}
+	return ref, nil
+}
+
+// referenceContext is the tar build context of the cbsim image: the
+// Dockerfile and the binary at bin/cbsim.
+func referenceContext(dockerfile []byte, binary string) (io.ReadSeeker, error) {
+	bin, err := os.ReadFile(binary)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	for _, f := range []struct {
+		name string
+		mode int64
+		data []byte
+	}{
+		{"Dockerfile", 0o644, dockerfile},
+		{"bin/cbsim", 0o755, bin},
+	} {
+		if err := tw.WriteHeader(&tar.Header{Name: f.name, Mode: f.mode, Size: int64(len(f.data)), Typeflag: tar.TypeReg}); err != nil {
+			return nil, err
+		}
+		if _, err := tw.Write(f.data); err != nil {
+			return nil, err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return nil, err
+	}
+	return bytes.NewReader(buf.Bytes()), nil
+}
+
+// DockerfileImage builds the image of dockerfile with contextDir as build
+// context ("" means the Dockerfile's directory) unless an image of the same
+// context exists, and returns its reference
+// (cbsim-tracker-under-test:dev-<hash>). Build output goes to buildLog; nil
+// discards it. The Dockerfile must not need to pull images on machines
+// without registry access (use FROM scratch).
+func DockerfileImage(ctx context.Context, dockerfile, contextDir string, buildLog io.Writer) (string, error) {
+	SetDefaultEnv()
+	dockerfile, err := filepath.Abs(dockerfile)
+	if err != nil {
+		return "", fmt.Errorf("dockerfile: %w", err)
+	}
+	if contextDir == "" {
+		contextDir = filepath.Dir(dockerfile)
+	}
+	if contextDir, err = filepath.Abs(contextDir); err != nil {
+		return "", fmt.Errorf("build context: %w", err)
+	}
+	rel, err := filepath.Rel(contextDir, dockerfile)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", fmt.Errorf("dockerfile %s: not inside the build context %s", dockerfile, contextDir)
+	}
+	sum, err := dirHash(contextDir, filepath.ToSlash(rel))
+	if err != nil {
+		return "", fmt.Errorf("build context %s: %w", contextDir, err)
+	}
+	ref := DockerfileRepo + ":dev-" + sum[:16]
+	err = ensureImage(ctx, ref, func() (testcontainers.FromDockerfile, error) {
+		return testcontainers.FromDockerfile{Context: contextDir, Dockerfile: filepath.ToSlash(rel), BuildLogWriter: buildLog}, nil
+	})
+	if err != nil {
+		return "", fmt.Errorf("image %s from %s: %w", ref, dockerfile, err)
+	}
+	return ref, nil
+}
+
+// dirHash hashes the names, modes and contents of every file under dir,
+// together with the Dockerfile's path in it.
+func dirHash(dir, dockerfile string) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "dockerfile\x00%s\x00", dockerfile)
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, path)
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%o\x00", filepath.ToSlash(rel), info.Mode())
+		switch {
+		case info.Mode().IsRegular():
+			sum, err := fileHash(path)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(h, "%s\x00", sum)
+		case info.Mode()&fs.ModeSymlink != 0:
+			target, err := os.Readlink(path)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(h, "%s\x00", target)
+		}
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// ensureImage builds ref ("repo:tag") from the build description df returns
+// unless the engine already has an image of that name. The image is kept
+// after the containers that use it are terminated.
+func ensureImage(ctx context.Context, ref string, df func() (testcontainers.FromDockerfile, error)) error {
+	p, err := testcontainers.NewDockerProvider()
+	if err != nil {
+		return fmt.Errorf("docker: %w", err)
+	}
+	defer p.Close()
+	if _, err := p.Client().ImageInspect(ctx, ref); err == nil {
+		return nil
+	}
+	build, err := df()
+	if err != nil {
+		return err
+	}
+	build.Repo, build.Tag, _ = strings.Cut(ref, ":")
+	build.KeepImage = true
+	if _, err := p.BuildImage(ctx, &testcontainers.ContainerRequest{FromDockerfile: build}); err != nil {
+		return fmt.Errorf("build: %w", err)
+	}
+	return nil
+}

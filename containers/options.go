@@ -1,0 +1,222 @@
+package containers
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/testcontainers/testcontainers-go"
+)
+
+// Defaults of the Run functions.
+const (
+	// DefaultTrackerPort is the container port of the reference tracker and
+	// the default port of any tracker under test.
+	DefaultTrackerPort = "8800/tcp"
+	// DefaultSimulatorPort is the container port of `cbsim serve`.
+	DefaultSimulatorPort = "8080/tcp"
+	// DefaultHealthPath is the path the Run functions poll from the host
+	// until it answers 200.
+	DefaultHealthPath = "/healthz"
+	// DefaultPostbackPath is the tracker's postback endpoint.
+	DefaultPostbackPath = "/postback"
+	// DefaultAPIKey is the reference tracker's api_key unless WithAPIKey
+	// sets another.
+	DefaultAPIKey = "cbsim-dev-key"
+	// trackerDB is the reference tracker's database inside the container,
+	// in the container filesystem so that it survives Restart.
+	trackerDB = "/data/tracker.db"
+)
+
+// Option configures RunTracker, RunTrackerImage, RunTrackerDockerfile and
+// RunSimulator. Options are applied in order after the package's defaults.
+//
+// Option is a testcontainers.ContainerCustomizer, so the Run functions take
+// both: this package's options and testcontainers-go's own, such as
+// testcontainers.WithEnv, WithCmd, WithCmdArgs, WithWaitStrategy (which
+// replaces the default HTTP health check), WithLogConsumers or WithLogger.
+// testcontainers-go's customizers apply to the container request after this
+// package has built it.
+type Option func(*settings) error
+
+// Customize implements testcontainers.ContainerCustomizer; the work of an
+// Option is done on the package's settings, so it does nothing.
+func (o Option) Customize(*testcontainers.GenericContainerRequest) error { return nil }
+
+var _ testcontainers.ContainerCustomizer = Option(nil)
+
+// settings is what the Options set.
+type settings struct {
+	binary       string   // static cbsim binary; "" means BuildBinary
+	self         bool     // use the running executable as the binary
+	port         string   // container port, "8800/tcp"
+	healthPath   string   // polled until 200
+	postbackPath string   // appended to URL by PostbackURL
+	apiPath      string   // appended to URL by APIURL
+	apiKey       string   // the reporting API key
+	trackerArgs  []string // reference tracker flags from the options
+	buildContext string   // RunTrackerDockerfile's context; "" means the Dockerfile's directory
+	buildLog     io.Writer
+}
+
+func newSettings(port string) settings {
+	return settings{port: port, healthPath: DefaultHealthPath, postbackPath: DefaultPostbackPath}
+}
+
+// apply runs the Options among opts and returns the other customizers.
+func (s *settings) apply(opts []testcontainers.ContainerCustomizer) ([]testcontainers.ContainerCustomizer, error) {
+	rest := make([]testcontainers.ContainerCustomizer, 0, len(opts))
+	for _, o := range opts {
+		opt, ok := o.(Option)
+		if !ok {
+			rest = append(rest, o)
+			continue
+		}
+		if opt == nil {
+			continue
+		}
+		if err := opt(s); err != nil {
+			return nil, err
+		}
+	}
+	return rest, nil
+}
+
+// WithBinary makes the reference image around the static Linux cbsim binary
+// at path instead of one built by BuildBinary.
+func WithBinary(path string) Option {
+	return func(s *settings) error {
+		if path == "" {
+			return fmt.Errorf("WithBinary: empty path")
+		}
+		s.binary, s.self = path, false
+		return nil
+	}
+}
+
+// WithSelfBinary makes the reference image around the running executable,
+// for a cbsim binary that starts containers of itself. It must be a static
+// Linux build (CGO_ENABLED=0); the Run functions fail otherwise.
+func WithSelfBinary() Option {
+	return func(s *settings) error {
+		s.binary, s.self = "", true
+		return nil
+	}
+}
+
+// WithAPIKey sets the reporting API key: the reference tracker is started
+// with --api-key key (default DefaultAPIKey), and APIKey returns it. For a
+// tracker image it is only recorded for APIKey; pass it to the tracker
+// yourself (testcontainers.WithEnv or WithCmdArgs).
+func WithAPIKey(key string) Option {
+	return func(s *settings) error {
+		s.apiKey = key
+		return nil
+	}
+}
+
+// WithPostbackToken makes the reference tracker require ptoken=token on
+// every postback (--postback-token).
+func WithPostbackToken(token string) Option {
+	return trackerFlag("--postback-token", token)
+}
+
+// WithConversionType adds a conversion type the reference tracker accepts,
+// "Name" or "Name:mode" (--conversion-type, repeatable); without it the
+// tracker accepts ClickBank's three types.
+func WithConversionType(spec string) Option {
+	return trackerFlag("--conversion-type", spec)
+}
+
+// WithCampaign creates a campaign at the reference tracker's start,
+// "NAME=OFFER_URL" (--campaign, repeatable).
+func WithCampaign(spec string) Option {
+	return trackerFlag("--campaign", spec)
+}
+
+// WithTrackerArgs appends raw flags to the reference tracker's command line.
+func WithTrackerArgs(args ...string) Option {
+	return func(s *settings) error {
+		s.trackerArgs = append(s.trackerArgs, args...)
+		return nil
+	}
+}
+
+func trackerFlag(name, value string) Option {
+	return func(s *settings) error {
+		if value == "" {
+			return fmt.Errorf("%s: empty value", name)
+		}
+		s.trackerArgs = append(s.trackerArgs, name, value)
+		return nil
+	}
+}
+
+// WithPort sets the container port the tracker or simulator listens on, as
+// "8800/tcp" or "8800" (default DefaultTrackerPort, DefaultSimulatorPort).
+// The reference images listen on their defaults; change it for a tracker
+// image.
+func WithPort(port string) Option {
+	return func(s *settings) error {
+		if port == "" {
+			return fmt.Errorf("WithPort: empty port")
+		}
+		if !strings.Contains(port, "/") {
+			port += "/tcp"
+		}
+		s.port = port
+		return nil
+	}
+}
+
+// WithHealthPath sets the path polled over HTTP from the host until it
+// answers 200 (default DefaultHealthPath). testcontainers.WithWaitStrategy
+// replaces the check altogether.
+func WithHealthPath(path string) Option {
+	return pathOption("WithHealthPath", path, func(s *settings, p string) { s.healthPath = p })
+}
+
+// WithPostbackPath sets the tracker's postback path that PostbackURL
+// returns (default DefaultPostbackPath).
+func WithPostbackPath(path string) Option {
+	return pathOption("WithPostbackPath", path, func(s *settings, p string) { s.postbackPath = p })
+}
+
+// WithAPIPath sets the base path of the tracker's reporting API that APIURL
+// returns (default "": the API lives at the root, as /conversions).
+func WithAPIPath(path string) Option {
+	return func(s *settings) error {
+		if path != "" && !strings.HasPrefix(path, "/") {
+			return fmt.Errorf("WithAPIPath: %q does not start with /", path)
+		}
+		s.apiPath = strings.TrimSuffix(path, "/")
+		return nil
+	}
+}
+
+func pathOption(name, path string, set func(*settings, string)) Option {
+	return func(s *settings) error {
+		if !strings.HasPrefix(path, "/") {
+			return fmt.Errorf("%s: %q does not start with /", name, path)
+		}
+		set(s, path)
+		return nil
+	}
+}
+
+// WithBuildContext sets RunTrackerDockerfile's build context directory
+// (default: the Dockerfile's directory).
+func WithBuildContext(dir string) Option {
+	return func(s *settings) error {
+		s.buildContext = dir
+		return nil
+	}
+}
+
+// WithBuildLog sends the output of image builds to w (default: discarded).
+func WithBuildLog(w io.Writer) Option {
+	return func(s *settings) error {
+		s.buildLog = w
+		return nil
+	}
+}

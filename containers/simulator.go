@@ -1,0 +1,52 @@
+package containers
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/testcontainers/testcontainers-go"
+)
+
+// SimulatorContainer is the simulator (`cbsim serve`) running in a
+// container, for projects that drive it over its JSON control API from any
+// language. Terminate it when done.
+type SimulatorContainer struct {
+	testcontainers.Container
+
+	port string // container port of `cbsim serve`, "8080/tcp"
+}
+
+// RunSimulator starts `cbsim serve --addr 0.0.0.0:8080` from the cbsim image
+// (the repository's Dockerfile, built if needed) and returns when GET
+// /healthz answers 200 from the host. Flags of `cbsim serve` are appended
+// with testcontainers.WithCmdArgs; WithBinary, WithSelfBinary and
+// WithBuildLog choose the image as for RunTracker. The container is returned
+// even with an error when it was created.
+func RunSimulator(ctx context.Context, opts ...testcontainers.ContainerCustomizer) (*SimulatorContainer, error) {
+	SetDefaultEnv()
+	s := newSettings(DefaultSimulatorPort)
+	rest, err := s.apply(opts)
+	if err != nil {
+		return nil, fmt.Errorf("run simulator: %w", err)
+	}
+	image, err := referenceImage(ctx, s)
+	if err != nil {
+		return nil, fmt.Errorf("run simulator: %w", err)
+	}
+	cmd := []string{"serve", "--addr", "0.0.0.0:" + portNumber(s.port)}
+	ctr, err := start(ctx, image, s, cmd, rest)
+	var c *SimulatorContainer
+	if ctr != nil {
+		c = &SimulatorContainer{Container: ctr, port: s.port}
+	}
+	if err != nil {
+		return c, fmt.Errorf("run simulator: %w", err)
+	}
+	return c, nil
+}
+
+// URL returns the simulator's base URL on the host,
+// "http://127.0.0.1:PORT"; the port is read from Docker on every call.
+func (c *SimulatorContainer) URL(ctx context.Context) (string, error) {
+	return endpoint(ctx, c.Container, c.port)
+}
