@@ -80,10 +80,7 @@ func BuildTest(t EventType, in Integration) (Delivery, error) {
 	if !ok {
 		return Delivery{}, fmt.Errorf("integration %q has no URL for %s", in.Name, t)
 	}
-	values := macro.Values{}
-	for _, m := range macro.Catalog() {
-		values[m.Name] = m.TestValue
-	}
+	values := macro.TestValues(string(t))
 	return Delivery{Event: t, Integration: in.Name, Role: in.Role, Template: tmpl, Values: values,
 		URL: macro.Expand(tmpl, values), TestFire: true}, nil
 }

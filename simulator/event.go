@@ -105,9 +105,10 @@ func (e *Event) Values(role Role, account string) macro.Values {
 	set("vendor", e.Vendor)
 	set("affiliate", e.Affiliate)
 	set("item", e.Item)
+	set("product_title", e.Title)
 	set("currency", e.Currency)
 	set("account", account)
-	set("role", strings.ToUpper(string(role)))
+	set("role", string(role))
 	set("affiliate_earnings", e.Split.Affiliate.String())
 	set("vendor_earnings", e.Split.Vendor.String())
 	set("total_transaction_amount", e.Amount.String())
@@ -118,6 +119,13 @@ func (e *Event) Values(role Role, account string) macro.Values {
 	}
 	for k, val := range e.Tracking {
 		set(k, val)
+	}
+	for name := range v {
+		// A macro the event does not carry (a receipt on an impression)
+		// expands to the empty string.
+		if m, ok := macro.Lookup(name); ok && !m.Carries(string(e.Type)) {
+			v[name] = ""
+		}
 	}
 	return v
 }

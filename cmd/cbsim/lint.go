@@ -4,9 +4,41 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+
+	"github.com/cbsim/cbsim/simulator"
 )
 
 func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "cbsim lint: not implemented yet")
-	return 1
+	fs := newFlags("lint", "FILE...", stderr)
+	if err := fs.Parse(args); err != nil {
+		if err.Error() == "flag: help requested" {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() == 0 {
+		return usageError(fs, "name at least one integration file")
+	}
+	found := 0
+	for _, file := range fs.Args() {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			fmt.Fprintf(stderr, "cbsim lint: %v\n", err)
+			return 2
+		}
+		findings, err := simulator.LintFile(file, data)
+		if err != nil {
+			fmt.Fprintf(stderr, "cbsim lint: %v\n", err)
+			return 2
+		}
+		for _, f := range findings {
+			fmt.Fprintln(stdout, f)
+		}
+		found += len(findings)
+	}
+	if found > 0 {
+		return 1
+	}
+	return 0
 }
