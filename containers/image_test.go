@@ -1,0 +1,122 @@
+package containers_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/testcontainers/testcontainers-go"
+
+	"github.com/cbsim/cbsim/containers"
+	"github.com/cbsim/cbsim/containers/containertest"
+)
+
+// miniOptions describe testdata/minitracker, a tracker that is not cbsim's:
+// another port, health path, postback path and API base, and its API key
+// from the environment.
+func miniOptions() []testcontainers.ContainerCustomizer {
+	return []testcontainers.ContainerCustomizer{
+		containers.WithPort("9000"),
+		containers.WithHealthPath("/health"),
+		containers.WithPostbackPath("/pb"),
+		containers.WithAPIPath("/api/v1"),
+		containers.WithAPIKey("mini-key"),
+		testcontainers.WithEnv(map[string]string{"API_KEY": "mini-key"}),
+	}
+}
+
+func TestRunTrackerDockerfile(t *testing.T) {
+	containertest.SkipIfNoDocker(t)
+	t.Parallel()
+	ctx := testContext(t)
+	dockerfile := miniTrackerContext(t)
+
+	c, err := containers.RunTrackerDockerfile(ctx, dockerfile, miniOptions()...)
+	if c != nil {
+		containertest.Cleanup(t, c.Container)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	roundTrip(t, c)
+}
+
+func TestRunTrackerImage(t *testing.T) {
+	containertest.SkipIfNoDocker(t)
+	t.Parallel()
+	ctx := testContext(t)
+	image, err := containers.DockerfileImage(ctx, miniTrackerContext(t), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(image, containers.DockerfileRepo+":dev-") {
+		t.Errorf("image %q, want %s:dev-<hash>", image, containers.DockerfileRepo)
+	}
+
+	c, err := containers.RunTrackerImage(ctx, image, miniOptions()...)
+	if c != nil {
+		containertest.Cleanup(t, c.Container)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	roundTrip(t, c)
+}
+
+// roundTrip sends a postback to the mini tracker and reads it back.
+func roundTrip(t *testing.T, c *containers.TrackerContainer) {
+	t.Helper()
+	ctx := testContext(t)
+	base, err := c.URL(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(base, "http://127.0.0.1:") {
+		t.Errorf("URL %q, want http://127.0.0.1:PORT", base)
+	}
+	pb, err := c.PostbackURL(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pb != base+"/pb" {
+		t.Errorf("PostbackURL %q, want %q", pb, base+"/pb")
+	}
+	api, err := c.APIURL(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if api != base+"/api/v1" {
+		t.Errorf("APIURL %q, want %q", api, base+"/api/v1")
+	}
+	do(t, "GET", pb+"?clickid=mini-1&sum=12.34", "", 200, nil)
+	var got conversionList
+	do(t, "GET", api+"/conversions?api_key="+url.QueryEscape(c.APIKey()), "", 200, &got)
+	if len(got.Items) != 1 || got.Items[0].ClickID != "mini-1" || got.Items[0].Sum != "12.34" {
+		t.Errorf("conversions %+v, want one of mini-1 for 12.34", got.Items)
+	}
+}
+
+func TestRunTrackerImageFailure(t *testing.T) {
+	containertest.SkipIfNoDocker(t)
+	t.Parallel()
+	ctx := testContext(t)
+	image, err := containers.DockerfileImage(ctx, miniTrackerContext(t), "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An entrypoint that is not in the image: the container is created but
+	// does not start.
+	c, err := containers.RunTrackerImage(ctx, image, containers.WithPort("9000"),
+		testcontainers.WithEntrypoint("/nothing-here"))
+	if c == nil {
+		t.Fatalf("no container returned with error %v", err)
+	}
+	containertest.Cleanup(t, c.Container)
+	if err == nil {
+		t.Fatal("started a container whose entrypoint does not exist")
+	}
+	t.Log(err)
+	if !strings.HasPrefix(err.Error(), "run tracker "+image+": ") {
+		t.Errorf("error %q, want it prefixed with %q", err, "run tracker "+image+": ")
+	}
+}
