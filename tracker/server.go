@@ -53,13 +53,25 @@ func (t *Tracker) CreateCampaign(ctx context.Context, name, offerURL string) (Ca
 }
 
 // Serve answers HTTP requests on ln until ctx is done, then shuts down
-// gracefully (waiting up to 5 seconds for requests in flight). It returns
-// nil after a shutdown caused by ctx. It does not close the Tracker.
+// gracefully: connections that never sent a request are closed at once and
+// requests in flight get up to 5 seconds. It returns nil after a shutdown
+// caused by ctx. It does not close the Tracker.
 func (t *Tracker) Serve(ctx context.Context, ln net.Listener) error {
+	var mu sync.Mutex                // guards fresh
+	fresh := map[net.Conn]struct{}{} // connections that have not sent a request yet
 	srv := &http.Server{
 		Handler:           t.handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(t.log.Handler(), slog.LevelWarn),
+		ConnState: func(c net.Conn, st http.ConnState) {
+			mu.Lock()
+			defer mu.Unlock()
+			if st == http.StateNew {
+				fresh[c] = struct{}{}
+			} else {
+				delete(fresh, c)
+			}
+		},
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -70,7 +82,16 @@ func (t *Tracker) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	err := srv.Shutdown(sctx)
+	shut := make(chan error, 1)
+	go func() { shut <- srv.Shutdown(sctx) }()
+	// Shutdown counts a connection without a request as busy for its first
+	// 5 seconds; such connections are idle clients' spares: close them.
+	mu.Lock()
+	for c := range fresh {
+		c.Close()
+	}
+	mu.Unlock()
+	err := <-shut
 	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) {
 		err = errors.Join(err, serr)
 	}
@@ -138,9 +159,9 @@ func (s *Server) Client() *http.Client { return s.client }
 // Calling it again does nothing.
 func (s *Server) Close() {
 	s.once.Do(func() {
+		s.client.CloseIdleConnections()
 		s.cancel()
 		<-s.done
-		s.client.CloseIdleConnections()
 		s.Tracker.Close()
 	})
 }

@@ -289,3 +289,7 @@ func TestHealthz(t *testing.T) {
 	hasStatus(http.StatusOK)(t, r)
 	hasField("status", "ok")(t, r)
 }
+
+func decode(resp *http.Response, v any) error {
+	return json.NewDecoder(resp.Body).Decode(v)
+}
