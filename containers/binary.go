@@ -21,8 +21,9 @@ import (
 const ModulePath = "github.com/cbsim/cbsim"
 
 // builtBinary memoizes BuildBinary for the life of the process: linking
-// cbsim takes seconds and every Run without WithBinary needs it. It is the
-// package's only package-level state, a cache like the go command's own.
+// cbsim takes seconds and every Run without WithBinary needs it. With
+// imageBuilds it is the package's only package-level state: caches, like the
+// go command's own, that change no result.
 var builtBinary struct {
 	mu   sync.Mutex // guards path
 	path string     // the last binary built; "" until a build succeeded

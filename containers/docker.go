@@ -32,7 +32,7 @@ func dockerHealth(ctx context.Context) (err error) {
 	}()
 	p, err := testcontainers.NewDockerProvider()
 	if err != nil {
-		return fmt.Errorf("docker: %w", err)
+		return fmt.Errorf("docker: no engine found at DOCKER_HOST, the docker context or /var/run/docker.sock: %w", err)
 	}
 	defer p.Close()
 	if err := p.Health(ctx); err != nil {

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/testcontainers/testcontainers-go"
 )
@@ -193,6 +194,11 @@ func dirHash(dir, dockerfile string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
+// imageBuilds serializes ensureImage within the process, so that tests
+// running in parallel build an image once instead of racing to tag it (the
+// loser's image would be left dangling). Package-level like builtBinary.
+var imageBuilds sync.Mutex
+
 // ensureImage builds ref ("repo:tag") from the build description df returns
 // unless the engine already has an image of that name. The image is kept
 // after the containers that use it are terminated.
@@ -202,6 +208,8 @@ func ensureImage(ctx context.Context, ref string, df func() (testcontainers.From
 		return fmt.Errorf("docker: %w", err)
 	}
 	defer p.Close()
+	imageBuilds.Lock()
+	defer imageBuilds.Unlock()
 	if _, err := p.Client().ImageInspect(ctx, ref); err == nil {
 		return nil
 	}
