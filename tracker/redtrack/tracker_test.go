@@ -1,0 +1,77 @@
+package redtrack_test
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"testing"
+
+	"github.com/cbsim/cbsim/tracker"
+	"github.com/cbsim/cbsim/tracker/redtrack"
+)
+
+// TestAgainstTracker runs the client against the reference tracker.
+func TestAgainstTracker(t *testing.T) {
+	srv, err := tracker.NewServer(tracker.Config{APIKey: "k1", DuplicateMode: tracker.ModeNewMarked})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	c := &redtrack.Client{BaseURL: srv.URL, APIKey: "k1", HTTPClient: srv.Client()}
+
+	if _, err := c.CreateCampaign(ctx, "aff", "http://127.0.0.1:8700/hop?tid={clickid}"); err != nil {
+		t.Fatal(err)
+	}
+	id, err := c.Click(ctx, "aff", url.Values{"sub1": {"x"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	postback := func(q url.Values) {
+		t.Helper()
+		resp, err := srv.Client().Get(srv.URL + "/postback?" + q.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	for _, sum := range []string{"1.00", "2.00", "3.00"} {
+		postback(url.Values{"clickid": {id}, "sum": {sum}, "type": {"UpsellPurchase"}, "zip": {"90210"}})
+	}
+	postback(url.Values{"clickid": {id}, "sum": {"45.75"}, "order_id": {"R1"}})
+	postback(url.Values{"clickid": {"nope"}})
+
+	all, err := c.Conversions(ctx, redtrack.Query{ClickID: id, PerPage: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 4 {
+		t.Fatalf("%d conversions, want 4", len(all))
+	}
+	ups, err := c.Conversions(ctx, redtrack.Query{Type: "UpsellPurchase", PerPage: 2})
+	if err != nil || len(ups) != 3 || ups[2].PayoutCents() != 300 || ups[0].DuplicateStatus != "new" ||
+		ups[1].DuplicateStatus != "repeated" || ups[0].Params["zip"] != "90210" || ups[0].Campaign != "aff" {
+		t.Errorf("upsells = %+v, %v", ups, err)
+	}
+	ip := all[3]
+	if ip.Type != "InitialPurchase" || ip.Order != "R1" || ip.PayoutCents() != 4575 || ip.Currency != "USD" || ip.Status != "other" {
+		t.Errorf("initial purchase = %+v", ip)
+	}
+	tracks, err := c.Tracks(ctx, id)
+	if err != nil || len(tracks) != 1 || tracks[0].Subs["sub1"] != "x" {
+		t.Errorf("tracks = %+v, %v", tracks, err)
+	}
+	rej, err := c.Rejections(ctx)
+	if err != nil || len(rej) != 1 || rej[0].Status != 404 || rej[0].Param != "clickid" {
+		t.Errorf("rejections = %+v, %v", rej, err)
+	}
+
+	bad := &redtrack.Client{BaseURL: srv.URL, APIKey: "wrong", HTTPClient: srv.Client()}
+	_, err = bad.Conversions(ctx, redtrack.Query{})
+	if apiErr, ok := errors.AsType[*redtrack.APIError](err); !ok || apiErr.Status != 401 {
+		t.Errorf("wrong key: err = %v, want *APIError 401", err)
+	}
+	if _, err := c.Click(ctx, "unknown", nil); err == nil {
+		t.Error("click on unknown campaign succeeded")
+	}
+}
