@@ -21,11 +21,12 @@ type Tracker struct {
 }
 
 // Open opens the store named by cfg.DBPath (running its migrations), creates
-// or updates cfg.Campaigns and returns the tracker. Close releases it.
+// or updates cfg.Campaigns and returns the tracker. Close releases it. An
+// invalid cfg is an error whose ErrorCode is EInvalid.
 func Open(cfg Config) (*Tracker, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
-		return nil, fmt.Errorf("open tracker: %w", err)
+		return nil, fmt.Errorf("open tracker: %w", &Error{Code: EInvalid, Message: err.Error()})
 	}
 	ctx := context.Background()
 	st, err := openStore(ctx, cfg.DBPath, cfg.Now)

@@ -4,9 +4,117 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+
+	"github.com/cbsim/cbsim/tracker"
 )
 
+// runTracker runs the reference tracker until ctx is done:
+//
+//	cbsim tracker --addr 127.0.0.1:8800 --db PATH --api-key KEY [--postback-token T]
+//	  [--conversion-type NAME[:MODE]]... [--duplicate-mode MODE] [--default-type NAME]
+//	  [--campaign NAME=URL]... [-v]
+//
+// It prints "ready URL" on stdout once it accepts requests.
 func runTracker(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "cbsim tracker: not implemented yet")
-	return 1
+	fs := newFlags("tracker", "[flags]", stderr)
+	addr := fs.String("addr", "127.0.0.1:8800", "listen address HOST:PORT; an empty host means 127.0.0.1 (use 0.0.0.0 for all interfaces), port 0 picks a free port")
+	dbPath := fs.String("db", "", "SQLite database file, created if missing (empty: in memory, lost on exit)")
+	apiKey := fs.String("api-key", os.Getenv("CBSIM_API_KEY"), "api_key required by the reporting and campaign API (default $CBSIM_API_KEY)")
+	token := fs.String("postback-token", "", "ptoken every postback must carry (empty: none required)")
+	mode := fs.String("duplicate-mode", string(tracker.DefaultMode), "offer-wide duplicate mode, one of: "+modeNames())
+	defaultType := fs.String("default-type", "", "type of a postback without one (default "+tracker.DefaultType+", else the first type)")
+	verbose := fs.Bool("v", false, "log every click and postback, not only rejections")
+	var types []tracker.ConversionType
+	fs.Func("conversion-type", "conversion type NAME[:MODE], repeatable, case-sensitive (default OrderFormImpression, InitialPurchase, UpsellPurchase); MODE one of: "+modeNames(),
+		func(s string) error {
+			ct, err := tracker.ParseConversionType(s)
+			if err == nil {
+				types = append(types, ct)
+			}
+			return err
+		})
+	var campaigns []tracker.Campaign
+	fs.Func("campaign", "campaign NAME=OFFER_URL, repeatable; {clickid} in the URL is replaced on redirect", func(s string) error {
+		c, err := tracker.ParseCampaign(s)
+		if err == nil {
+			campaigns = append(campaigns, c)
+		}
+		return err
+	})
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	m, err := tracker.ParseMode(*mode)
+	if err != nil {
+		return usageError(fs, "--duplicate-mode: %v", err)
+	}
+	if *apiKey == "" {
+		return usageError(fs, "--api-key (or $CBSIM_API_KEY) is required")
+	}
+	host, port, err := net.SplitHostPort(*addr)
+	if err != nil {
+		return usageError(fs, "--addr %q: want HOST:PORT such as 127.0.0.1:8800", *addr)
+	}
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	t, err := tracker.Open(tracker.Config{
+		DBPath:          *dbPath,
+		APIKey:          *apiKey,
+		PostbackToken:   *token,
+		ConversionTypes: types,
+		DefaultType:     *defaultType,
+		DuplicateMode:   m,
+		Campaigns:       campaigns,
+		Logger:          slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+	})
+	if err != nil {
+		if tracker.ErrorCode(err) == tracker.EInvalid {
+			return usageError(fs, "%v", err)
+		}
+		fmt.Fprintf(stderr, "cbsim tracker: %v\n", err)
+		return 1
+	}
+	defer t.Close()
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, port))
+	if err != nil {
+		fmt.Fprintf(stderr, "cbsim tracker: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "ready %s\n", readyURL(ln.Addr()))
+	if err := t.Serve(ctx, ln); err != nil {
+		fmt.Fprintf(stderr, "cbsim tracker: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// readyURL is the base URL for a listener; an unspecified host is shown as
+// 127.0.0.1 so the URL can be dialled.
+func readyURL(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok {
+		return "http://" + a.String()
+	}
+	host := tcp.IP.String()
+	if tcp.IP.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, fmt.Sprint(tcp.Port))
+}
+
+func modeNames() string {
+	var names []string
+	for _, m := range tracker.Modes() {
+		names = append(names, string(m))
+	}
+	return strings.Join(names, ", ")
 }
