@@ -106,6 +106,7 @@ func TestOptionErrors(t *testing.T) {
 		{"relative postback path", containers.WithPostbackPath("pb"), `WithPostbackPath: "pb" does not start with /`},
 		{"relative API path", containers.WithAPIPath("api"), `WithAPIPath: "api" does not start with /`},
 		{"empty conversion type", containers.WithConversionType(""), "--conversion-type: empty value"},
+		{"reference flag for an image", containers.WithPostbackToken("t"), `reference tracker flags ["--postback-token" "t"] given for a tracker image`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

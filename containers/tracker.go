@@ -61,12 +61,16 @@ func RunTracker(ctx context.Context, opts ...testcontainers.ContainerCustomizer)
 // Options that describe the tracker: WithPort (default DefaultTrackerPort),
 // WithHealthPath, WithPostbackPath, WithAPIPath, WithAPIKey;
 // testcontainers.WithEnv, WithCmd and WithWaitStrategy configure the rest.
-// The reference tracker's flag options (WithPostbackToken, ...) are ignored.
+// The reference tracker's flag options (WithPostbackToken, ...) are an
+// error here.
 // The container is returned even with an error when it was created.
 func RunTrackerImage(ctx context.Context, image string, opts ...testcontainers.ContainerCustomizer) (*TrackerContainer, error) {
 	SetDefaultEnv()
 	s := newSettings(DefaultTrackerPort)
 	rest, err := s.apply(opts)
+	if err == nil {
+		err = s.imageOnly()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("run tracker %s: %w", image, err)
 	}
@@ -85,6 +89,9 @@ func RunTrackerDockerfile(ctx context.Context, dockerfile string, opts ...testco
 	SetDefaultEnv()
 	s := newSettings(DefaultTrackerPort)
 	rest, err := s.apply(opts)
+	if err == nil {
+		err = s.imageOnly()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("run tracker %s: %w", dockerfile, err)
 	}
@@ -97,6 +104,14 @@ func RunTrackerDockerfile(ctx context.Context, dockerfile string, opts ...testco
 		return c, fmt.Errorf("run tracker %s: %w", dockerfile, err)
 	}
 	return c, nil
+}
+
+// imageOnly refuses the reference tracker's flags for a tracker image.
+func (s settings) imageOnly() error {
+	if len(s.trackerArgs) > 0 {
+		return fmt.Errorf("reference tracker flags %q given for a tracker image; configure it with testcontainers.WithEnv or WithCmd", s.trackerArgs)
+	}
+	return nil
 }
 
 func runTracker(ctx context.Context, image string, s settings, cmd []string, rest []testcontainers.ContainerCustomizer) (*TrackerContainer, error) {
