@@ -14,6 +14,10 @@ COPY bin/cbsim /cbsim
 WORKDIR /tmp
 WORKDIR /data
 ENV TMPDIR=/tmp
+# The reporting API key when --api-key is not given: a development default,
+# override it with docker run -e CBSIM_API_KEY=... (RunTracker passes
+# --api-key).
+ENV CBSIM_API_KEY=cbsim-dev-key
 EXPOSE 8800 8080
 ENTRYPOINT ["/cbsim"]
 CMD ["tracker", "--addr", "0.0.0.0:8800", "--db", "/data/tracker.db"]

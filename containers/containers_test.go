@@ -108,6 +108,13 @@ func TestOptionErrors(t *testing.T) {
 		{"empty conversion type", containers.WithConversionType(""), "--conversion-type: empty value"},
 		{"reference flag for an image", containers.WithPostbackToken("t"), `reference tracker flags ["--postback-token" "t"] given for a tracker image`},
 	}
+	t.Run("reference tracker without API key", func(t *testing.T) {
+		c, err := containers.RunTracker(t.Context(), containers.WithAPIKey(""))
+		want := "run tracker: WithAPIKey: the reference tracker requires an API key"
+		if c != nil || err == nil || err.Error() != want {
+			t.Errorf("RunTracker = %v, %v; want nil, %q", c, err, want)
+		}
+	})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			// Options are checked before Docker is touched.

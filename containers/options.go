@@ -21,7 +21,7 @@ const (
 	// DefaultPostbackPath is the tracker's postback endpoint.
 	DefaultPostbackPath = "/postback"
 	// DefaultAPIKey is the reference tracker's api_key unless WithAPIKey
-	// sets another.
+	// sets another; the cbsim image's CBSIM_API_KEY holds it too.
 	DefaultAPIKey = "cbsim-dev-key"
 	// trackerDB is the reference tracker's database inside the container,
 	// in the container filesystem so that it survives Restart.
@@ -105,7 +105,8 @@ func WithSelfBinary() Option {
 }
 
 // WithAPIKey sets the reporting API key: the reference tracker is started
-// with --api-key key (default DefaultAPIKey), and APIKey returns it. For a
+// with --api-key key (default DefaultAPIKey; it requires one), and APIKey
+// returns it. For a
 // tracker image it is only recorded for APIKey; pass it to the tracker
 // yourself (testcontainers.WithEnv or WithCmdArgs).
 func WithAPIKey(key string) Option {
@@ -126,6 +127,19 @@ func WithPostbackToken(token string) Option {
 // tracker accepts ClickBank's three types.
 func WithConversionType(spec string) Option {
 	return trackerFlag("--conversion-type", spec)
+}
+
+// WithDuplicateMode sets the reference tracker's offer-wide duplicate mode
+// (--duplicate-mode: new, new_marked, ignore, edit, add_payout,
+// ignore_event_id).
+func WithDuplicateMode(mode string) Option {
+	return trackerFlag("--duplicate-mode", mode)
+}
+
+// WithDefaultType sets the conversion type the reference tracker gives a
+// postback without one (--default-type).
+func WithDefaultType(name string) Option {
+	return trackerFlag("--default-type", name)
 }
 
 // WithCampaign creates a campaign at the reference tracker's start,

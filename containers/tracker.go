@@ -34,6 +34,9 @@ func RunTracker(ctx context.Context, opts ...testcontainers.ContainerCustomizer)
 	s := newSettings(DefaultTrackerPort)
 	s.apiKey = DefaultAPIKey
 	rest, err := s.apply(opts)
+	if err == nil && s.apiKey == "" {
+		err = fmt.Errorf("WithAPIKey: the reference tracker requires an API key")
+	}
 	if err != nil {
 		return nil, fmt.Errorf("run tracker: %w", err)
 	}
@@ -41,10 +44,7 @@ func RunTracker(ctx context.Context, opts ...testcontainers.ContainerCustomizer)
 	if err != nil {
 		return nil, fmt.Errorf("run tracker: %w", err)
 	}
-	cmd := []string{"tracker", "--addr", "0.0.0.0:" + portNumber(s.port), "--db", trackerDB}
-	if s.apiKey != "" {
-		cmd = append(cmd, "--api-key", s.apiKey)
-	}
+	cmd := []string{"tracker", "--addr", "0.0.0.0:" + portNumber(s.port), "--db", trackerDB, "--api-key", s.apiKey}
 	cmd = append(cmd, s.trackerArgs...)
 	c, err := runTracker(ctx, image, s, cmd, rest)
 	if err != nil {

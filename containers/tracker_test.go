@@ -40,7 +40,6 @@ func conversions(t *testing.T, c *containers.TrackerContainer) conversionList {
 }
 
 func TestRunTracker(t *testing.T) {
-	t.Skip("TEMPORARY: cbsim tracker CLI not landed yet")
 	containertest.SkipIfNoDocker(t)
 	t.Parallel()
 	ctx := testContext(t)
@@ -126,9 +125,9 @@ func TestRunTracker(t *testing.T) {
 }
 
 // TestRunTrackerImageReference runs the cbsim image built beforehand by
-// name, with the command of its Dockerfile: no API key.
+// name, with the command of its Dockerfile: the API key is the image's
+// CBSIM_API_KEY.
 func TestRunTrackerImageReference(t *testing.T) {
-	t.Skip("TEMPORARY: cbsim tracker CLI not landed yet")
 	containertest.SkipIfNoDocker(t)
 	t.Parallel()
 	ctx := testContext(t)
@@ -148,7 +147,7 @@ func TestRunTrackerImageReference(t *testing.T) {
 		t.Errorf("second ReferenceImage = %q, %v; want the same %q", again, err, image)
 	}
 
-	c, err := containers.RunTrackerImage(ctx, image)
+	c, err := containers.RunTrackerImage(ctx, image, containers.WithAPIKey(containers.DefaultAPIKey))
 	if c != nil {
 		containertest.Cleanup(t, c.Container)
 	}
@@ -159,7 +158,7 @@ func TestRunTrackerImageReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	clickID := click(t, base, "", "by-image")
+	clickID := click(t, base, c.APIKey(), "by-image")
 	pb, _ := c.PostbackURL(ctx)
 	do(t, "GET", pb+"?clickid="+url.QueryEscape(clickID)+"&sum=7.00", "", 200, nil)
 	if got := conversions(t, c); len(got.Items) != 1 || got.Items[0].ClickID != clickID {
