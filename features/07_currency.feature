@@ -1,0 +1,20 @@
+Feature: Sales in other currencies
+  A sale in another currency is converted to USD; earnings are always USD,
+  while {currency} and {total_transaction_amount} say what the buyer paid.
+
+  Scenario Outline: a <currency> sale pays its commission in USD
+    Given an affiliate integration with CLICKID={tid} and SUM={affiliate_earnings}
+    And the affiliate integration sends "?clickid={tid}&sum={affiliate_earnings}&cur={currency}&paid={total_transaction_amount}&type=InitialPurchase" for Initial Purchase
+    And the front-end product costs <price> <currency> with 50% commission
+    And a visitor clicks the affiliate campaign
+    When the buyer buys the front-end product
+    Then the Initial Purchase postback has cur=<currency>
+    And the Initial Purchase postback has paid=<price>
+    And the Initial Purchase postback has sum=<usd commission>
+    And the tracker recorded an "InitialPurchase" conversion with payout <usd commission>
+
+    Examples:
+      | currency | price  | usd commission |
+      | USD      | 100.00 | 45.75          |
+      | EUR      | 100.00 | 49.45          |
+      | GBP      | 39.00  | 22.41          |

@@ -1,0 +1,154 @@
+package steps
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/cbsim/cbsim/tracker/redtrack"
+)
+
+// DefaultOfferURLs are the offer URLs of the campaigns the steps create on
+// a tracker that lets them (cbsim's reference tracker): the ClickBank
+// hoplink with tid={clickid}, and the pay link with vtid={clickid}.
+var defaultOfferURLs = map[Role]string{
+	Affiliate: "https://hop.clickbank.net/?affiliate=aff01&vendor=ven01&tid={clickid}",
+	Vendor:    "https://ven01.pay.clickbank.net/?cbitems=KETO-FE&vtid={clickid}",
+}
+
+// RedTrack is a tracker that speaks RedTrack's surface: clicks at
+// GET {TrackingURL}/{campaign}, postbacks at {TrackingURL}/postback, and the
+// reporting API at {APIURL}/conversions?api_key=... Real RedTrack and cbsim's
+// reference tracker both do. It is safe for concurrent scenarios.
+type RedTrack struct {
+	TrackingURL string          // base of campaign links and of the postback URL
+	APIURL      string          // reporting API base; "" = TrackingURL
+	APIKey      string          // reporting API key
+	Campaigns   map[Role]string // campaign id (or name) per role; a missing one is created via POST /api/campaigns
+	HTTPClient  *http.Client    // nil = http.DefaultClient
+
+	mu      sync.Mutex // guards created
+	created map[Role]string
+}
+
+var _ Tracker = (*RedTrack)(nil)
+
+func (r *RedTrack) client() *redtrack.Client {
+	api := r.APIURL
+	if api == "" {
+		api = r.TrackingURL
+	}
+	return &redtrack.Client{BaseURL: api, TrackingURL: r.TrackingURL, APIKey: r.APIKey, HTTPClient: r.HTTPClient}
+}
+
+// PostbackURL returns {TrackingURL}/postback.
+func (r *RedTrack) PostbackURL() string { return strings.TrimRight(r.TrackingURL, "/") + "/postback" }
+
+// campaign returns the campaign of role, creating it when none was given.
+func (r *RedTrack) campaign(ctx context.Context, role Role) (string, error) {
+	if id := r.Campaigns[role]; id != "" {
+		return id, nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if id := r.created[role]; id != "" {
+		return id, nil
+	}
+	c, err := r.client().CreateCampaign(ctx, "cbsim-"+string(role), defaultOfferURLs[role])
+	if err != nil {
+		return "", fmt.Errorf("no %s campaign was given and creating one failed (give its id with --campaign %s=ID): %w", role, role, err)
+	}
+	if r.created == nil {
+		r.created = map[Role]string{}
+	}
+	r.created[role] = c.ID
+	return c.ID, nil
+}
+
+// Click sends a visitor to the campaign of role without following the
+// redirect: the Location is the offer URL with the click id in it.
+func (r *RedTrack) Click(ctx context.Context, role Role) (Click, error) {
+	id, err := r.campaign(ctx, role)
+	if err != nil {
+		return Click{}, err
+	}
+	hc := http.DefaultClient
+	if r.HTTPClient != nil {
+		hc = r.HTTPClient
+	}
+	noFollow := *hc
+	noFollow.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	u := strings.TrimRight(r.TrackingURL, "/") + "/" + url.PathEscape(id)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return Click{}, err
+	}
+	resp, err := noFollow.Do(req)
+	if err != nil {
+		return Click{}, err
+	}
+	resp.Body.Close()
+	if resp.StatusCode < 300 || resp.StatusCode > 399 {
+		// No redirect: ask for the click id itself.
+		cid, err := r.client().Click(ctx, id, nil)
+		return Click{ID: cid}, err
+	}
+	landing, err := resp.Location()
+	if err != nil {
+		return Click{}, fmt.Errorf("campaign %s redirected without a usable Location: %w", id, err)
+	}
+	param := "tid"
+	if role == Vendor {
+		param = "vtid"
+	}
+	cid := landing.Query().Get(param)
+	if cid == "" {
+		return Click{}, fmt.Errorf("campaign %s redirects to %s, which carries no %s=: its offer URL must end with %s={clickid}", id, landing, param, param)
+	}
+	return Click{ID: cid, Landing: landing}, nil
+}
+
+// Conversions reads the reporting API for a click id.
+func (r *RedTrack) Conversions(ctx context.Context, clickID string) ([]Conversion, error) {
+	cs, err := r.client().Conversions(ctx, redtrack.Query{ClickID: clickID})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Conversion, len(cs))
+	for i, c := range cs {
+		out[i] = Conversion{ClickID: c.ClickID, Type: c.Type, Status: c.Status, Payout: c.PayoutCents(), Currency: c.Currency,
+			Order: c.Order, EventID: c.EventID, DuplicateStatus: c.DuplicateStatus, Params: c.Params}
+	}
+	return out, nil
+}
+
+// Rejections reads cbsim's rejections log; a tracker without one (real
+// RedTrack answers 404) is ErrNotSupported.
+func (r *RedTrack) Rejections(ctx context.Context) ([]Rejection, error) {
+	rs, err := r.client().Rejections(ctx)
+	var apiErr *redtrack.APIError
+	if errors.As(err, &apiErr) && (apiErr.Status == http.StatusNotFound || apiErr.Status == http.StatusMethodNotAllowed) {
+		return nil, fmt.Errorf("rejections log: %w", ErrNotSupported)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Rejection, len(rs))
+	for i, x := range rs {
+		out[i] = Rejection{Query: x.Query, Param: x.Param, Reason: x.Error, Status: x.Status}
+	}
+	return out, nil
+}
+
+// Shared is a factory that hands every scenario the same tracker.
+type Shared struct{ Tracker Tracker }
+
+// Open returns the shared tracker.
+func (s Shared) Open(context.Context) (Tracker, error) { return s.Tracker, nil }
+
+// Release does nothing: the tracker outlives the scenarios.
+func (Shared) Release(Tracker) {}

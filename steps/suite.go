@@ -1,0 +1,128 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/cucumber/godog"
+
+	"github.com/cbsim/cbsim/features"
+)
+
+// SuiteOptions describe one run of a feature suite.
+type SuiteOptions struct {
+	// Factory gives each scenario its tracker. Nil = an in-process
+	// reference tracker per scenario.
+	Factory TrackerFactory
+	// Reference says the tracker is cbsim's reference tracker: scenarios
+	// tagged @reference (which configure the tracker) run only then.
+	Reference bool
+	// Features holds the .feature files; nil = the bundled features.
+	Features fs.FS
+	// Paths inside Features (or on disk when Features is nil and Paths are
+	// given); nil = every feature.
+	Paths []string
+	// Tags is a godog tag expression such as "@smoke && ~@slow".
+	Tags string
+	// Format is godog's format list: "pretty", "progress",
+	// "junit:FILE", "cucumber:FILE", comma-separated.
+	Format string
+	// Output receives the formatters' output that has no file; nil = io.Discard.
+	Output io.Writer
+	// Concurrency runs that many scenarios at once; 0 or 1 = one.
+	Concurrency int
+	// Seed fixes the scenarios' order and their random choices.
+	Seed uint64
+	// Steps tunes the step library.
+	Steps Options
+	// T runs each scenario as a subtest of T (go test).
+	T *testing.T
+}
+
+// Run runs the suite and returns godog's status: 0 only when every
+// scenario passed (strict: an undefined or pending step fails).
+func Run(o SuiteOptions) int {
+	if o.Factory == nil {
+		o.Factory = Reference{}
+		o.Reference = true
+	}
+	if o.Features == nil && len(o.Paths) == 0 {
+		o.Features = features.FS
+	}
+	if o.Features != nil && len(o.Paths) == 0 {
+		o.Paths = []string{"."}
+	}
+	if o.Output == nil {
+		o.Output = io.Discard
+	}
+	if o.Format == "" {
+		o.Format = "pretty"
+	}
+	o.Steps.Seed = o.Seed
+	tags := o.Tags
+	if !o.Reference {
+		if tags == "" {
+			tags = "~@reference"
+		} else {
+			tags = "(" + tags + ") && ~@reference"
+		}
+	}
+	opts := godog.Options{
+		Format:        o.Format,
+		Output:        o.Output,
+		Paths:         o.Paths,
+		FS:            o.Features,
+		Tags:          tags,
+		Strict:        true,
+		Concurrency:   max(o.Concurrency, 1),
+		Randomize:     int64(o.Seed%(1<<62)) + 1,
+		StopOnFailure: false,
+		NoColors:      true,
+		TestingT:      o.T,
+	}
+	var ran atomic.Int64
+	suite := godog.TestSuite{
+		Name: "cbsim",
+		ScenarioInitializer: func(sc *godog.ScenarioContext) {
+			sc.Before(func(ctx context.Context, _ *godog.Scenario) (context.Context, error) {
+				ran.Add(1)
+				return ctx, nil
+			})
+			Register(sc, o.Factory, o.Steps)
+		},
+		Options: &opts,
+	}
+	status := suite.Run()
+	if status == 0 && ran.Load() == 0 {
+		// A suite that ran nothing proves nothing: CI must not go green on it.
+		fmt.Fprintf(o.Output, "no scenario matched (tags %q)\n", tags)
+		return 2
+	}
+	return status
+}
+
+// WriteCatalog prints the step catalog: each step's sentence pattern, an
+// example and what it does, grouped as in the guide.
+func WriteCatalog(w io.Writer, markdown bool) {
+	group := ""
+	for _, s := range catalog {
+		if s.Group != group {
+			group = s.Group
+			if markdown {
+				fmt.Fprintf(w, "\n### %s\n\n", group)
+			} else {
+				fmt.Fprintf(w, "\n%s\n%s\n", group, strings.Repeat("=", len(group)))
+			}
+		}
+		if markdown {
+			fmt.Fprintf(w, "- `%s`  \n  %s  \n  e.g. `%s`\n", s.Pattern, s.Doc, strings.ReplaceAll(s.Example, "\n", " "))
+		} else {
+			fmt.Fprintf(w, "\n  %s\n    %s\n    e.g. %s\n", s.Pattern, s.Doc, strings.ReplaceAll(s.Example, "\n", "\n         "))
+		}
+	}
+}

@@ -1,0 +1,326 @@
+package steps
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/cbsim/cbsim/simulator"
+	"github.com/cbsim/cbsim/simulator/ids"
+	"github.com/cbsim/cbsim/simulator/money"
+)
+
+// Options tune the step library.
+type Options struct {
+	// Seed is mixed with each scenario's name into the seed of its random
+	// choices, so a run is reproducible and scenarios differ.
+	Seed uint64
+	// Wait bounds how long an assertion on what the tracker recorded polls
+	// before it fails (asynchronous trackers record late). Zero = 5s.
+	Wait time.Duration
+	// Settle is how long an assertion that something was NOT recorded waits
+	// first. Zero suits synchronous trackers such as the reference tracker.
+	Settle time.Duration
+	// ConversionTypes are the tracker's conversion type names for the
+	// three events, in funnel order. Zero = OrderFormImpression,
+	// InitialPurchase, UpsellPurchase.
+	ConversionTypes [3]string
+	// PostbackTimeout is ClickBank's per-attempt timeout. Zero = 5s.
+	PostbackTimeout time.Duration
+}
+
+func (o Options) typeName(t simulator.EventType) string {
+	names := o.ConversionTypes
+	if names == [3]string{} {
+		names = [3]string{"OrderFormImpression", "InitialPurchase", "UpsellPurchase"}
+	}
+	for i, et := range simulator.EventTypes() {
+		if et == t {
+			return names[i]
+		}
+	}
+	return string(t)
+}
+
+// World is the state of one scenario: the mock ClickBank, the tracker under
+// test, the visitor's click and what was sent.
+type World struct {
+	opts    Options
+	factory TrackerFactory
+	seed    uint64
+	rng     *rand.Rand
+
+	tracker    Tracker
+	trackerCfg TrackerConfig
+	cfgTouched bool // a step configured the tracker
+
+	catalog      *simulator.Catalog
+	integrations map[Role]*simulator.Integration
+	dispatcher   *simulator.Dispatcher
+	journal      *simulator.Journal
+
+	funnel   string
+	tidRule  ids.TIDRule
+	tidSet   bool   // the hoplink's TID was set by a step, not by a click
+	tid      string // what the hoplink carries
+	vtid     string // what the pay link carries
+	click    Click
+	clicked  bool
+	clickRol Role
+	tracking map[string]string
+	buyer    simulator.Buyer
+	testCard bool
+	now      time.Time
+
+	fault *fault // misbehaviour between ClickBank and the tracker, if any
+
+	events     []simulator.Event
+	deliveries []simulator.Delivery
+}
+
+func newWorld(f TrackerFactory, opts Options) *World {
+	j := &simulator.Journal{}
+	timeout := opts.PostbackTimeout
+	if timeout == 0 {
+		timeout = simulator.DefaultTimeout
+	}
+	return &World{opts: opts, factory: f, journal: j, funnel: "keto",
+		dispatcher:   &simulator.Dispatcher{Journal: j, Timeout: timeout},
+		integrations: map[Role]*simulator.Integration{}, tracking: map[string]string{},
+		now: time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)}
+}
+
+// start prepares the world for a scenario called name.
+func (w *World) start(name string) error {
+	h := fnv.New64a()
+	h.Write([]byte(name))
+	w.seed = w.opts.Seed ^ h.Sum64()
+	w.rng = simulator.NewRand(w.seed)
+	c, _, err := simulator.LoadDefaults()
+	if err != nil {
+		return err
+	}
+	w.catalog = c
+	return nil
+}
+
+func (w *World) close() {
+	if w.fault != nil {
+		w.fault.close()
+		w.fault = nil
+	}
+	if w.tracker != nil && w.factory != nil {
+		w.factory.Release(w.tracker)
+	}
+	w.tracker = nil
+}
+
+// trk returns the scenario's tracker, opening and configuring it on first use.
+func (w *World) trk(ctx context.Context) (Tracker, error) {
+	if w.tracker != nil {
+		return w.tracker, nil
+	}
+	t, err := w.factory.Open(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("open the tracker under test: %w", err)
+	}
+	w.tracker = t
+	if w.cfgTouched {
+		c, ok := t.(Configurable)
+		if !ok {
+			return nil, fmt.Errorf("this scenario configures the tracker (conversion types, duplicate mode or token): %w; tag it @reference", ErrNotSupported)
+		}
+		if err := c.Configure(ctx, w.trackerCfg); err != nil {
+			return nil, fmt.Errorf("configure the tracker: %w", err)
+		}
+	}
+	return t, nil
+}
+
+// configure records tracker configuration; it must come before the tracker is used.
+func (w *World) configure(f func(*TrackerConfig)) error {
+	if w.tracker != nil {
+		return fmt.Errorf("the tracker is configured in Given steps, before the first click or postback")
+	}
+	f(&w.trackerCfg)
+	w.cfgTouched = true
+	return nil
+}
+
+// resolve turns a step's URL into a template: a URL starting with "?" or
+// "&" is relative to the tracker's postback URL, one starting with "/" to
+// the tracker's base. Relative URLs are resolved when postbacks are sent, so
+// the tracker can still be configured after the integration is set up.
+func (w *World) resolve(ctx context.Context, u string) (string, error) {
+	if !strings.HasPrefix(u, "?") && !strings.HasPrefix(u, "&") && !strings.HasPrefix(u, "/") {
+		return u, nil
+	}
+	t, err := w.trk(ctx)
+	if err != nil {
+		return "", err
+	}
+	if !strings.HasPrefix(u, "/") {
+		return t.PostbackURL() + "?" + strings.TrimLeft(u, "?&"), nil
+	}
+	base, err := url.Parse(t.PostbackURL())
+	if err != nil {
+		return "", err
+	}
+	return base.Scheme + "://" + base.Host + u, nil
+}
+
+// checkTemplate checks a step's URL: relative to the tracker or absolute.
+func checkTemplate(u string) error {
+	if strings.HasPrefix(u, "?") || strings.HasPrefix(u, "&") || strings.HasPrefix(u, "/") ||
+		strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://") {
+		return nil
+	}
+	return fmt.Errorf("URL %q must start with ? (the tracker's postback URL), / (the tracker's base) or http(s)://", u)
+}
+
+// integration returns (creating) the integration of role.
+func (w *World) integration(role Role) *simulator.Integration {
+	in := w.integrations[role]
+	if in == nil {
+		in = &simulator.Integration{Name: "tracker-" + string(role), Role: simulator.Role(role), Active: true,
+			PerEvent: true, URLs: map[simulator.EventType]string{}}
+		w.integrations[role] = in
+	}
+	return in
+}
+
+// hopAffiliate is the affiliate of the scenario's hoplink traffic.
+const hopAffiliate = "aff01"
+
+// journey builds the buyer's journey from what the scenario said so far.
+func (w *World) journey() simulator.Journey {
+	j := simulator.Journey{Funnel: w.funnel, TIDRule: w.tidRule, VTID: w.vtid, Buyer: w.buyer, TestCard: w.testCard}
+	if w.clickRol != Vendor || w.tidSet {
+		j.Affiliate = hopAffiliate
+		j.TID = w.tid
+		j.Tracking = w.tracking
+	}
+	return j
+}
+
+// resolved returns the integration with its URLs resolved against the
+// tracker and pointed at the fault in front of it, if any.
+func (w *World) resolved(ctx context.Context, in simulator.Integration) (simulator.Integration, error) {
+	var err error
+	if in.URL, err = w.resolve(ctx, in.URL); err != nil || in.URL == "" && !in.PerEvent {
+		return in, err
+	}
+	urls := make(map[simulator.EventType]string, len(in.URLs))
+	for t, u := range in.URLs {
+		if urls[t], err = w.resolve(ctx, u); err != nil {
+			return in, err
+		}
+	}
+	in.URLs = urls
+	return w.viaFault(in), nil
+}
+
+// sim returns a simulator over the scenario's catalog and integrations.
+func (w *World) sim(ctx context.Context) (*simulator.Simulator, error) {
+	var ins []simulator.Integration
+	for _, r := range []Role{Affiliate, Vendor} {
+		if in := w.integrations[r]; in != nil {
+			res, err := w.resolved(ctx, *in)
+			if err != nil {
+				return nil, err
+			}
+			ins = append(ins, res)
+		}
+	}
+	s := simulator.New(w.catalog, ins)
+	s.Dispatcher = w.dispatcher
+	s.Journal = w.journal
+	return s, nil
+}
+
+// viaFault points an integration at the fault in front of the tracker, if any.
+func (w *World) viaFault(in simulator.Integration) simulator.Integration {
+	if w.fault == nil {
+		return in
+	}
+	out, err := in.Rebase(w.fault.url)
+	if err != nil {
+		return in // the fault URL is always absolute
+	}
+	return out
+}
+
+// walk runs the journey and sends its postbacks.
+func (w *World) walk(ctx context.Context, j simulator.Journey) error {
+	if len(w.integrations) == 0 {
+		return fmt.Errorf("no integration is set up in ClickBank: start with \"Given an affiliate integration with CLICKID={tid} and SUM={affiliate_earnings}\"")
+	}
+	sim, err := w.sim(ctx)
+	if err != nil {
+		return err
+	}
+	walk, deliveries, err := sim.Run(ctx, j, w.rng, w.now)
+	if err != nil {
+		return err
+	}
+	w.now = w.now.Add(time.Hour)
+	w.events = append(w.events, walk.Events...)
+	w.deliveries = append(w.deliveries, deliveries...)
+	return nil
+}
+
+// sent returns the deliveries that were really sent (not skipped), of
+// type t when t is not empty.
+func (w *World) sent(t simulator.EventType) []simulator.Delivery {
+	var out []simulator.Delivery
+	for _, d := range w.deliveries {
+		if d.Skipped == "" && (t == "" || d.Event == t) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// clickID is the click id the scenario's postbacks should carry.
+func (w *World) clickID() (string, error) {
+	if !w.clicked {
+		return "", fmt.Errorf("no visitor clicked a campaign in this scenario: add \"Given a visitor clicks the affiliate campaign\"")
+	}
+	return w.click.ID, nil
+}
+
+// setProduct changes the funnel's front-end product price, currency and commission.
+func (w *World) setProduct(price, currency, commission string) error {
+	p, err := money.Parse(price)
+	if err != nil {
+		return fmt.Errorf("price: %w", err)
+	}
+	pct, err := money.ParsePercent(commission)
+	if err != nil {
+		return fmt.Errorf("commission: %w", err)
+	}
+	if currency != "USD" {
+		if _, ok := w.catalog.Rates[currency]; !ok {
+			return fmt.Errorf("currency %q has no rate in the catalog", currency)
+		}
+	}
+	f, ok := w.catalog.Funnels[w.funnel]
+	if !ok {
+		return fmt.Errorf("unknown funnel %q", w.funnel)
+	}
+	products := make(map[string]simulator.Product, len(w.catalog.Products))
+	for k, v := range w.catalog.Products {
+		products[k] = v
+	}
+	fe := products[f.Front]
+	fe.Price, fe.Currency, fe.Commission = p, currency, pct
+	products[f.Front] = fe
+	c := *w.catalog
+	c.Products = products
+	w.catalog = &c
+	return nil
+}
