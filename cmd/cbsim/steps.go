@@ -2,11 +2,17 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
+
+	"github.com/cbsim/cbsim/steps"
 )
 
 func runSteps(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "cbsim steps: not implemented yet")
-	return 1
+	fs := newFlags("steps", "[--markdown]", stderr)
+	md := fs.Bool("markdown", false, "print the catalog as Markdown (as in docs/steps.md)")
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	steps.WriteCatalog(stdout, *md)
+	return 0
 }

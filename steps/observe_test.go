@@ -1,0 +1,71 @@
+package steps
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"testing/fstest"
+)
+
+// TestObserveOnlyNeverPassesSilently runs a step that needs a reporting API
+// against an observe-only tracker: it must fail and say why, while steps
+// about what was sent still work.
+func TestObserveOnlyNeverPassesSilently(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(srv.Close)
+	feature := func(then string) fstest.MapFS {
+		return fstest.MapFS{"f.feature": {Data: []byte(`Feature: f
+  Scenario: s
+    Given an affiliate integration with CLICKID={tid} and SUM={affiliate_earnings}
+    And a visitor clicks the affiliate campaign
+    When the buyer buys the front-end product
+    Then ` + then + "\n")}}
+	}
+	cases := []struct {
+		then     string
+		wantOK   bool
+		wantText string
+	}{
+		{"every postback has clickid=the click id", true, ""},
+		{"every postback was delivered", true, ""},
+		{"the tracker recorded 2 conversions for the click", false, "not supported by this tracker"},
+		{"the tracker refused the postback", false, "expected the tracker to refuse"},
+	}
+	for _, c := range cases {
+		var out bytes.Buffer
+		status := Run(SuiteOptions{Factory: Shared{Tracker: ObserveOnly{URL: srv.URL + "/postback"}}, Features: feature(c.then), Format: "pretty", Output: &out})
+		if (status == 0) != c.wantOK || !strings.Contains(out.String(), c.wantText) {
+			t.Errorf("%q: status %d, want ok=%v and output mentioning %q:\n%s", c.then, status, c.wantOK, c.wantText, out.String())
+		}
+	}
+	if hits.Load() == 0 {
+		t.Fatal("no postback reached the observed tracker")
+	}
+}
+
+func TestUndefinedStepFailsAndEmptySelectionFails(t *testing.T) {
+	undefined := fstest.MapFS{"f.feature": {Data: []byte("Feature: f\n  Scenario: s\n    Given the moon is made of cheese\n")}}
+	if status := Run(SuiteOptions{Features: undefined}); status == 0 {
+		t.Error("a scenario with an undefined step passed: the suite is not strict")
+	}
+	if status := Run(SuiteOptions{Tags: "@no-such-tag"}); status == 0 {
+		t.Error("a run that selected no scenario passed")
+	}
+}
+
+func TestQuotedList(t *testing.T) {
+	got, err := quotedList(`"A", "B" and "C"`)
+	if err != nil || strings.Join(got, "|") != "A|B|C" {
+		t.Fatalf("quotedList = %q, %v", got, err)
+	}
+	if _, err := quotedList(`A, B`); err == nil {
+		t.Fatal("unquoted names accepted")
+	}
+}
