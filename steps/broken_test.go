@@ -71,7 +71,7 @@ func TestSuiteCatchesABrokenTracker(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			trk := brokenTracker(t, c.corrupt)
 			status := Run(SuiteOptions{Factory: Shared{Tracker: trk}, Features: features.FS,
-				Paths: []string{"04_offer_url.feature", "05_mapping.feature", "06_upsells.feature"},
+				Paths:  []string{"04_offer_url.feature", "05_mapping.feature", "06_upsells.feature"},
 				Format: "progress", Steps: Options{Wait: 200e6}})
 			if (status == 0) != (c.want == 0) {
 				t.Fatalf("suite status %d against a tracker that %s; want %s", status, c.name, map[bool]string{true: "pass", false: "fail"}[c.want == 0])
