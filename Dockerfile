@@ -6,18 +6,17 @@
 #
 # containers.RunTracker and containers.RunSimulator build it from a context
 # holding just this file and bin/cbsim, tagged cbsim:dev-<hash of both>.
+# The tracker listens on 8800, the simulator on 8080 (no EXPOSE: every
+# instruction costs the legacy builder a container, and the ports are
+# published explicitly anyway).
 FROM scratch
 COPY bin/cbsim /cbsim
-# scratch has no directories. WORKDIR creates /tmp (SQLite's temporary files)
-# and /data (the tracker's database); both live in the container's own
-# filesystem, which survives a stop and start of the container.
-WORKDIR /tmp
+# scratch has no directories: WORKDIR creates /data, which holds the
+# tracker's database and SQLite's temporary files. It lives in the
+# container's own filesystem, which survives a stop and start.
 WORKDIR /data
-ENV TMPDIR=/tmp
-# The reporting API key when --api-key is not given: a development default,
-# override it with docker run -e CBSIM_API_KEY=... (RunTracker passes
-# --api-key).
-ENV CBSIM_API_KEY=cbsim-dev-key
-EXPOSE 8800 8080
+# CBSIM_API_KEY is the reporting API key when --api-key is not given: a
+# development default, override it with docker run -e CBSIM_API_KEY=...
+ENV TMPDIR=/data CBSIM_API_KEY=cbsim-dev-key
 ENTRYPOINT ["/cbsim"]
 CMD ["tracker", "--addr", "0.0.0.0:8800", "--db", "/data/tracker.db"]

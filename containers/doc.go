@@ -14,6 +14,8 @@
 // default ./cmd/cbsim of this module built by BuildBinary. Images are tagged
 // by the hash of their build context (cbsim:dev-<hash>) and kept, so a second
 // run skips the build; RunTrackerDockerfile does the same for any Dockerfile.
+// After a build, dev images of the same repository older than ten minutes
+// are pruned so that one per source change does not pile up.
 //
 // # Environment
 //

@@ -13,7 +13,9 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
+	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
 )
 
@@ -39,19 +41,18 @@ const referenceDockerfile = `# The cbsim image: the reference tracker by default
 #
 # containers.RunTracker and containers.RunSimulator build it from a context
 # holding just this file and bin/cbsim, tagged cbsim:dev-<hash of both>.
+# The tracker listens on 8800, the simulator on 8080 (no EXPOSE: every
+# instruction costs the legacy builder a container, and the ports are
+# published explicitly anyway).
 FROM scratch
 COPY bin/cbsim /cbsim
-# scratch has no directories. WORKDIR creates /tmp (SQLite's temporary files)
-# and /data (the tracker's database); both live in the container's own
-# filesystem, which survives a stop and start of the container.
-WORKDIR /tmp
+# scratch has no directories: WORKDIR creates /data, which holds the
+# tracker's database and SQLite's temporary files. It lives in the
+# container's own filesystem, which survives a stop and start.
 WORKDIR /data
-ENV TMPDIR=/tmp
-# The reporting API key when --api-key is not given: a development default,
-# override it with docker run -e CBSIM_API_KEY=... (RunTracker passes
-# --api-key).
-ENV CBSIM_API_KEY=cbsim-dev-key
-EXPOSE 8800 8080
+# CBSIM_API_KEY is the reporting API key when --api-key is not given: a
+# development default, override it with docker run -e CBSIM_API_KEY=...
+ENV TMPDIR=/data CBSIM_API_KEY=cbsim-dev-key
 ENTRYPOINT ["/cbsim"]
 CMD ["tracker", "--addr", "0.0.0.0:8800", "--db", "/data/tracker.db"]
 `
@@ -226,5 +227,35 @@ func ensureImage(ctx context.Context, ref string, df func() (testcontainers.From
 	if _, err := p.BuildImage(ctx, &testcontainers.ContainerRequest{FromDockerfile: build}); err != nil {
 		return fmt.Errorf("build: %w", err)
 	}
+	pruneImages(ctx, p.Client(), build.Repo, ref)
 	return nil
+}
+
+// pruneAge is how old a superseded dev image must be before pruneImages
+// removes it: a concurrent process may have just built it and be about to
+// start a container of it.
+const pruneAge = 10 * time.Minute
+
+// pruneImages removes the repo:dev-* images other than keep that are older
+// than pruneAge, so that images built for every change of the source do not
+// pile up. Images in use by a container are kept (the engine refuses), and
+// failures are ignored: pruning is housekeeping.
+func pruneImages(ctx context.Context, api client.APIClient, repo, keep string) {
+	list, err := api.ImageList(ctx, client.ImageListOptions{
+		Filters: make(client.Filters).Add("reference", repo+":dev-*"),
+	})
+	if err != nil {
+		return
+	}
+	cutoff := time.Now().Add(-pruneAge).Unix()
+	for _, img := range list.Items {
+		if img.Created > cutoff {
+			continue
+		}
+		for _, tag := range img.RepoTags {
+			if tag != keep && strings.HasPrefix(tag, repo+":dev-") {
+				_, _ = api.ImageRemove(ctx, tag, client.ImageRemoveOptions{PruneChildren: true})
+			}
+		}
+	}
 }
