@@ -1,0 +1,157 @@
+// Package demo is `cbsim demo` (and `make run`): the default funnels sent
+// through an embedded reference tracker, with what ClickBank sent and what
+// the tracker recorded printed side by side.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"text/tabwriter"
+	"time"
+
+	"github.com/cbsim/cbsim/simulator"
+	"github.com/cbsim/cbsim/tracker"
+	"github.com/cbsim/cbsim/tracker/redtrack"
+)
+
+// Options tune the demo.
+type Options struct {
+	Seed    uint64
+	Tracker string // base URL of a running tracker; "" = an embedded reference tracker
+	APIKey  string // its reporting API key
+}
+
+const demoKey = "demo"
+
+// journeyPlan is one buyer of the demo.
+type journeyPlan struct {
+	title    string
+	role     string // whose campaign the visitor clicks
+	offerURL string
+	journey  simulator.Journey
+}
+
+var plans = []journeyPlan{
+	{"affiliate aff01 sends a buyer to ven01's keto funnel (front end + 2 upsells)", "affiliate",
+		"https://hop.clickbank.net/?affiliate=aff01&vendor=ven01&tid={clickid}",
+		simulator.Journey{Funnel: "keto", Affiliate: "aff01", Tracking: map[string]string{"aff_sub1": "demo", "traffic_source": "facebook"}}},
+	{"vendor ven02's own traffic buys the fitness funnel in EUR (front end + upsell)", "vendor",
+		"https://ven02.pay.clickbank.net/?cbitems=FIT-FE&vtid={clickid}",
+		simulator.Journey{Funnel: "fitness-eur"}},
+	{"affiliate aff01's buyer pays with a test card: no affiliate postback fires", "affiliate",
+		"https://hop.clickbank.net/?affiliate=aff01&vendor=ven01&tid={clickid}",
+		simulator.Journey{Funnel: "keto", Affiliate: "aff01", TestCard: true, Accept: []bool{false, false}}},
+}
+
+// Run runs the demo and writes its report to w. It returns an error when a
+// postback was not delivered or the tracker did not record it.
+func Run(ctx context.Context, w io.Writer, o Options) error {
+	base, key := o.Tracker, o.APIKey
+	var hc *http.Client
+	if base == "" {
+		srv, err := tracker.NewServer(tracker.Config{APIKey: demoKey})
+		if err != nil {
+			return fmt.Errorf("start the reference tracker: %w", err)
+		}
+		defer srv.Close()
+		base, key, hc = srv.URL, demoKey, srv.Client()
+		fmt.Fprintf(w, "reference tracker listening at %s\n", base)
+	}
+	api := &redtrack.Client{BaseURL: base, APIKey: key, HTTPClient: hc}
+	cat, ins, err := simulator.LoadDefaults()
+	if err != nil {
+		return err
+	}
+	sim := simulator.New(cat, ins)
+	if err := sim.Rebase(base); err != nil {
+		return err
+	}
+	sim.Dispatcher.Client = hc
+	rng := simulator.NewRand(o.Seed)
+	start := time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
+	var failures []string
+	for i, p := range plans {
+		camp, err := api.CreateCampaign(ctx, fmt.Sprintf("demo-%d-%s", i+1, p.role), p.offerURL)
+		if err != nil {
+			return err
+		}
+		landing, err := click(ctx, hc, base, camp.ID)
+		if err != nil {
+			return err
+		}
+		j := p.journey
+		param := "tid"
+		if p.role == "vendor" {
+			param = "vtid"
+		}
+		clickID := landing.Query().Get(param)
+		if p.role == "vendor" {
+			j.VTID = clickID
+		} else {
+			j.TID = clickID
+		}
+		fmt.Fprintf(w, "\n== %s\n   click %s → %s\n\n", p.title, clickID, landing)
+		_, deliveries, err := sim.Run(ctx, j, rng, start)
+		if err != nil {
+			return err
+		}
+		if err := simulator.WriteTable(w, deliveries); err != nil {
+			return err
+		}
+		sent := 0
+		for _, d := range deliveries {
+			if d.Skipped == "" {
+				sent++
+				if !d.Delivered {
+					failures = append(failures, fmt.Sprintf("%s postback to %s: %s", d.Event, d.URL, d.Error()))
+				}
+			}
+		}
+		convs, err := api.Conversions(ctx, redtrack.Query{ClickID: clickID})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "\n   the tracker recorded for click %s:\n", clickID)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "   TYPE\tPAYOUT\tCURRENCY\tORDER\tZIP\tEVENT ID")
+		for _, c := range convs {
+			fmt.Fprintf(tw, "   %s\t%.2f\t%s\t%s\t%s\t%s\n", c.Type, c.Payout, c.Currency, c.Params["order_id"], c.Params["zip"], c.Params["eventid"])
+		}
+		tw.Flush()
+		if len(convs) != sent {
+			failures = append(failures, fmt.Sprintf("click %s: ClickBank sent %d postbacks, the tracker recorded %d conversions", clickID, sent, len(convs)))
+		}
+	}
+	if len(failures) > 0 {
+		return fmt.Errorf("demo found %d problems:\n  %v", len(failures), failures)
+	}
+	fmt.Fprintln(w, "\nevery postback was delivered and recorded")
+	return nil
+}
+
+// click sends a visitor through a campaign and returns where the tracker
+// redirected it.
+func click(ctx context.Context, hc *http.Client, base, campaign string) (*url.URL, error) {
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	c := *hc
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/"+url.PathEscape(campaign), nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("click campaign %s: %w", campaign, err)
+	}
+	resp.Body.Close()
+	loc, err := resp.Location()
+	if err != nil {
+		return nil, fmt.Errorf("click campaign %s: HTTP %d without a redirect: %w", campaign, resp.StatusCode, err)
+	}
+	return loc, nil
+}
