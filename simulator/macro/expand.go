@@ -55,8 +55,8 @@ func Expand(template string, values Values) string {
 	if first < 0 {
 		return template
 	}
-	var buf [maxSlots]slot
-	slots := buf[:0]
+	var slots [maxSlots]slot // indexed, not appended: stays on the stack
+	n := 0
 	overflow := false
 	size := len(template)
 	sc := newScanner(template, first)
@@ -70,15 +70,16 @@ func Expand(template string, values Values) string {
 			continue
 		}
 		p := sc.partAt(start)
-		n, verbatim := escapedLen(val, p)
-		size += n - (end - start)
-		if len(slots) == maxSlots {
+		elen, verbatim := escapedLen(val, p)
+		size += elen - (end - start)
+		if n == maxSlots {
 			overflow = true
 			continue
 		}
-		slots = append(slots, slot{start: start, end: end, val: val, part: p, verbatim: verbatim})
+		slots[n] = slot{start: start, end: end, val: val, part: p, verbatim: verbatim}
+		n++
 	}
-	if len(slots) == 0 {
+	if n == 0 {
 		return template
 	}
 
@@ -89,7 +90,8 @@ func Expand(template string, values Values) string {
 		return b.String()
 	}
 	last := 0
-	for _, s := range slots {
+	for i := range n {
+		s := &slots[i]
 		b.WriteString(template[last:s.start])
 		if s.verbatim {
 			b.WriteString(s.val)

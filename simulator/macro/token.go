@@ -53,19 +53,18 @@ func newScanner(s string, pos int) scanner {
 // there are no more tokens.
 func (sc *scanner) next() (start, end int, ok bool) {
 	s := sc.s
-	for sc.pos < len(s) {
-		k := strings.IndexByte(s[sc.pos:], '{')
-		if k < 0 {
-			break
+	// A plain loop: tokens are close together in a postback URL, so it beats
+	// a call to strings.IndexByte per token.
+	for i := sc.pos; i < len(s); i++ {
+		if s[i] != '{' {
+			continue
 		}
-		i := sc.pos + k
 		j := i + 1
 		for j < len(s) && class[s[j]]&nameChar != 0 {
 			j++
 		}
 		if j == i+1 || j == len(s) || s[j] != '}' {
-			sc.pos = i + 1 // not a token; resume right after this '{'
-			continue
+			continue // not a token; resume right after this '{'
 		}
 		sc.pos = j + 1
 		return i, j + 1, true
