@@ -74,7 +74,9 @@ type apiError struct {
 
 func (e *apiError) Error() string { return e.err.Error() }
 
-func bad(param string, err error) error { return &apiError{status: http.StatusBadRequest, param: param, err: err} }
+func bad(param string, err error) error {
+	return &apiError{status: http.StatusBadRequest, param: param, err: err}
+}
 
 type fireBody struct {
 	Event       string            `json:"event"`
