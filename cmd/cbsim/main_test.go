@@ -44,8 +44,8 @@ func TestFireDryRunJSON(t *testing.T) {
 			}
 			var rec struct {
 				Event, Integration, URL, Error string
-				Status, Attempts           int
-				Values                     map[string]string
+				Status, Attempts               int
+				Values                         map[string]string
 			}
 			if err := json.Unmarshal([]byte(out), &rec); err != nil {
 				t.Fatalf("output is not one JSON object: %v\n%s", err, out)
