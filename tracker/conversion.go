@@ -63,10 +63,23 @@ type conversion struct {
 // record stores pb under the duplicate mode in one transaction. An unknown
 // click id is ENotFound.
 func (s *store) record(ctx context.Context, pb postback, mode Mode) (outcome, error) {
+	params, err := json.Marshal(pb.Params)
+	if err != nil {
+		return outcome{}, fmt.Errorf("record postback for click %s: %w", pb.ClickID, err)
+	}
+	w := conversionWrite{pb: pb, mode: mode, id: s.ids.next(s.now()), params: string(params)}
+	switch mode {
+	case ModeIgnore, ModeEdit, ModeAddPayout:
+		w.dedupKey = sql.NullString{String: "pair\n" + pb.ClickID + "\n" + pb.Type, Valid: true}
+	case ModeIgnoreEventID:
+		if pb.EventID != "" {
+			w.dedupKey = sql.NullString{String: "event\n" + pb.ClickID + "\n" + pb.Type + "\n" + pb.EventID, Valid: true}
+		}
+	}
 	var out outcome
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		var err error
-		out, err = s.recordTx(ctx, tx, pb, mode)
+		out, err = s.recordTx(ctx, tx, w)
 		return err
 	})
 	if err != nil {
@@ -78,32 +91,54 @@ func (s *store) record(ctx context.Context, pb postback, mode Mode) (outcome, er
 	return out, nil
 }
 
-func (s *store) recordTx(ctx context.Context, tx *sql.Tx, pb postback, mode Mode) (outcome, error) {
+// conversionWrite is a postback prepared for the writer.
+type conversionWrite struct {
+	pb       postback
+	mode     Mode
+	id       string         // id of the conversion if one is created
+	params   string         // pb.Params as JSON
+	dedupKey sql.NullString // unique key under the mode, if any
+}
+
+// recordTx records w: first with one INSERT that succeeds whenever the
+// postback creates a conversion (the common case), and only when it does
+// not, step by step to tell an unknown click from a duplicate.
+func (s *store) recordTx(ctx context.Context, tx *sql.Tx, w conversionWrite) (outcome, error) {
+	pb := w.pb
+	now := s.now().UnixNano()
+	repeatable := w.mode == ModeNew || w.mode == ModeNewMarked || w.mode == ModeIgnoreEventID
+	var ordinal int
+	err := s.queryRow(ctx, tx, sqlInsertConversionFast, w.id, pb.Type, w.dedupKey, pb.Status, pb.Cents, pb.Currency,
+		pb.Order, pb.EventID, w.mode == ModeNewMarked, w.params, now, pb.ClickID, repeatable).Scan(&ordinal)
+	if err == nil {
+		dup := dupNew
+		if ordinal > 1 {
+			dup = dupRepeated
+		}
+		return outcome{ConversionID: w.id, DuplicateStatus: dup, Action: actionCreated}, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return outcome{}, err
+	}
+
 	var campaignID string
 	var last int
-	err := tx.QueryRowContext(ctx, `SELECT k.campaign_id,
-		(SELECT coalesce(max(ordinal), 0) FROM conversions v WHERE v.click_id = k.id AND v.type = ?)
-		FROM clicks k WHERE k.id = ?`, pb.Type, pb.ClickID).Scan(&campaignID, &last)
+	err = s.queryRow(ctx, tx, sqlClickAndLast, pb.Type, pb.ClickID).Scan(&campaignID, &last)
 	if errors.Is(err, sql.ErrNoRows) {
 		return outcome{}, errorf(ENotFound, "clickid", "unknown click id %q", pb.ClickID)
 	}
 	if err != nil {
 		return outcome{}, err
 	}
-	now := s.now().UnixNano()
-
-	var dedupKey sql.NullString
-	switch mode {
+	switch w.mode {
 	case ModeIgnore, ModeEdit, ModeAddPayout:
-		dedupKey = sql.NullString{String: "pair\n" + pb.ClickID + "\n" + pb.Type, Valid: true}
 		if last > 0 {
-			return s.duplicate(ctx, tx, pb, mode, now)
+			return s.duplicate(ctx, tx, pb, w.mode, now)
 		}
 	case ModeIgnoreEventID:
-		if pb.EventID != "" {
-			dedupKey = sql.NullString{String: "event\n" + pb.ClickID + "\n" + pb.Type + "\n" + pb.EventID, Valid: true}
+		if w.dedupKey.Valid {
 			var id string
-			err := tx.QueryRowContext(ctx, `SELECT id FROM conversions WHERE dedup_key = ?`, dedupKey).Scan(&id)
+			err := s.queryRow(ctx, tx, sqlConvByDedupKey, w.dedupKey).Scan(&id)
 			if err == nil {
 				return outcome{ConversionID: id, DuplicateStatus: dupRepeated, Action: actionIgnored}, nil
 			}
@@ -112,38 +147,15 @@ func (s *store) recordTx(ctx context.Context, tx *sql.Tx, pb postback, mode Mode
 			}
 		}
 	}
-
-	ordinal := last + 1
-	dup := dupNew
-	if ordinal > 1 {
-		dup = dupRepeated
-	}
-	stored := ""
-	if mode == ModeNewMarked {
-		stored = dup
-	}
-	params, err := json.Marshal(pb.Params)
-	if err != nil {
-		return outcome{}, err
-	}
-	id := newID()
-	_, err = tx.ExecContext(ctx, `INSERT INTO conversions(id, click_id, campaign_id, type, ordinal, dedup_key,
-		status, payout_cents, currency, order_id, event_id, duplicate_status, params, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, pb.ClickID, campaignID, pb.Type, ordinal, dedupKey,
-		pb.Status, pb.Cents, pb.Currency, pb.Order, pb.EventID, stored, string(params), now, now)
-	if err != nil {
-		return outcome{}, err
-	}
-	return outcome{ConversionID: id, DuplicateStatus: dup, Action: actionCreated}, nil
+	// The insert only fails to create for an unknown click or a duplicate.
+	return outcome{}, fmt.Errorf("click %s type %s: neither created nor found a duplicate", pb.ClickID, pb.Type)
 }
 
 // duplicate handles a postback for a pair that has a conversion under
 // ModeIgnore, ModeEdit or ModeAddPayout.
 func (s *store) duplicate(ctx context.Context, tx *sql.Tx, pb postback, mode Mode, now int64) (outcome, error) {
 	var id, order, eventID, paramsJSON string
-	err := tx.QueryRowContext(ctx, `SELECT id, order_id, event_id, params FROM conversions
-		WHERE click_id = ? AND type = ? ORDER BY ordinal LIMIT 1`, pb.ClickID, pb.Type).Scan(&id, &order, &eventID, &paramsJSON)
+	err := s.queryRow(ctx, tx, sqlFirstConversion, pb.ClickID, pb.Type).Scan(&id, &order, &eventID, &paramsJSON)
 	if err != nil {
 		return outcome{}, err
 	}
@@ -152,7 +164,7 @@ func (s *store) duplicate(ctx context.Context, tx *sql.Tx, pb postback, mode Mod
 	case ModeIgnore:
 		out.Action = actionIgnored
 	case ModeAddPayout:
-		if _, err := tx.ExecContext(ctx, `UPDATE conversions SET payout_cents = payout_cents + ?, updated_at = ? WHERE id = ?`,
+		if _, err := s.exec(ctx, tx, sqlAddPayout,
 			pb.Cents, now, id); err != nil {
 			return outcome{}, err
 		}
@@ -172,8 +184,7 @@ func (s *store) duplicate(ctx context.Context, tx *sql.Tx, pb postback, mode Mod
 		if pb.EventID != "" {
 			eventID = pb.EventID
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE conversions SET status = ?, payout_cents = ?, currency = ?, order_id = ?,
-			event_id = ?, params = ?, updated_at = ? WHERE id = ?`,
+		if _, err := s.exec(ctx, tx, sqlEditConversion,
 			pb.Status, pb.Cents, pb.Currency, order, eventID, string(merged), now, id); err != nil {
 			return outcome{}, err
 		}
@@ -254,8 +265,8 @@ func (s *store) reject(ctx context.Context, query, param, reason string, status 
 	if len(query) > maxStoredQuery {
 		query = query[:maxStoredQuery] + "…(truncated)"
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO rejections(created_at, query, param, error, status) VALUES (?, ?, ?, ?, ?)`,
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := s.exec(ctx, tx, sqlInsertRejection,
 			s.now().UnixNano(), query, param, reason, status)
 		return err
 	})

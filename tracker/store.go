@@ -2,10 +2,8 @@ package tracker
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"embed"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -29,6 +27,13 @@ type store struct {
 	w   *sql.DB          // the single writer connection
 	r   *sql.DB          // readers; the same pool as w for in-memory databases
 	now func() time.Time // clock for created_at / updated_at
+	// stmts are the writer's prepared statements by SQL text; set by
+	// prepare at open, read-only after.
+	stmts map[string]*sql.Stmt
+	ids   *idGen        // click, conversion and campaign ids
+	reqs  chan writeReq // to the writer goroutine; unbuffered
+	quit  chan struct{} // closed by close to stop the writer
+	done  chan struct{} // closed when the writer has stopped
 }
 
 // pragmas applied to every connection.
@@ -37,7 +42,7 @@ const pragmas = "_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=sync
 // openStore opens (creating if needed) the database at path, or a private
 // in-memory database for ":memory:", and runs the embedded migrations.
 func openStore(ctx context.Context, path string, now func() time.Time) (*store, error) {
-	s := &store{now: now}
+	s := &store{now: now, ids: newIDGen()}
 	if path == ":memory:" {
 		db, err := sql.Open("sqlite", ":memory:?_txlock=immediate&"+pragmas)
 		if err != nil {
@@ -50,7 +55,7 @@ func openStore(ctx context.Context, path string, now func() time.Time) (*store, 
 		db.SetConnMaxIdleTime(0)
 		s.w, s.r = db, db
 	} else {
-		w, err := sql.Open("sqlite", path+"?_txlock=immediate&_pragma=journal_mode(WAL)&"+pragmas)
+		w, err := sql.Open("sqlite", path+"?_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=cache_size(-65536)&"+pragmas)
 		if err != nil {
 			return nil, fmt.Errorf("open store %s: %w", path, err)
 		}
@@ -76,12 +81,22 @@ func openStore(ctx context.Context, path string, now func() time.Time) (*store, 
 		s.close()
 		return nil, err
 	}
+	if err := s.prepare(ctx); err != nil {
+		s.close()
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	s.startWriter()
 	return s, nil
 }
 
 // close closes both pools.
 func (s *store) close() error {
-	err := s.w.Close()
+	s.stopWriter()
+	var err error
+	for _, st := range s.stmts {
+		err = errors.Join(err, st.Close())
+	}
+	err = errors.Join(err, s.w.Close())
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
 	}
@@ -108,7 +123,7 @@ func (s *store) migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("migrate %s: %w", name, err)
 		}
-		err = s.inTx(ctx, func(tx *sql.Tx) error {
+		err = s.ownTx(ctx, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 				return err
 			}
@@ -122,8 +137,9 @@ func (s *store) migrate(ctx context.Context) error {
 	return nil
 }
 
-// inTx runs fn in one write transaction, committing when fn returns nil.
-func (s *store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+// ownTx runs fn in a transaction of its own, committing when fn returns nil.
+// Only migrate uses it, before the writer starts.
+func (s *store) ownTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -138,13 +154,6 @@ func (s *store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
-// newID returns a 24-character lowercase hex id (RedTrack's ObjectId form).
-func newID() string {
-	var b [12]byte
-	rand.Read(b[:])
-	return hex.EncodeToString(b[:])
-}
-
 func isUniqueViolation(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
@@ -156,8 +165,8 @@ func (s *store) createCampaign(ctx context.Context, c Campaign) (Campaign, error
 	if err := c.validate(); err != nil {
 		return Campaign{}, err
 	}
-	c.ID = newID()
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	c.ID = s.ids.next(s.now())
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO campaigns(id, name, offer_url, created_at) VALUES (?, ?, ?, ?)`,
 			c.ID, c.Name, c.OfferURL, s.now().UnixNano())
 		return err
@@ -176,10 +185,10 @@ func (s *store) putCampaign(ctx context.Context, c Campaign) (Campaign, error) {
 	if err := c.validate(); err != nil {
 		return Campaign{}, err
 	}
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		return tx.QueryRowContext(ctx, `INSERT INTO campaigns(id, name, offer_url, created_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT(name) DO UPDATE SET offer_url = excluded.offer_url RETURNING id`,
-			newID(), c.Name, c.OfferURL, s.now().UnixNano()).Scan(&c.ID)
+			s.ids.next(s.now()), c.Name, c.OfferURL, s.now().UnixNano()).Scan(&c.ID)
 	})
 	if err != nil {
 		return Campaign{}, fmt.Errorf("put campaign %s: %w", c.Name, err)
@@ -272,9 +281,9 @@ func (s *store) createClick(ctx context.Context, c Campaign, subs map[string]str
 		return click{}, fmt.Errorf("create click: %w", err)
 	}
 	now := s.now().UTC()
-	k := click{ID: newID(), Campaign: c.Name, CreatedAt: formatTime(now), Subs: subs, campaignID: c.ID}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO clicks(id, campaign_id, created_at, subs) VALUES (?, ?, ?, ?)`,
+	k := click{ID: s.ids.next(s.now()), Campaign: c.Name, CreatedAt: formatTime(now), Subs: subs, campaignID: c.ID}
+	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := s.exec(ctx, tx, sqlInsertClick,
 			k.ID, c.ID, now.UnixNano(), string(subsJSON))
 		return err
 	})

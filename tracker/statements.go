@@ -1,0 +1,64 @@
+package tracker
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// The write path's statements, prepared once on the writer connection.
+const (
+	sqlClickAndLast = `SELECT k.campaign_id,
+		(SELECT coalesce(max(ordinal), 0) FROM conversions v WHERE v.click_id = k.id AND v.type = ?)
+		FROM clicks k WHERE k.id = ?`
+	sqlConvByDedupKey  = `SELECT id FROM conversions WHERE dedup_key = ?`
+	sqlFirstConversion = `SELECT id, order_id, event_id, params FROM conversions WHERE click_id = ? AND type = ? ORDER BY ordinal LIMIT 1`
+	// sqlInsertConversionFast creates the conversion when the click exists
+	// and the mode lets the postback create one; it returns no row otherwise.
+	sqlInsertConversionFast = `INSERT INTO conversions(id, click_id, campaign_id, type, ordinal, dedup_key, status,
+		payout_cents, currency, order_id, event_id, duplicate_status, params, created_at, updated_at)
+		SELECT ?1, k.id, k.campaign_id, ?2, n.last + 1, ?3, ?4, ?5, ?6, ?7, ?8,
+			CASE WHEN ?9 THEN (CASE WHEN n.last = 0 THEN 'new' ELSE 'repeated' END) ELSE '' END, ?10, ?11, ?11
+		FROM clicks k, (SELECT coalesce(max(ordinal), 0) AS last FROM conversions WHERE click_id = ?12 AND type = ?2) n
+		WHERE k.id = ?12 AND (?13 OR n.last = 0)
+		ON CONFLICT(dedup_key) DO NOTHING
+		RETURNING ordinal`
+	sqlAddPayout      = `UPDATE conversions SET payout_cents = payout_cents + ?, updated_at = ? WHERE id = ?`
+	sqlEditConversion = `UPDATE conversions SET status = ?, payout_cents = ?, currency = ?, order_id = ?, event_id = ?,
+		params = ?, updated_at = ? WHERE id = ?`
+	sqlInsertRejection = `INSERT INTO rejections(created_at, query, param, error, status) VALUES (?, ?, ?, ?, ?)`
+	sqlInsertClick     = `INSERT INTO clicks(id, campaign_id, created_at, subs) VALUES (?, ?, ?, ?)`
+	sqlSavepoint       = `SAVEPOINT write`
+	sqlRollbackTo      = `ROLLBACK TO write`
+	sqlRelease         = `RELEASE write`
+)
+
+// prepare prepares the write path's statements on the writer.
+func (s *store) prepare(ctx context.Context) error {
+	s.stmts = map[string]*sql.Stmt{}
+	for _, q := range []string{sqlInsertConversionFast, sqlClickAndLast, sqlConvByDedupKey, sqlFirstConversion,
+		sqlAddPayout, sqlEditConversion, sqlInsertRejection, sqlInsertClick, sqlSavepoint, sqlRollbackTo, sqlRelease} {
+		st, err := s.w.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("prepare %.40q: %w", q, err)
+		}
+		s.stmts[q] = st
+	}
+	return nil
+}
+
+// exec runs query in tx, through its prepared statement when there is one.
+func (s *store) exec(ctx context.Context, tx *sql.Tx, query string, args ...any) (sql.Result, error) {
+	if st, ok := s.stmts[query]; ok {
+		return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return tx.ExecContext(ctx, query, args...)
+}
+
+// queryRow runs query in tx, through its prepared statement when there is one.
+func (s *store) queryRow(ctx context.Context, tx *sql.Tx, query string, args ...any) *sql.Row {
+	if st, ok := s.stmts[query]; ok {
+		return tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
+	return tx.QueryRowContext(ctx, query, args...)
+}
