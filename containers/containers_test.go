@@ -107,6 +107,8 @@ func TestOptionErrors(t *testing.T) {
 		{"relative API path", containers.WithAPIPath("api"), `WithAPIPath: "api" does not start with /`},
 		{"empty conversion type", containers.WithConversionType(""), "--conversion-type: empty value"},
 		{"reference flag for an image", containers.WithPostbackToken("t"), `reference tracker flags ["--postback-token" "t"] given for a tracker image`},
+		{"simulator flag for a tracker", containers.WithTracker("http://x"), `simulator flags ["--tracker" "http://x"] given for a tracker`},
+		{"empty tracker URL", containers.WithTracker(""), "WithTracker: empty URL"},
 	}
 	t.Run("reference tracker without API key", func(t *testing.T) {
 		c, err := containers.RunTracker(t.Context(), containers.WithAPIKey(""))

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log"
 	"net/http"
+	"strings"
 
 	"github.com/cbsim/cbsim/containers"
 )
@@ -59,4 +60,40 @@ func ExampleRunTrackerImage() {
 	}
 	postback, _ := tracker.PostbackURL(ctx)
 	fmt.Println("send postbacks to", postback)
+}
+
+// ExampleRunSimulator runs the reference tracker and the simulator as
+// containers and fires an Initial Purchase from one at the other over the
+// Docker network: what a project in any language does with plain HTTP.
+func ExampleRunSimulator() {
+	ctx := context.Background()
+	tracker, err := containers.RunTracker(ctx)
+	if tracker != nil {
+		defer tracker.Terminate(ctx)
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	internal, err := tracker.InternalURL(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	sim, err := containers.RunSimulator(ctx, containers.WithTracker(internal))
+	if sim != nil {
+		defer sim.Terminate(ctx)
+	}
+	if err != nil {
+		log.Fatal(err)
+	}
+	simURL, err := sim.URL(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	resp, err := http.Post(simURL+"/fire", "application/json", strings.NewReader(`{"event":"initial_purchase","role":"affiliate",`+
+		`"tid":"CLICK_ID","url":"`+internal+`/postback?clickid={tid}&sum={affiliate_earnings}"}`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer resp.Body.Close()
+	fmt.Println(resp.Status)
 }

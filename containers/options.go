@@ -55,6 +55,7 @@ type settings struct {
 	apiPath      string   // appended to URL by APIURL
 	apiKey       string   // the reporting API key
 	trackerArgs  []string // reference tracker flags from the options
+	serveArgs    []string // `cbsim serve` flags from the options
 	buildContext string   // RunTrackerDockerfile's context; "" means the Dockerfile's directory
 	buildLog     io.Writer
 }
@@ -152,6 +153,19 @@ func WithCampaign(spec string) Option {
 func WithTrackerArgs(args ...string) Option {
 	return func(s *settings) error {
 		s.trackerArgs = append(s.trackerArgs, args...)
+		return nil
+	}
+}
+
+// WithTracker points the simulator's integrations at the tracker base URL
+// (`cbsim serve --tracker URL`). A tracker in another container is reached
+// at its InternalURL, not at its URL on the host.
+func WithTracker(url string) Option {
+	return func(s *settings) error {
+		if url == "" {
+			return fmt.Errorf("WithTracker: empty URL")
+		}
+		s.serveArgs = append(s.serveArgs, "--tracker", url)
 		return nil
 	}
 }

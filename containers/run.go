@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"time"
 
@@ -100,6 +101,22 @@ func endpoint(ctx context.Context, ctr testcontainers.Container, port string) (s
 		return "", fmt.Errorf("endpoint of %s: %w", port, err)
 	}
 	return u, nil
+}
+
+// internalURL is "http://CONTAINER_IP:PORT" of a container port, for other
+// containers on the same network.
+func internalURL(ctx context.Context, ctr testcontainers.Container, port string) (string, error) {
+	if ctr == nil {
+		return "", errors.New("no container")
+	}
+	ip, err := ctr.ContainerIP(ctx)
+	if err != nil {
+		return "", fmt.Errorf("container IP: %w", err)
+	}
+	if ip == "" {
+		return "", errors.New("container IP: the container has no IP address (is it running?)")
+	}
+	return "http://" + net.JoinHostPort(ip, portNumber(port)), nil
 }
 
 // restart stops ctr (SIGTERM, then SIGKILL after 10 s) and starts it again;

@@ -18,9 +18,10 @@ type SimulatorContainer struct {
 
 // RunSimulator starts `cbsim serve --addr 0.0.0.0:8080` from the cbsim image
 // (the repository's Dockerfile, built if needed) and returns when GET
-// /healthz answers 200 from the host. Flags of `cbsim serve` are appended
-// with testcontainers.WithCmdArgs; WithBinary, WithSelfBinary and
-// WithBuildLog choose the image as for RunTracker. The container is returned
+// /healthz answers 200 from the host. WithTracker points its integrations
+// at a tracker; other flags of `cbsim serve` are appended with
+// testcontainers.WithCmdArgs. WithBinary, WithSelfBinary and WithBuildLog
+// choose the image as for RunTracker. The container is returned
 // even with an error when it was created.
 func RunSimulator(ctx context.Context, opts ...testcontainers.ContainerCustomizer) (*SimulatorContainer, error) {
 	SetDefaultEnv()
@@ -33,7 +34,10 @@ func RunSimulator(ctx context.Context, opts ...testcontainers.ContainerCustomize
 	if err != nil {
 		return nil, fmt.Errorf("run simulator: %w", err)
 	}
-	cmd := []string{"serve", "--addr", "0.0.0.0:" + portNumber(s.port)}
+	if len(s.trackerArgs) > 0 {
+		return nil, fmt.Errorf("run simulator: reference tracker flags %q given for the simulator", s.trackerArgs)
+	}
+	cmd := append([]string{"serve", "--addr", "0.0.0.0:" + portNumber(s.port)}, s.serveArgs...)
 	ctr, err := start(ctx, image, s, cmd, rest)
 	var c *SimulatorContainer
 	if ctr != nil {

@@ -37,6 +37,9 @@ func RunTracker(ctx context.Context, opts ...testcontainers.ContainerCustomizer)
 	if err == nil && s.apiKey == "" {
 		err = fmt.Errorf("WithAPIKey: the reference tracker requires an API key")
 	}
+	if err == nil && len(s.serveArgs) > 0 {
+		err = fmt.Errorf("simulator flags %q given for a tracker", s.serveArgs)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("run tracker: %w", err)
 	}
@@ -108,6 +111,9 @@ func RunTrackerDockerfile(ctx context.Context, dockerfile string, opts ...testco
 
 // imageOnly refuses the reference tracker's flags for a tracker image.
 func (s settings) imageOnly() error {
+	if len(s.serveArgs) > 0 {
+		return fmt.Errorf("simulator flags %q given for a tracker", s.serveArgs)
+	}
 	if len(s.trackerArgs) > 0 {
 		return fmt.Errorf("reference tracker flags %q given for a tracker image; configure it with testcontainers.WithEnv or WithCmd", s.trackerArgs)
 	}
@@ -127,6 +133,15 @@ func runTracker(ctx context.Context, image string, s settings, cmd []string, res
 // The port is read from Docker on every call: it changes on Restart.
 func (c *TrackerContainer) URL(ctx context.Context) (string, error) {
 	return endpoint(ctx, c.Container, c.port)
+}
+
+// InternalURL returns the tracker's base URL as other containers on the
+// same Docker network (by default the bridge network) reach it:
+// "http://CONTAINER_IP:8800", the container port rather than the mapped
+// one. Give it to RunSimulator with WithTracker. The address may change on
+// Restart: read it again afterwards.
+func (c *TrackerContainer) InternalURL(ctx context.Context) (string, error) {
+	return internalURL(ctx, c.Container, c.port)
 }
 
 // PostbackURL returns the URL of the tracker's postback endpoint: URL

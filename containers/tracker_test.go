@@ -166,16 +166,6 @@ func TestRunTrackerImageReference(t *testing.T) {
 	}
 }
 
-func TestRunSimulator(t *testing.T) {
-	t.Skip("cbsim serve not yet implemented")
-	c := containertest.Simulator(t)
-	u, err := c.URL(testContext(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	do(t, "GET", u+"/healthz", "", 200, nil)
-}
-
 // BenchmarkRunTracker measures RunTracker to ready with the binary built and
 // the image cached; terminating the container is not timed.
 func BenchmarkRunTracker(b *testing.B) {
