@@ -109,6 +109,8 @@ func TestOptionErrors(t *testing.T) {
 		{"reference flag for an image", containers.WithPostbackToken("t"), `reference tracker flags ["--postback-token" "t"] given for a tracker image`},
 		{"simulator flag for a tracker", containers.WithTracker("http://x"), `simulator flags ["--tracker" "http://x"] given for a tracker`},
 		{"empty tracker URL", containers.WithTracker(""), "WithTracker: empty URL"},
+		{"bad port", containers.WithPort("http"), "WithPort: "},
+		{"bad host port", containers.WithHostPort(70000), "WithHostPort: 70000 is not a port number"},
 	}
 	t.Run("reference tracker without API key", func(t *testing.T) {
 		c, err := containers.RunTracker(t.Context(), containers.WithAPIKey(""))

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/moby/moby/api/types/network"
 	"github.com/testcontainers/testcontainers-go"
 )
 
@@ -50,6 +51,7 @@ type settings struct {
 	binary       string   // static cbsim binary; "" means BuildBinary
 	self         bool     // use the running executable as the binary
 	port         string   // container port, "8800/tcp"
+	hostPort     int      // fixed host port; 0 picks one at start; -1 lets Docker pick on every start
 	healthPath   string   // polled until 200
 	postbackPath string   // appended to URL by PostbackURL
 	apiPath      string   // appended to URL by APIURL
@@ -61,7 +63,7 @@ type settings struct {
 }
 
 func newSettings(port string) settings {
-	return settings{port: port, healthPath: DefaultHealthPath, postbackPath: DefaultPostbackPath}
+	return settings{port: port, hostPort: -1, healthPath: DefaultHealthPath, postbackPath: DefaultPostbackPath}
 }
 
 // apply runs the Options among opts and returns the other customizers.
@@ -192,7 +194,25 @@ func WithPort(port string) Option {
 		if !strings.Contains(port, "/") {
 			port += "/tcp"
 		}
+		if _, err := network.ParsePort(port); err != nil {
+			return fmt.Errorf("WithPort: %w", err)
+		}
 		s.port = port
+		return nil
+	}
+}
+
+// WithHostPort publishes the container port on a fixed host port, so that
+// URL, PostbackURL and APIURL stay the same across Restart (by default Docker
+// picks a new ephemeral port on every start). Port 0 picks a free port when
+// the container is created; another process could take it before Docker
+// binds it, which makes the start fail with "port is already allocated".
+func WithHostPort(port int) Option {
+	return func(s *settings) error {
+		if port < 0 || port > 65535 {
+			return fmt.Errorf("WithHostPort: %d is not a port number (0 picks a free one)", port)
+		}
+		s.hostPort = port
 		return nil
 	}
 }

@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
 	"strings"
 	"time"
 
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
 	"github.com/testcontainers/testcontainers-go"
 	"github.com/testcontainers/testcontainers-go/wait"
 )
@@ -56,6 +59,13 @@ func start(ctx context.Context, image string, s settings, cmd []string, rest []t
 	if cmd != nil {
 		opts = append(opts, testcontainers.WithCmd(cmd...))
 	}
+	if s.hostPort >= 0 {
+		bind, err := hostPortBinding(s.port, s.hostPort)
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, bind)
+	}
 	ctr, err := testcontainers.Run(ctx, image, append(opts, rest...)...)
 	if ctr == nil {
 		// A nil *DockerContainer must not become a non-nil interface.
@@ -65,6 +75,29 @@ func start(ctx context.Context, image string, s settings, cmd []string, rest []t
 		return ctr, withLogTail(ctx, ctr, err)
 	}
 	return ctr, nil
+}
+
+// hostPortBinding publishes port on hostPort, or on a free port when
+// hostPort is 0.
+func hostPortBinding(port string, hostPort int) (testcontainers.CustomizeRequestOption, error) {
+	p, err := network.ParsePort(port)
+	if err != nil {
+		return nil, fmt.Errorf("port %q: %w", port, err)
+	}
+	if hostPort == 0 {
+		if p.Proto() != network.TCP {
+			return nil, fmt.Errorf("port %q: a free host port is picked for TCP only", port)
+		}
+		ln, err := net.Listen("tcp", ":0")
+		if err != nil {
+			return nil, fmt.Errorf("pick a free host port: %w", err)
+		}
+		hostPort = ln.Addr().(*net.TCPAddr).Port
+		ln.Close()
+	}
+	return testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) {
+		hc.PortBindings = network.PortMap{p: {{HostPort: strconv.Itoa(hostPort)}}}
+	}), nil
 }
 
 // withLogTail appends the last lines of the container's log to err.

@@ -125,8 +125,8 @@ func TestRunTracker(t *testing.T) {
 }
 
 // TestRunTrackerImageReference runs the cbsim image built beforehand by
-// name, with the command of its Dockerfile: the API key is the image's
-// CBSIM_API_KEY.
+// name, with the command of its Dockerfile (the API key is the image's
+// CBSIM_API_KEY), on a fixed host port.
 func TestRunTrackerImageReference(t *testing.T) {
 	containertest.SkipIfNoDocker(t)
 	t.Parallel()
@@ -147,7 +147,7 @@ func TestRunTrackerImageReference(t *testing.T) {
 		t.Errorf("second ReferenceImage = %q, %v; want the same %q", again, err, image)
 	}
 
-	c, err := containers.RunTrackerImage(ctx, image, containers.WithAPIKey(containers.DefaultAPIKey))
+	c, err := containers.RunTrackerImage(ctx, image, containers.WithAPIKey(containers.DefaultAPIKey), containers.WithHostPort(0))
 	if c != nil {
 		containertest.Cleanup(t, c.Container)
 	}
@@ -163,6 +163,18 @@ func TestRunTrackerImageReference(t *testing.T) {
 	do(t, "GET", pb+"?clickid="+url.QueryEscape(clickID)+"&sum=7.00", "", 200, nil)
 	if got := conversions(t, c); len(got.Items) != 1 || got.Items[0].ClickID != clickID {
 		t.Fatalf("conversions %v, want [%s]", got.clickIDs(), clickID)
+	}
+
+	// WithHostPort: the URL survives a restart, and so does the database
+	// at the Dockerfile's --db.
+	if err := c.Restart(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if after, err := c.URL(ctx); err != nil || after != base {
+		t.Errorf("URL after restart %q, %v; want the same %q", after, err, base)
+	}
+	if got := conversions(t, c); len(got.Items) != 1 || got.Items[0].ClickID != clickID {
+		t.Fatalf("after restart: conversions %v, want [%s]", got.clickIDs(), clickID)
 	}
 }
 
