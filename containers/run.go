@@ -16,7 +16,7 @@ import (
 	"github.com/testcontainers/testcontainers-go/wait"
 )
 
-// Timeouts of the default health check.
+// The default health check, and what a failed start reports.
 const (
 	// StartupTimeout bounds the wait for the health path to answer 200.
 	StartupTimeout = 60 * time.Second
