@@ -3,6 +3,8 @@ package steps
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/cbsim/cbsim/tracker"
 )
@@ -30,13 +32,33 @@ func (Reference) Release(t Tracker) {
 	}
 }
 
-// reference is one in-process reference tracker, reached over real HTTP.
+// reference is one in-process reference tracker, reached over real HTTP,
+// with its store in a file of its own so that it survives a restart.
 type reference struct {
 	*RedTrack
 	srv *tracker.Server
+	cfg tracker.Config
+	dir string // holds the database file
 }
 
-var _ Configurable = (*reference)(nil)
+var (
+	_ Configurable = (*reference)(nil)
+	_ Restarter    = (*reference)(nil)
+)
+
+// Restart closes the tracker and opens it again on the same database; it
+// comes back on another port, as a restarted container would.
+func (r *reference) Restart(ctx context.Context) error {
+	r.srv.Close()
+	srv, err := tracker.NewServer(r.cfg)
+	if err != nil {
+		return fmt.Errorf("restart the reference tracker: %w", err)
+	}
+	r.srv = srv
+	r.RedTrack.TrackingURL = srv.URL
+	r.RedTrack.HTTPClient = srv.Client()
+	return nil
+}
 
 // Configure restarts the tracker with cfg.
 func (r *reference) Configure(ctx context.Context, cfg TrackerConfig) error {
@@ -64,12 +86,18 @@ func (r *reference) Configure(ctx context.Context, cfg TrackerConfig) error {
 			}
 		}
 	}
+	r.close()
+	dir, err := os.MkdirTemp("", "cbsim-tracker-")
+	if err != nil {
+		return err
+	}
+	r.dir = dir
+	tc.DBPath = filepath.Join(dir, "tracker.db")
 	srv, err := tracker.NewServer(tc)
 	if err != nil {
 		return fmt.Errorf("start the reference tracker: %w", err)
 	}
-	r.close()
-	r.srv = srv
+	r.srv, r.cfg = srv, tc
 	r.RedTrack = &RedTrack{TrackingURL: srv.URL, APIKey: referenceAPIKey, HTTPClient: srv.Client()}
 	return nil
 }
@@ -78,5 +106,9 @@ func (r *reference) close() {
 	if r.srv != nil {
 		r.srv.Close()
 		r.srv = nil
+	}
+	if r.dir != "" {
+		os.RemoveAll(r.dir)
+		r.dir = ""
 	}
 }

@@ -139,6 +139,11 @@ var catalog = []Step{
 		"Puts a fault between ClickBank and the tracker: nothing listening, a status, a reply slower than ClickBank's timeout, a TCP reset, or failures that pass after N postbacks.",
 		func(w *World) any { return w.trackerMisbehaves }},
 
+	{"Traffic", `^the tracker restarts$`,
+		"When the tracker restarts",
+		"Stops the tracker and starts it again on the same store (it may come back on another port). Needs a tracker that can restart (@restart).",
+		func(w *World) any { return w.trackerRestarts }},
+
 	// What ClickBank sent
 	{"What ClickBank sent", `^ClickBank sent (\d+) postbacks?(?: to the (affiliate|vendor) integration)?$`,
 		"Then ClickBank sent 4 postbacks", "Counts the postbacks sent (skipped ones do not count).",
@@ -452,6 +457,18 @@ func (w *World) testFire(ctx context.Context, event, role string) error {
 	}
 	w.deliveries = append(w.deliveries, w.dispatcher.Send(ctx, d))
 	return nil
+}
+
+func (w *World) trackerRestarts(ctx context.Context) error {
+	t, err := w.trk(ctx)
+	if err != nil {
+		return err
+	}
+	r, ok := t.(Restarter)
+	if !ok {
+		return fmt.Errorf("restarting the tracker is %w; tag the scenario @restart", ErrNotSupported)
+	}
+	return r.Restart(ctx)
 }
 
 func (w *World) sentCount(n int, role string) error {

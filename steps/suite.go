@@ -22,6 +22,9 @@ type SuiteOptions struct {
 	// Reference says the tracker is cbsim's reference tracker: scenarios
 	// tagged @reference (which configure the tracker) run only then.
 	Reference bool
+	// CanRestart says the factory's trackers implement Restarter:
+	// scenarios tagged @restart run only then.
+	CanRestart bool
 	// Features holds the .feature files; nil = the bundled features.
 	Features fs.FS
 	// Paths inside Features (or on disk when Features is nil and Paths are
@@ -49,7 +52,7 @@ type SuiteOptions struct {
 func Run(o SuiteOptions) int {
 	if o.Factory == nil {
 		o.Factory = Reference{}
-		o.Reference = true
+		o.Reference, o.CanRestart = true, true
 	}
 	if o.Features == nil && len(o.Paths) == 0 {
 		o.Features = features.FS
@@ -65,11 +68,14 @@ func Run(o SuiteOptions) int {
 	}
 	o.Steps.Seed = o.Seed
 	tags := o.Tags
-	if !o.Reference {
+	for tag, ok := range map[string]bool{"@reference": o.Reference, "@restart": o.CanRestart} {
+		if ok {
+			continue
+		}
 		if tags == "" {
-			tags = "~@reference"
+			tags = "~" + tag
 		} else {
-			tags = "(" + tags + ") && ~@reference"
+			tags = "(" + tags + ") && ~" + tag
 		}
 	}
 	opts := godog.Options{

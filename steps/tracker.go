@@ -78,6 +78,14 @@ type Configurable interface {
 	Configure(ctx context.Context, cfg TrackerConfig) error
 }
 
+// Restarter is a Tracker the steps can restart mid-scenario (the reference
+// tracker in-process or in a container). What it recorded must survive.
+type Restarter interface {
+	Tracker
+	// Restart stops the tracker and starts it again on the same store.
+	Restart(ctx context.Context) error
+}
+
 // TrackerFactory gives each scenario its tracker and takes it back after.
 type TrackerFactory interface {
 	// Open returns the tracker for one scenario.
