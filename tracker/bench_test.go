@@ -13,13 +13,21 @@ import (
 )
 
 // BenchmarkPostbackUnique measures unique postbacks per second into a
-// file-backed store through the HTTP handler (no network): each postback
-// carries a fresh rdtk_event_id under ModeIgnoreEventID, so every one passes
-// the duplicate lookup and is stored.
+// file-backed store through the HTTP handler (no network), 64 clients at
+// once, spread over 1000 clicks; every postback carries a fresh
+// rdtk_event_id, so each one creates a conversion. It runs under the default
+// mode (new) and under ignore_event_id, whose unique index is checked on
+// every insert.
 func BenchmarkPostbackUnique(b *testing.B) {
+	for _, mode := range []tracker.Mode{tracker.ModeNew, tracker.ModeIgnoreEventID} {
+		b.Run("mode="+string(mode), func(b *testing.B) { benchPostbacks(b, mode) })
+	}
+}
+
+func benchPostbacks(b *testing.B, mode tracker.Mode) {
 	tr, err := tracker.Open(tracker.Config{
 		DBPath:        tempDBB(b),
-		DuplicateMode: tracker.ModeIgnoreEventID,
+		DuplicateMode: mode,
 		Campaigns:     []tracker.Campaign{{Name: "camp", OfferURL: "http://127.0.0.1:8700/hop?tid={clickid}"}},
 	})
 	if err != nil {

@@ -28,16 +28,13 @@ const (
 		params = ?, updated_at = ? WHERE id = ?`
 	sqlInsertRejection = `INSERT INTO rejections(created_at, query, param, error, status) VALUES (?, ?, ?, ?, ?)`
 	sqlInsertClick     = `INSERT INTO clicks(id, campaign_id, created_at, subs) VALUES (?, ?, ?, ?)`
-	sqlSavepoint       = `SAVEPOINT write`
-	sqlRollbackTo      = `ROLLBACK TO write`
-	sqlRelease         = `RELEASE write`
 )
 
 // prepare prepares the write path's statements on the writer.
 func (s *store) prepare(ctx context.Context) error {
 	s.stmts = map[string]*sql.Stmt{}
 	for _, q := range []string{sqlInsertConversionFast, sqlClickAndLast, sqlConvByDedupKey, sqlFirstConversion,
-		sqlAddPayout, sqlEditConversion, sqlInsertRejection, sqlInsertClick, sqlSavepoint, sqlRollbackTo, sqlRelease} {
+		sqlAddPayout, sqlEditConversion, sqlInsertRejection, sqlInsertClick} {
 		st, err := s.w.PrepareContext(ctx, q)
 		if err != nil {
 			return fmt.Errorf("prepare %.40q: %w", q, err)

@@ -37,7 +37,7 @@ type store struct {
 }
 
 // pragmas applied to every connection.
-const pragmas = "_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
+const pragmas = "_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)"
 
 // openStore opens (creating if needed) the database at path, or a private
 // in-memory database for ":memory:", and runs the embedded migrations.
@@ -267,11 +267,10 @@ func reservedPath(name string) bool {
 
 // click is one recorded click.
 type click struct {
-	ID         string            `json:"clickid"`
-	Campaign   string            `json:"campaign"`
-	CreatedAt  string            `json:"created_at"`
-	Subs       map[string]string `json:"subs"`
-	campaignID string
+	ID        string            `json:"clickid"`
+	Campaign  string            `json:"campaign"`
+	CreatedAt string            `json:"created_at"`
+	Subs      map[string]string `json:"subs"`
 }
 
 // createClick records a click on the campaign with the given subs.
@@ -281,7 +280,7 @@ func (s *store) createClick(ctx context.Context, c Campaign, subs map[string]str
 		return click{}, fmt.Errorf("create click: %w", err)
 	}
 	now := s.now().UTC()
-	k := click{ID: s.ids.next(s.now()), Campaign: c.Name, CreatedAt: formatTime(now), Subs: subs, campaignID: c.ID}
+	k := click{ID: s.ids.next(s.now()), Campaign: c.Name, CreatedAt: formatTime(now), Subs: subs}
 	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := s.exec(ctx, tx, sqlInsertClick,
 			k.ID, c.ID, now.UnixNano(), string(subsJSON))
