@@ -361,7 +361,7 @@ func (w *World) visitorClicks(ctx context.Context, role string) error {
 	if err != nil {
 		return fmt.Errorf("click the %s campaign: %w", role, err)
 	}
-	w.click, w.clicked, w.clickRol = c, true, Role(role)
+	w.click, w.clicked, w.clickRole = c, true, Role(role)
 	param := "tid"
 	if Role(role) == Vendor {
 		param = "vtid"

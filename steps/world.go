@@ -70,7 +70,7 @@ type World struct {
 	vtid     string // what the pay link carries
 	click    Click
 	clicked  bool
-	clickRol Role
+	clickRole Role
 	tracking map[string]string
 	buyer    simulator.Buyer
 	testCard bool
@@ -199,7 +199,7 @@ const hopAffiliate = "aff01"
 // journey builds the buyer's journey from what the scenario said so far.
 func (w *World) journey() simulator.Journey {
 	j := simulator.Journey{Funnel: w.funnel, TIDRule: w.tidRule, VTID: w.vtid, Buyer: w.buyer, TestCard: w.testCard}
-	if w.clickRol != Vendor || w.tidSet {
+	if w.clickRole != Vendor || w.tidSet {
 		j.Affiliate = hopAffiliate
 		j.TID = w.tid
 		j.Tracking = w.tracking
