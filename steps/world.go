@@ -63,18 +63,18 @@ type World struct {
 	dispatcher   *simulator.Dispatcher
 	journal      *simulator.Journal
 
-	funnel   string
-	tidRule  ids.TIDRule
-	tidSet   bool   // the hoplink's TID was set by a step, not by a click
-	tid      string // what the hoplink carries
-	vtid     string // what the pay link carries
-	click    Click
-	clicked  bool
+	funnel    string
+	tidRule   ids.TIDRule
+	tidSet    bool   // the hoplink's TID was set by a step, not by a click
+	tid       string // what the hoplink carries
+	vtid      string // what the pay link carries
+	click     Click
+	clicked   bool
 	clickRole Role
-	tracking map[string]string
-	buyer    simulator.Buyer
-	testCard bool
-	now      time.Time
+	tracking  map[string]string
+	buyer     simulator.Buyer
+	testCard  bool
+	now       time.Time
 
 	fault *fault // misbehaviour between ClickBank and the tracker, if any
 
