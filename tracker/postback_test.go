@@ -350,3 +350,44 @@ func TestCaseSensitiveTypes(t *testing.T) {
 		t.Errorf("%d Deposit conversions, want 2", n)
 	}
 }
+
+// TestConcurrentMixed sends valid and refused postbacks at once: refused
+// ones committed in the same group must not disturb the others.
+func TestConcurrentMixed(t *testing.T) {
+	f := newFixture(t, tracker.Config{DBPath: tempDB(t)})
+	id := f.click()
+	const n = 64
+	var wg sync.WaitGroup
+	statuses := make([]int, n)
+	for i := range n {
+		wg.Go(func() {
+			q := query("clickid", id, "sum", "1.00", "rdtk_event_id", fmt.Sprint(i))
+			if i%2 == 1 {
+				q = query("clickid", fmt.Sprintf("%024x", i), "sum", "1.00")
+			}
+			resp, err := f.srv.Client().Get(f.srv.URL + "/postback?" + q)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			statuses[i] = resp.StatusCode
+		})
+	}
+	wg.Wait()
+	for i, st := range statuses {
+		want := http.StatusOK
+		if i%2 == 1 {
+			want = http.StatusNotFound
+		}
+		if st != want {
+			t.Errorf("postback %d: status %d, want %d", i, st, want)
+		}
+	}
+	if _, total := f.items("/conversions"); total != n/2 {
+		t.Errorf("%d conversions, want %d", total, n/2)
+	}
+	if _, total := f.items("/rejections"); total != n/2 {
+		t.Errorf("%d rejections, want %d", total, n/2)
+	}
+}

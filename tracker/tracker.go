@@ -1,19 +1,3 @@
-// Package tracker is cbsim's reference tracker: a RedTrack-compatible
-// server-to-server postback receiver with a durable SQLite store.
-//
-// It behaves like RedTrack on the receiving side (shared/CLICKBANK.md §7):
-// campaigns redirect clicks to an offer URL with {clickid} replaced, GET
-// /postback records conversions of configured, case-sensitive conversion
-// types under one of six duplicate modes, rejected postbacks are answered
-// with a 4xx JSON error naming the parameter and kept in a rejections log,
-// and a subset of RedTrack's reporting API (/conversions, /tracks) reads
-// the store back.
-//
-// For in-process use NewServer has the net/http/httptest feel: it starts on
-// 127.0.0.1:0 and exposes URL, Client and Close. Open returns a Tracker whose
-// Handler or Serve the CLI puts on an address of its choice.
-//
-// The tracker shares no code with the simulator: they meet only over HTTP.
 package tracker
 
 import (
