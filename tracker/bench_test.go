@@ -70,6 +70,8 @@ func benchPostbacks(b *testing.B, mode tracker.Mode) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "postbacks/s")
 }
 
+// tempDBB is the benchmark database: in $BENCH_DIR when set (to compare
+// disks, e.g. /dev/shm), else in a fresh temporary directory.
 func tempDBB(b *testing.B) string {
 	if d := os.Getenv("BENCH_DIR"); d != "" {
 		return d + "/bench.db"
