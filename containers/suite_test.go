@@ -1,0 +1,172 @@
+package containers_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/moby/moby/client"
+	"github.com/testcontainers/testcontainers-go"
+
+	"github.com/cbsim/cbsim/containers"
+	"github.com/cbsim/cbsim/containers/containertest"
+	"github.com/cbsim/cbsim/features"
+	"github.com/cbsim/cbsim/steps"
+)
+
+// TestFeaturesInContainer runs the bundled feature suite against one
+// reference tracker container shared by every scenario, as a tracker
+// under test is shared in real life. @reference scenarios (which configure
+// the tracker per scenario) are left out; @restart runs: the container is
+// restarted mid-scenario, comes back on another host port, and no
+// conversion is lost.
+func TestFeaturesInContainer(t *testing.T) {
+	containertest.SkipIfNoDocker(t)
+	ctx := testContext(t)
+	start := time.Now()
+	c := containertest.Tracker(t)
+	t.Logf("RunTracker ready in %v (binary and image build included when not cached)", time.Since(start).Round(time.Millisecond))
+	trk, err := containers.NewStepsTracker(ctx, c, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(trk.Close)
+
+	start = time.Now()
+	status := steps.Run(steps.SuiteOptions{T: t, Factory: steps.Shared{Tracker: trk}, CanRestart: true,
+		Seed: 1, Format: "progress", Output: testOutput(t)})
+	t.Logf("feature suite against the container in %v", time.Since(start).Round(time.Millisecond))
+	if status != 0 {
+		t.Fatalf("feature suite against the reference tracker container failed with status %d", status)
+	}
+}
+
+// TestRunSuiteImage starts the reference image by name through RunSuite,
+// on a fixed host port so that its URL survives the restart scenario, and
+// runs part of the suite against it.
+func TestRunSuiteImage(t *testing.T) {
+	containertest.SkipIfNoDocker(t)
+	t.Parallel()
+	ctx := testContext(t)
+	image := referenceImage(t, ctx)
+	var out bytes.Buffer
+	status, err := containers.RunSuite(ctx, containers.SuiteSpec{
+		Image:   image,
+		Options: []testcontainers.ContainerCustomizer{containers.WithAPIKey(containers.DefaultAPIKey), containers.WithHostPort(0)},
+	}, steps.SuiteOptions{Features: features.FS, Paths: []string{"05_mapping.feature", "13_restart.feature"}, Format: "progress", Output: &out, Seed: 2})
+	if err != nil || status != 0 {
+		t.Fatalf("RunSuite = %d, %v; want 0, nil\n%s", status, err, out.String())
+	}
+	if !strings.Contains(out.String(), "scenarios (") {
+		t.Errorf("no summary in the suite's output:\n%s", out.String())
+	}
+}
+
+// TestRunSuiteWrongAPIKey fails before any scenario, in one line, when the
+// reporting API refuses the key, and leaves no container behind.
+func TestRunSuiteWrongAPIKey(t *testing.T) {
+	containertest.SkipIfNoDocker(t)
+	t.Parallel()
+	ctx := testContext(t)
+	image := referenceImage(t, ctx)
+	st, err := containers.StartForSuite(ctx, containers.SuiteSpec{Image: image, Options: []testcontainers.ContainerCustomizer{containers.WithAPIKey("wrong")}})
+	if st != nil {
+		containertest.Cleanup(t, st.TrackerContainer.Container)
+	}
+	if err == nil || !strings.Contains(err.Error(), "reporting API") {
+		t.Fatalf("StartForSuite with a wrong key: %v; want an error about the reporting API", err)
+	}
+}
+
+// TestRunSuiteInterrupted cancels the suite's context while it runs: the
+// container is terminated and RunSuite reports the interruption.
+func TestRunSuiteInterrupted(t *testing.T) {
+	containertest.SkipIfNoDocker(t)
+	t.Parallel()
+	ctx, cancel := context.WithCancel(testContext(t))
+	image := referenceImage(t, context.Background())
+	label := map[string]string{"cbsim.test": t.Name() + "-" + time.Now().Format("150405.000000")}
+	var out syncBuffer
+	go func() {
+		// Cancel once the first scenario has run.
+		for !strings.Contains(out.String(), ".") {
+			time.Sleep(20 * time.Millisecond)
+		}
+		cancel()
+	}()
+	start := time.Now()
+	status, err := containers.RunSuite(ctx, containers.SuiteSpec{Image: image, Options: []testcontainers.ContainerCustomizer{containers.WithAPIKey(containers.DefaultAPIKey), testcontainers.WithLabels(label)}},
+		steps.SuiteOptions{Format: "progress", Output: &out, Seed: 3})
+	if status == 0 || err == nil || !strings.Contains(err.Error(), "interrupted") {
+		t.Fatalf("RunSuite after cancel = %d, %v; want a failure saying interrupted", status, err)
+	}
+	t.Logf("interrupted suite returned in %v", time.Since(start).Round(time.Millisecond))
+	if n := countContainers(t, label); n != 0 {
+		t.Fatalf("%d containers labelled %v left after the interrupted suite", n, label)
+	}
+}
+
+// referenceImage builds (or finds) the reference image once per process.
+func referenceImage(t testing.TB, ctx context.Context) string {
+	t.Helper()
+	bin, err := containers.BuildBinary(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	image, err := containers.ReferenceImage(ctx, bin, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return image
+}
+
+// testOutput is where a suite's formatter writes: the test log with -v,
+// nothing otherwise (failed scenarios are reported as failed subtests).
+func testOutput(t testing.TB) io.Writer {
+	if testing.Verbose() {
+		return os.Stdout
+	}
+	return io.Discard
+}
+
+// countContainers counts the containers, running or not, with the labels.
+func countContainers(t testing.TB, labels map[string]string) int {
+	t.Helper()
+	p, err := testcontainers.NewDockerProvider()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	f := make(client.Filters)
+	for k, v := range labels {
+		f = f.Add("label", k+"="+v)
+	}
+	list, err := p.Client().ContainerList(context.Background(), client.ContainerListOptions{All: true, Filters: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(list.Items)
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
+type syncBuffer struct {
+	mu sync.Mutex // guards b
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
