@@ -62,7 +62,7 @@ func (r *reference) Restart(ctx context.Context) error {
 
 // Configure restarts the tracker with cfg.
 func (r *reference) Configure(ctx context.Context, cfg TrackerConfig) error {
-	tc := tracker.Config{APIKey: referenceAPIKey, PostbackToken: cfg.PostbackToken}
+	tc := tracker.Config{APIKey: referenceAPIKey, PostbackToken: cfg.PostbackToken, EventIDParam: cfg.EventIDParam}
 	for _, s := range cfg.ConversionTypes {
 		ct, err := tracker.ParseConversionType(s)
 		if err != nil {

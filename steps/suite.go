@@ -67,16 +67,21 @@ func Run(o SuiteOptions) int {
 		o.Format = "pretty"
 	}
 	o.Steps.Seed = o.Seed
+	// godog's tag expressions have no parentheses: "a,b" is or, "&&" and,
+	// and "&&" binds loosest, so appending "&& ~@tag" excludes tag from any
+	// expression.
 	tags := o.Tags
-	for tag, ok := range map[string]bool{"@reference": o.Reference, "@restart": o.CanRestart} {
-		if ok {
+	for _, x := range []struct {
+		tag string
+		ok  bool
+	}{{"@reference", o.Reference}, {"@restart", o.CanRestart}} {
+		if x.ok {
 			continue
 		}
-		if tags == "" {
-			tags = "~" + tag
-		} else {
-			tags = "(" + tags + ") && ~" + tag
+		if tags != "" {
+			tags += " && "
 		}
+		tags += "~" + x.tag
 	}
 	opts := godog.Options{
 		Format:        o.Format,

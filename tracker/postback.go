@@ -18,6 +18,14 @@ func reservedParam(name string) bool {
 	return false
 }
 
+// eventIDParam is the parameter that carries the event id.
+func (t *Tracker) eventIDParam() string {
+	if t.cfg.EventIDParam != "" {
+		return t.cfg.EventIDParam
+	}
+	return "rdtk_event_id"
+}
+
 // parsePostback validates a postback's raw query. The checks run in a fixed
 // order: size limits, token, click id, type, sum, status, currency; the
 // first failure is returned. Whether the click exists is the store's call.
@@ -53,7 +61,7 @@ func (t *Tracker) parsePostback(rawQuery string) (postback, *Error) {
 		Type:     q.Get("type"),
 		Status:   q.Get("status"),
 		Currency: q.Get("currency"),
-		EventID:  q.Get("rdtk_event_id"),
+		EventID:  q.Get(t.eventIDParam()),
 		Order:    q.Get("order_id"),
 		Params:   map[string]string{},
 	}

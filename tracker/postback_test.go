@@ -391,3 +391,20 @@ func TestConcurrentMixed(t *testing.T) {
 		t.Errorf("%d rejections, want %d", total, n/2)
 	}
 }
+
+// TestEventIDParam reads the event id from the offer source's Event ID
+// parameter (the ClickBank template's eventid={event_id}) and deduplicates on it.
+func TestEventIDParam(t *testing.T) {
+	f := newFixture(t, tracker.Config{EventIDParam: "eventid", DuplicateMode: tracker.ModeIgnoreEventID})
+	id := f.click()
+	for _, ev := range []string{"ev-1", "ev-1", "ev-2"} {
+		f.postback("clickid", id, "type", "UpsellPurchase", "sum", "1.00", "eventid", ev, "rdtk_event_id", "ignored-"+ev)
+	}
+	items, n := f.items("/conversions?clickid=" + id)
+	if n != 2 {
+		t.Fatalf("%d conversions, want 2 (ev-1 once, ev-2): %v", n, items)
+	}
+	if items[0]["event_id"] != "ev-1" || items[1]["event_id"] != "ev-2" {
+		t.Fatalf("event ids %v and %v, want ev-1 and ev-2 read from eventid", items[0]["event_id"], items[1]["event_id"])
+	}
+}

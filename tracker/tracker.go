@@ -166,6 +166,11 @@ type Config struct {
 	// DefaultType is the type of a postback without one; "" means
 	// DefaultType. It must be one of ConversionTypes.
 	DefaultType string
+	// EventIDParam is the postback parameter with the Event ID role (the
+	// offer source's additional parameter, e.g. "eventid" for the ClickBank
+	// template's eventid={event_id}); "" means rdtk_event_id. The event id
+	// is what ModeIgnoreEventID deduplicates on.
+	EventIDParam string
 	// DuplicateMode is the offer-wide duplicate mode for types without
 	// their own; "" means DefaultMode.
 	DuplicateMode Mode

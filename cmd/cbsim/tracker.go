@@ -27,6 +27,7 @@ func runTracker(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	token := fs.String("postback-token", "", "ptoken every postback must carry (empty: none required)")
 	mode := fs.String("duplicate-mode", string(tracker.DefaultMode), "offer-wide duplicate mode, one of: "+modeNames())
 	defaultType := fs.String("default-type", "", "type of a postback without one (default "+tracker.DefaultType+", else the first type)")
+	eventIDParam := fs.String("event-id-param", "", "postback parameter with the Event ID role, e.g. eventid (default rdtk_event_id)")
 	verbose := fs.Bool("v", false, "log every click and postback, not only rejections")
 	var types []tracker.ConversionType
 	fs.Func("conversion-type", "conversion type NAME[:MODE], repeatable, case-sensitive (default OrderFormImpression, InitialPurchase, UpsellPurchase); MODE one of: "+modeNames(),
@@ -73,6 +74,7 @@ func runTracker(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		ConversionTypes: types,
 		DefaultType:     *defaultType,
 		DuplicateMode:   m,
+		EventIDParam:    *eventIDParam,
 		Campaigns:       campaigns,
 		Logger:          slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 	})
