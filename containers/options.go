@@ -268,3 +268,12 @@ func WithBuildLog(w io.Writer) Option {
 		return nil
 	}
 }
+
+// CheckOptions applies this package's Options among opts to the defaults
+// and returns the first error, so that a caller (a command line) can report
+// a bad option before it starts anything. Other customizers are ignored.
+func CheckOptions(opts ...testcontainers.ContainerCustomizer) error {
+	s := newSettings(DefaultTrackerPort)
+	_, err := s.apply(opts)
+	return err
+}

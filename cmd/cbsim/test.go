@@ -2,18 +2,31 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/testcontainers/testcontainers-go"
+
+	"github.com/cbsim/cbsim/containers"
 	"github.com/cbsim/cbsim/steps"
 )
 
 func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("test", "[--tracker URL [--api URL] [--api-key K] [--campaign ROLE=ID]...] [flags]", stderr)
+	fs := newFlags("test", "[--tracker URL [--api URL] | --tracker-image IMAGE | --tracker-dockerfile PATH] [--api-key K] [--campaign ROLE=ID]... [flags]", stderr)
 	trackerURL := fs.String("tracker", "", "base URL of the tracker under test (clicks at /{campaign}, postbacks at /postback); empty = an in-process reference tracker per scenario")
+	trackerImage := fs.String("tracker-image", "", "start the tracker under test from this Docker image (testcontainers-go), run the suite against it, then remove it")
+	trackerDockerfile := fs.String("tracker-dockerfile", "", "build the tracker under test from this Dockerfile (its directory is the build context) and start it like --tracker-image")
+	trackerPort := fs.String("tracker-port", "8800", "container port the tracker image listens on (with --tracker-image or --tracker-dockerfile)")
+	trackerEnv := keyValues{}
+	fs.Var(trackerEnv, "tracker-env", "environment variable K=V of the tracker container (repeatable), e.g. CBSIM_API_KEY=K for cbsim's image")
+	postbackPath := fs.String("postback-path", containers.DefaultPostbackPath, "the tracker container's postback path")
+	apiPath := fs.String("api-path", "", "base path of the tracker container's reporting API (conversions at {api-path}/conversions)")
+	healthPath := fs.String("health-path", containers.DefaultHealthPath, "path polled until the tracker container answers 200")
 	apiURL := fs.String("api", "", "base URL of its reporting API (default: --tracker)")
 	apiKey := fs.String("api-key", os.Getenv("CBSIM_API_KEY"), "reporting API key (default: $CBSIM_API_KEY)")
 	campaigns := keyValues{}
@@ -47,7 +60,42 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		o.Features = os.DirFS(*featuresDir)
 	}
+	container := *trackerImage != "" || *trackerDockerfile != ""
+	if set := setFlags(fs, "tracker-port", "tracker-env", "postback-path", "api-path", "health-path"); len(set) > 0 && !container {
+		return usageError(fs, "--%s configures a tracker container: it needs --tracker-image or --tracker-dockerfile", set[0])
+	}
 	switch {
+	case *trackerImage != "" && *trackerDockerfile != "":
+		return usageError(fs, "--tracker-image and --tracker-dockerfile are mutually exclusive: give one")
+	case container && *trackerURL != "":
+		return usageError(fs, "--tracker points at a running tracker, --tracker-image and --tracker-dockerfile start one: give one of them")
+	case container && *apiURL != "":
+		return usageError(fs, "--api is the reporting API of a running tracker; for a tracker container give its path with --api-path")
+	case container:
+		spec := containers.SuiteSpec{Image: *trackerImage, Dockerfile: *trackerDockerfile, ObserveOnly: *observe,
+			Options: []testcontainers.ContainerCustomizer{
+				containers.WithPort(*trackerPort),
+				containers.WithPostbackPath(*postbackPath),
+				containers.WithAPIPath(*apiPath),
+				containers.WithHealthPath(*healthPath),
+				containers.WithAPIKey(*apiKey),
+				testcontainers.WithEnv(trackerEnv),
+				testcontainers.WithLogger(log.New(stderr, "", log.LstdFlags)),
+			}}
+		if code := checkContainerOptions(fs, spec); code >= 0 {
+			return code
+		}
+		cs, code := campaignsOf(fs, campaigns)
+		if code >= 0 {
+			return code
+		}
+		spec.Campaigns = cs
+		status, err := containers.RunSuite(ctx, spec, o)
+		if err != nil {
+			fmt.Fprintf(stderr, "cbsim test: %v\n", err)
+			return 1
+		}
+		return suiteExit(status, stderr)
 	case *trackerURL == "":
 		if *observe || *apiURL != "" || len(campaigns) > 0 {
 			return usageError(fs, "--api, --campaign and --observe-only need --tracker")
@@ -55,23 +103,59 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case *observe:
 		o.Factory = steps.Shared{Tracker: steps.ObserveOnly{URL: strings.TrimRight(*trackerURL, "/") + "/postback"}}
 	default:
-		rt := &steps.RedTrack{TrackingURL: strings.TrimRight(*trackerURL, "/"), APIURL: *apiURL, APIKey: *apiKey, Campaigns: map[steps.Role]string{}}
-		for role, id := range campaigns {
-			switch steps.Role(role) {
-			case steps.Affiliate, steps.Vendor:
-				rt.Campaigns[steps.Role(role)] = id
-			default:
-				return usageError(fs, "--campaign %s=%s: the role must be affiliate or vendor", role, id)
-			}
+		cs, code := campaignsOf(fs, campaigns)
+		if code >= 0 {
+			return code
 		}
+		rt := &steps.RedTrack{TrackingURL: strings.TrimRight(*trackerURL, "/"), APIURL: *apiURL, APIKey: *apiKey, Campaigns: cs}
 		o.Factory = steps.Shared{Tracker: rt}
 	}
-	status := steps.Run(o)
+	return suiteExit(steps.Run(o), stderr)
+}
+
+// suiteExit is the exit code of a suite's godog status.
+func suiteExit(status int, stderr io.Writer) int {
 	if status != 0 {
 		fmt.Fprintf(stderr, "cbsim test: the suite failed (status %d)\n", status)
 		return 1
 	}
 	return 0
+}
+
+// campaignsOf checks the roles of --campaign; the int is an exit code, or -1.
+func campaignsOf(fs *flag.FlagSet, campaigns keyValues) (map[steps.Role]string, int) {
+	out := map[steps.Role]string{}
+	for role, id := range campaigns {
+		switch steps.Role(role) {
+		case steps.Affiliate, steps.Vendor:
+			out[steps.Role(role)] = id
+		default:
+			return nil, usageError(fs, "--campaign %s=%s: the role must be affiliate or vendor", role, id)
+		}
+	}
+	return out, -1
+}
+
+// checkContainerOptions reports a bad container flag (exit code 2) before
+// anything is started; -1 means all are good.
+func checkContainerOptions(fs *flag.FlagSet, spec containers.SuiteSpec) int {
+	if err := containers.CheckOptions(spec.Options...); err != nil {
+		return usageError(fs, "%v", err)
+	}
+	return -1
+}
+
+// setFlags returns which of names were given on the command line.
+func setFlags(fs *flag.FlagSet, names ...string) []string {
+	var set []string
+	fs.Visit(func(f *flag.Flag) {
+		for _, n := range names {
+			if f.Name == n {
+				set = append(set, n)
+			}
+		}
+	})
+	return set
 }
 
 // fixBareCampaign turns "--campaign ID" into "--campaign affiliate=ID".
