@@ -3,7 +3,7 @@ PKGS    ?= ./...
 export TESTCONTAINERS_RYUK_DISABLED ?= true
 export TESTCONTAINERS_HOST_OVERRIDE ?= 127.0.0.1
 
-.PHONY: run test build vet fmt bench cbsim
+.PHONY: run test build vet fmt bench cbsim image
 
 ## run: the main job — the demo funnels on the embedded defaults
 run:
@@ -23,6 +23,11 @@ fmt:
 ## build: a static binary in bin/cbsim
 build cbsim:
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/cbsim ./cmd/cbsim
+
+## image: the cbsim image (FROM scratch, nothing pulled): tracker by default, `serve` for the simulator
+IMAGE ?= cbsim:local
+image: build
+	docker build -t $(IMAGE) .
 
 ## bench: the benchmarks
 bench:
