@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/moby/moby/client"
@@ -64,6 +65,29 @@ func TestRunSuiteImage(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "scenarios (") {
 		t.Errorf("no summary in the suite's output:\n%s", out.String())
+	}
+}
+
+// TestRunSuiteDockerfileObserveOnly runs scenarios about what ClickBank
+// sent against a tracker that is not cbsim's, built from its Dockerfile,
+// with its own port and paths and no reporting API the steps understand.
+func TestRunSuiteDockerfileObserveOnly(t *testing.T) {
+	containertest.SkipIfNoDocker(t)
+	t.Parallel()
+	ctx := testContext(t)
+	feature := fstest.MapFS{"sent.feature": {Data: []byte(`Feature: what ClickBank sent
+  Scenario: an affiliate purchase reaches the tracker
+    Given an affiliate integration with CLICKID={tid} and SUM={affiliate_earnings}
+    And a visitor clicks the affiliate campaign
+    When the buyer buys the front-end product
+    Then every postback was delivered
+    And every postback has clickid=the click id
+`)}}
+	var out bytes.Buffer
+	status, err := containers.RunSuite(ctx, containers.SuiteSpec{Dockerfile: miniTrackerContext(t), Options: miniOptions(), ObserveOnly: true},
+		steps.SuiteOptions{Features: feature, Format: "pretty", Output: &out})
+	if err != nil || status != 0 {
+		t.Fatalf("RunSuite = %d, %v; want 0, nil\n%s", status, err, out.String())
 	}
 }
 

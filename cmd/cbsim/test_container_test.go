@@ -79,6 +79,49 @@ func TestTestTrackerImage(t *testing.T) {
 	}
 }
 
+// TestTestTrackerDockerfile runs `cbsim test --tracker-dockerfile` with
+// the repository's Dockerfile in a build context of its own, on two of the
+// bundled features (the restart among them) copied to a directory.
+func TestTestTrackerDockerfile(t *testing.T) {
+	containertest.SkipIfNoDocker(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	bin, err := containers.BuildBinary(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	buildCtx := t.TempDir()
+	copyFile(t, filepath.Join("..", "..", "Dockerfile"), filepath.Join(buildCtx, "Dockerfile"))
+	copyFile(t, bin, filepath.Join(buildCtx, "bin", "cbsim"))
+	featureDir := t.TempDir()
+	for _, f := range []string{"05_mapping.feature", "13_restart.feature"} {
+		copyFile(t, filepath.Join("..", "..", "features", f), filepath.Join(featureDir, f))
+	}
+	var out, errb bytes.Buffer
+	code := run(ctx, []string{"test", "--tracker-dockerfile", filepath.Join(buildCtx, "Dockerfile"), "--api-key", containers.DefaultAPIKey,
+		"--features", featureDir, "--format", "progress"}, &out, &errb)
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
+	}
+	if n := scenarioCount(t, out.String()); n < 2 {
+		t.Fatalf("%d scenarios ran, want the mapping outlines and the restart", n)
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // scenarioCount reads "N scenarios (N passed)" from godog's summary.
 func scenarioCount(t *testing.T, out string) int {
 	t.Helper()
