@@ -17,6 +17,16 @@
 // After a build, dev images of the same repository older than ten minutes
 // are pruned so that one per source change does not pile up.
 //
+// # The feature suite against a container
+//
+// NewStepsTracker turns a TrackerContainer into the step library's tracker
+// (steps.Tracker and steps.Restarter): it speaks RedTrack's surface at the
+// container's URLs and reads them again after Restart, when the mapped port
+// changes. RunSuite does the whole job of `cbsim test --tracker-image`:
+// start the container a SuiteSpec describes (StartForSuite), run the
+// portable scenarios and @restart against it, and terminate it, also when
+// the suite fails or its context is cancelled.
+//
 // # Environment
 //
 // Before it touches Docker every function of this package calls
