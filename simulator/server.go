@@ -28,13 +28,30 @@ import (
 //
 // Errors are {"error": "...", "param": "..."} with status 400 (bad request),
 // 404 (unknown integration or funnel) or 405.
+//
+// A request without "seed" takes the next seed of the handler's sequence
+// (Seed, Seed+1, ...), so repeated requests get fresh receipts and event
+// ids while a server started with the same seed replays the same values.
 type Handler struct {
-	Sim *Simulator
-	mu  sync.Mutex // serializes runs so each one's deliveries are its own
+	Sim  *Simulator
+	Seed uint64 // first seed of the sequence; set before serving
+
+	mu   sync.Mutex // serializes runs so each one's deliveries are its own; guards next
+	next uint64     // requests without a seed taken so far
 }
 
 // NewHandler returns the control API of sim.
 func NewHandler(sim *Simulator) *Handler { return &Handler{Sim: sim} }
+
+// seed returns the request's seed, or the next of the sequence. h.mu must be held.
+func (h *Handler) seed(given *uint64) uint64 {
+	if given != nil {
+		return *given
+	}
+	s := h.Seed + h.next
+	h.next++
+	return s
+}
 
 // ServeHTTP routes the control API.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -96,7 +113,7 @@ type fireBody struct {
 	Zip         string            `json:"zip"`
 	Country     string            `json:"country"`
 	TestCard    bool              `json:"test_card"`
-	Seed        uint64            `json:"seed"`
+	Seed        *uint64           `json:"seed"`
 	TestFire    bool              `json:"test_fire"`
 	DryRun      bool              `json:"dry_run"`
 }
@@ -113,6 +130,7 @@ func (h *Handler) fire(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.mu.Lock()
+	req.Seed = h.seed(b.Seed)
 	res, err := Fire(r.Context(), h.Sim.Catalog, h.Sim.Dispatcher, req)
 	h.mu.Unlock()
 	if err != nil {
@@ -124,7 +142,7 @@ func (h *Handler) fire(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) fireRequest(b fireBody) (FireRequest, error) {
 	req := FireRequest{Vendor: b.Vendor, Affiliate: "aff01", Item: b.Item, Currency: b.Currency, TID: b.TID, VTID: b.VTID,
-		Tracking: b.Params, TestCard: b.TestCard, Seed: b.Seed, TestFire: b.TestFire, DryRun: b.DryRun, URL: b.URL,
+		Tracking: b.Params, TestCard: b.TestCard, TestFire: b.TestFire, DryRun: b.DryRun, URL: b.URL,
 		Buyer: Buyer{PostalCode: b.Zip, Country: b.Country}}
 	if b.Affiliate != nil {
 		req.Affiliate = *b.Affiliate
@@ -183,7 +201,7 @@ type journeyBody struct {
 	Accept    []bool            `json:"accept"`
 	Abandon   bool              `json:"abandon"`
 	TestCard  bool              `json:"test_card"`
-	Seed      uint64            `json:"seed"`
+	Seed      *uint64           `json:"seed"`
 	DryRun    bool              `json:"dry_run"`
 }
 
@@ -206,7 +224,7 @@ func (h *Handler) journey(w http.ResponseWriter, r *http.Request) {
 		Buyer: Buyer{PostalCode: b.Zip, Country: b.Country}, TestCard: b.TestCard, Accept: b.Accept, Abandon: b.Abandon}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	walk, err := h.Sim.Catalog.Walk(j, NewRand(b.Seed), fixedTime)
+	walk, err := h.Sim.Catalog.Walk(j, NewRand(h.seed(b.Seed)), fixedTime)
 	if err != nil {
 		writeErr(w, bad("", err))
 		return
@@ -307,18 +325,20 @@ type Server struct {
 	done    chan error
 }
 
-// NewServer serves sim's control API on 127.0.0.1:0.
+// NewServer serves sim's control API on 127.0.0.1:0, seeds from 1.
 func NewServer(sim *Simulator) (*Server, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("listen: %w", err)
 	}
-	return Serve(ln, sim), nil
+	return Serve(ln, sim, 1), nil
 }
 
-// Serve serves sim's control API on ln until Close.
-func Serve(ln net.Listener, sim *Simulator) *Server {
+// Serve serves sim's control API on ln until Close; requests without a
+// seed take seed, seed+1, ...
+func Serve(ln net.Listener, sim *Simulator, seed uint64) *Server {
 	h := NewHandler(sim)
+	h.Seed = seed
 	s := &Server{URL: "http://" + ln.Addr().String(), Handler: h, done: make(chan error, 1),
 		srv: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}}
 	go func() { s.done <- s.srv.Serve(ln) }()

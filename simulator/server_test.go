@@ -62,6 +62,19 @@ func TestControlAPI(t *testing.T) {
 			t.Fatalf("tracker got %d postbacks, want 3 (impression, purchase, one upsell)", got)
 		}
 	})
+	t.Run("RequestsWithoutSeedDiffer", func(t *testing.T) {
+		ids := map[string]bool{}
+		for range 3 {
+			_, out := post("/fire", `{"event":"initial_purchase","role":"affiliate","tid":"abc","dry_run":true}`)
+			d := out["deliveries"].([]any)[0].(map[string]any)
+			ids[d["event_id"].(string)+d["receipt"].(string)] = true
+		}
+		_, a := post("/fire", `{"event":"initial_purchase","role":"affiliate","tid":"abc","dry_run":true,"seed":9}`)
+		_, b := post("/fire", `{"event":"initial_purchase","role":"affiliate","tid":"abc","dry_run":true,"seed":9}`)
+		if len(ids) != 3 || a["deliveries"].([]any)[0].(map[string]any)["url"] != b["deliveries"].([]any)[0].(map[string]any)["url"] {
+			t.Fatalf("unseeded requests gave %d distinct events of 3; seeded ones must repeat", len(ids))
+		}
+	})
 	t.Run("ErrUnknownEvent", func(t *testing.T) {
 		status, out := post("/fire", `{"event":"refund","role":"affiliate"}`)
 		if status != 400 || out["param"] != "event" || !strings.Contains(out["error"].(string), "allowed:") {

@@ -19,6 +19,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	integrations := fs.String("integrations", "", "integrations file (default: the embedded integrations)")
 	timeout := fs.Duration("timeout", simulator.DefaultTimeout, "per-attempt postback timeout")
 	retry := fs.String("retry", "none", "waits before further attempts, e.g. 1s,5s")
+	seed := fs.Uint64("seed", 1, "first seed of requests that give none (each takes the next), so a restarted server replays the same values")
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
@@ -52,7 +53,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "cbsim serve: %v\n", err)
 		return 1
 	}
-	srv := simulator.Serve(ln, sim)
+	srv := simulator.Serve(ln, sim, *seed)
 	fmt.Fprintf(stdout, "ready %s\n", srv.URL)
 	<-ctx.Done()
 	if err := srv.Close(); err != nil {
