@@ -31,18 +31,23 @@ var class = func() (c [256]uint8) {
 
 const upperhex = "0123456789ABCDEF"
 
-// maxSlots is how many replacements Expand remembers between its sizing and
-// its writing pass; a template with more is still expanded in one
+// maxSlots is how many replacements expandLarge remembers between its
+// sizing and its writing pass; a template with more is still expanded in one
 // allocation, by resolving the tokens again.
 const maxSlots = 16
 
-// slot is one replacement found by the sizing pass.
+// slot is one replacement found by expandLarge's sizing pass.
 type slot struct {
 	start, end int    // template[start:end] is the token
 	val        string // its raw value
-	part       part   // the URL part it lands in
-	verbatim   bool   // val needs no escaping in that part
+	safe       uint8  // the class bit of the bytes val keeps as they are
+	verbatim   bool   // val needs no escaping
 }
+
+// stackBuf is the size of the stack buffer Expand builds a result in before
+// copying it to the heap in one exact-size allocation; a longer result is
+// built by expandLarge.
+const stackBuf = 512
 
 // Expand replaces the {name} tokens of template with values: a name in
 // values gives its value escaped for the URL part it lands in; a known macro
@@ -55,11 +60,16 @@ func Expand(template string, values Values) string {
 	if first < 0 {
 		return template
 	}
-	var slots [maxSlots]slot // indexed, not appended: stays on the stack
-	n := 0
-	overflow := false
-	size := len(template)
-	sc := newScanner(template, first)
+	query := queryStart(template)
+
+	// One pass into a stack buffer, resolving each token once; string(out)
+	// is then the only allocation, of the exact size. A result that may not
+	// fit is left to expandLarge, which starts over.
+	var buf [stackBuf]byte
+	out := buf[:0]
+	replaced := false
+	last := 0 // template[last:] is not written yet
+	sc := scanner{s: template, pos: first}
 	for {
 		start, end, ok := sc.next()
 		if !ok {
@@ -69,34 +79,65 @@ func Expand(template string, values Values) string {
 		if !ok {
 			continue
 		}
-		p := sc.partAt(start)
-		elen, verbatim := escapedLen(val, p)
-		size += elen - (end - start)
-		if n == maxSlots {
-			overflow = true
+		// An escaped value is at most three times as long.
+		if len(out)+(start-last)+3*len(val) > len(buf) {
+			return expandLarge(template, values, first, query)
+		}
+		out = append(out, template[last:start]...)
+		out = appendValue(out, val, safeFor(start, query))
+		last = end
+		replaced = true
+	}
+	if !replaced {
+		return template
+	}
+	if len(out)+len(template)-last > len(buf) {
+		return expandLarge(template, values, first, query)
+	}
+	out = append(out, template[last:]...)
+	return string(out)
+}
+
+// expandLarge is Expand for a result too long for its stack buffer: a
+// sizing pass that resolves the tokens and remembers up to maxSlots
+// replacements, then a writing pass into one exact-size allocation.
+func expandLarge(template string, values Values, first, query int) string {
+	var slots [maxSlots]slot // indexed, not appended: stays on the stack
+	n := 0
+	size := len(template)
+	sc := scanner{s: template, pos: first}
+	for {
+		start, end, ok := sc.next()
+		if !ok {
+			break
+		}
+		val, ok := resolve(values, template[start+1:end-1])
+		if !ok {
 			continue
 		}
-		slots[n] = slot{start: start, end: end, val: val, part: p, verbatim: verbatim}
+		safe := safeFor(start, query)
+		elen, verbatim := escapedLen(val, safe)
+		size += elen - (end - start)
+		if n < maxSlots {
+			slots[n] = slot{start: start, end: end, val: val, safe: safe, verbatim: verbatim}
+		}
 		n++
-	}
-	if n == 0 {
-		return template
 	}
 
 	var b strings.Builder
 	b.Grow(size)
-	if overflow {
-		writeAll(&b, template, values)
+	if n > maxSlots {
+		writeAll(&b, template, values, first, query)
 		return b.String()
 	}
 	last := 0
-	for i := range n {
+	for i := range slots[:n] {
 		s := &slots[i]
 		b.WriteString(template[last:s.start])
 		if s.verbatim {
 			b.WriteString(s.val)
 		} else {
-			writeEscaped(&b, s.val, s.part)
+			writeEscaped(&b, s.val, s.safe)
 		}
 		last = s.end
 	}
@@ -104,8 +145,77 @@ func Expand(template string, values Values) string {
 	return b.String()
 }
 
+// appendValue appends v escaped with safe (see safeFor) to out.
+func appendValue(out []byte, v string, safe uint8) []byte {
+	// Most values (ids, amounts, codes) need no escaping.
+	if allClass(v, safe) {
+		return append(out, v...)
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		switch {
+		case class[c]&safe != 0:
+			out = append(out, c)
+		case c == ' ' && safe == querySafe:
+			out = append(out, '+')
+		default:
+			out = append(out, '%', upperhex[c>>4], upperhex[c&15])
+		}
+	}
+	return out
+}
+
+// allClass reports whether every byte of v has the class bit bit. It tests
+// four or eight bytes a step — the AND of their classes has the bit only if
+// every one has it —, the last step overlapping the one before rather than
+// finishing byte by byte.
+func allClass(v string, bit uint8) bool {
+	n := len(v)
+	switch {
+	case n >= 8:
+		for i := 0; i < n-8; i += 8 {
+			if class8(v[i:])&bit == 0 {
+				return false
+			}
+		}
+		return class8(v[n-8:])&bit != 0
+	case n >= 4:
+		return class4(v)&class4(v[n-4:])&bit != 0
+	}
+	for i := 0; i < n; i++ {
+		if class[v[i]]&bit == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// class4 returns the AND of the classes of the first four bytes of s.
+func class4(s string) uint8 {
+	_ = s[3]
+	return class[s[0]] & class[s[1]] & class[s[2]] & class[s[3]]
+}
+
+// class8 returns the AND of the classes of the first eight bytes of s.
+func class8(s string) uint8 {
+	_ = s[7]
+	return class4(s) & class[s[4]] & class[s[5]] & class[s[6]] & class[s[7]]
+}
+
+// safeFor returns the class bit of the bytes a value keeps as they are when
+// its token starts at i, given the index where the query starts (see
+// queryStart): pathSafe in the path, querySafe in the query and the
+// fragment.
+func safeFor(i, query int) uint8 {
+	if i < query {
+		return pathSafe
+	}
+	return querySafe
+}
+
 // resolve returns the replacement for the token called name, and false when
-// the token is unknown and stays as it is.
+// the token is unknown and stays as it is. Known is only consulted for a
+// name that values lacks.
 func resolve(values Values, name string) (string, bool) {
 	if v, ok := values[name]; ok {
 		return v, true
@@ -114,9 +224,9 @@ func resolve(values Values, name string) (string, bool) {
 }
 
 // writeAll is the writing pass without remembered slots: it resolves every
-// token again.
-func writeAll(b *strings.Builder, template string, values Values) {
-	sc := newScanner(template, 0)
+// token again, starting at first, the index of the first '{'.
+func writeAll(b *strings.Builder, template string, values Values, first, query int) {
+	sc := scanner{s: template, pos: first}
 	last := 0
 	for {
 		start, end, ok := sc.next()
@@ -128,40 +238,37 @@ func writeAll(b *strings.Builder, template string, values Values) {
 			continue
 		}
 		b.WriteString(template[last:start])
-		writeEscaped(b, val, sc.partAt(start))
+		writeEscaped(b, val, safeFor(start, query))
 		last = end
 	}
 	b.WriteString(template[last:])
 }
 
-// escapedLen returns the length of v escaped for p, and whether the escaped
-// form is v itself.
-func escapedLen(v string, p part) (n int, verbatim bool) {
-	safe := uint8(querySafe)
-	if p == inPath {
-		safe = pathSafe
+// escapedLen returns the length of v escaped with safe (pathSafe or
+// querySafe, see safeFor), and whether the escaped form is v itself.
+func escapedLen(v string, safe uint8) (n int, verbatim bool) {
+	if allClass(v, safe) {
+		return len(v), true
 	}
-	n = len(v)
-	verbatim = true
+	return len(v) + escapedExtra(v, safe), false
+}
+
+// escapedExtra returns how many bytes escaping v with safe adds: two per
+// %XX. A space in the query becomes '+', one byte as well.
+func escapedExtra(v string, safe uint8) int {
+	n := 0
 	for i := 0; i < len(v); i++ {
-		if class[v[i]]&safe != 0 {
-			continue
-		}
-		verbatim = false
-		if v[i] != ' ' || p == inPath {
+		c := v[i]
+		if class[c]&safe == 0 && (c != ' ' || safe == pathSafe) {
 			n += 2
 		}
 	}
-	return n, verbatim
+	return n
 }
 
-// writeEscaped writes v escaped for p: url.PathEscape's rules in the path,
-// url.QueryEscape's in the query and the fragment.
-func writeEscaped(b *strings.Builder, v string, p part) {
-	safe := uint8(querySafe)
-	if p == inPath {
-		safe = pathSafe
-	}
+// writeEscaped writes v escaped with safe (see safeFor): url.PathEscape's
+// rules in the path, url.QueryEscape's in the query and the fragment.
+func writeEscaped(b *strings.Builder, v string, safe uint8) {
 	last := 0
 	for i := 0; i < len(v); i++ {
 		c := v[i]
@@ -169,7 +276,7 @@ func writeEscaped(b *strings.Builder, v string, p part) {
 			continue
 		}
 		b.WriteString(v[last:i])
-		if c == ' ' && p != inPath {
+		if c == ' ' && safe == querySafe {
 			b.WriteByte('+')
 		} else {
 			b.WriteByte('%')

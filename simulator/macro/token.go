@@ -16,7 +16,7 @@ type Token struct {
 // for what is a token.
 func Tokens(template string) []Token {
 	var out []Token
-	sc := newScanner(template, 0)
+	sc := scanner{s: template}
 	for {
 		start, end, ok := sc.next()
 		if !ok {
@@ -26,61 +26,65 @@ func Tokens(template string) []Token {
 	}
 }
 
-// part is the part of a URL a token lands in; it decides the escaping.
-type part uint8
-
-const (
-	inPath     part = iota // before the first '?' or '#'
-	inQuery                // after the first '?', before any '#'
-	inFragment             // after the first '#'
-)
-
-// scanner finds the tokens of a template one by one and tells the URL part
-// they land in.
-type scanner struct {
-	s     string
-	pos   int // where the search for the next '{' starts
-	query int // index of the first '?', or -1
-	frag  int // index of the first '#', or -1
+// queryStart returns the index of the first '?' or '#' of s, where the path
+// ends and query escaping starts, or len(s) if there is neither. Tokens hold
+// no '?' or '#', so in a template it is found in the template's own text.
+// The query and the fragment are escaped alike, so which of the two comes
+// first does not matter.
+func queryStart(s string) int {
+	q := strings.IndexByte(s, '?')
+	if q < 0 {
+		q = len(s)
+	}
+	if h := strings.IndexByte(s[:q], '#'); h >= 0 {
+		return h
+	}
+	return q
 }
 
-// newScanner returns a scanner for s that starts looking for tokens at pos.
-func newScanner(s string, pos int) scanner {
-	return scanner{s: s, pos: pos, query: strings.IndexByte(s, '?'), frag: strings.IndexByte(s, '#')}
+// scanner finds the tokens of a template one by one.
+type scanner struct {
+	s   string
+	pos int // where the search for the next '{' starts
 }
 
 // next finds the next token: s[start:end] is "{name}". ok is false when
 // there are no more tokens.
 func (sc *scanner) next() (start, end int, ok bool) {
 	s := sc.s
-	// A plain loop: tokens are close together in a postback URL, so it beats
-	// a call to strings.IndexByte per token.
-	for i := sc.pos; i < len(s); i++ {
-		if s[i] != '{' {
-			continue
+	for pos := sc.pos; pos < len(s); {
+		// strings.IndexByte is vectorised: the text between tokens is
+		// skipped many bytes at a time.
+		i := strings.IndexByte(s[pos:], '{')
+		if i < 0 {
+			break
 		}
-		j := i + 1
-		for j < len(s) && class[s[j]]&nameChar != 0 {
-			j++
+		i += pos
+		k := i + 1 + nameLen(s[i+1:])
+		if k > i+1 && k < len(s) && s[k] == '}' {
+			sc.pos = k + 1
+			return i, k + 1, true
 		}
-		if j == i+1 || j == len(s) || s[j] != '}' {
-			continue // not a token; resume right after this '{'
-		}
-		sc.pos = j + 1
-		return i, j + 1, true
+		// Not a token. s[i+1:k] are name bytes, none of them a '{', so
+		// resuming at k is the same as resuming right after this '{'.
+		pos = k
 	}
 	sc.pos = len(s)
 	return 0, 0, false
 }
 
-// partAt returns the URL part of a token starting at i. Tokens hold no '?'
-// or '#', so the first of each in the template is the template's own text.
-func (sc *scanner) partAt(i int) part {
-	switch {
-	case sc.frag >= 0 && sc.frag < i:
-		return inFragment
-	case sc.query >= 0 && sc.query < i:
-		return inQuery
+// nameLen returns the length of the longest prefix of s made of name bytes
+// [a-z0-9_].
+func nameLen(s string) int {
+	// Four bytes a step while they are all name bytes: the AND of their
+	// classes has the nameChar bit only if every one has it.
+	r := s
+	for len(r) >= 4 && class[r[0]]&class[r[1]]&class[r[2]]&class[r[3]]&nameChar != 0 {
+		r = r[4:]
 	}
-	return inPath
+	n := len(s) - len(r)
+	for n < len(s) && class[s[n]]&nameChar != 0 {
+		n++
+	}
+	return n
 }
