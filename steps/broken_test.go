@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/cbsim/cbsim/features"
 	"github.com/cbsim/cbsim/tracker"
@@ -72,7 +73,7 @@ func TestSuiteCatchesABrokenTracker(t *testing.T) {
 			trk := brokenTracker(t, c.corrupt)
 			status := Run(SuiteOptions{Factory: Shared{Tracker: trk}, Features: features.FS,
 				Paths:  []string{"04_offer_url.feature", "05_mapping.feature", "06_upsells.feature"},
-				Format: "progress", Steps: Options{Wait: 200e6}})
+				Format: "progress", Steps: Options{Wait: 50 * time.Millisecond}})
 			if (status == 0) != (c.want == 0) {
 				t.Fatalf("suite status %d against a tracker that %s; want %s", status, c.name, map[bool]string{true: "pass", false: "fail"}[c.want == 0])
 			}
