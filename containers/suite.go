@@ -84,9 +84,9 @@ func StartForSuite(ctx context.Context, spec SuiteSpec) (*SuiteTracker, error) {
 		return st, fmt.Errorf("start tracker for the suite: %w", err)
 	}
 	st.Tracker = t
-	if _, err := t.Conversions(ctx, "cbsim-probe"); err != nil {
+	if err := steps.Preflight(ctx, t); err != nil {
 		api, _ := c.APIURL(ctx)
-		return st, fmt.Errorf("the tracker's reporting API at %s/conversions does not answer (check the API key and the API path, or run observe-only): %w", api, err)
+		return st, fmt.Errorf("%w (API at %s: check the API key and the API path, or run observe-only)", err, api)
 	}
 	return st, nil
 }

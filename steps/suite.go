@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -136,4 +137,14 @@ func WriteCatalog(w io.Writer, markdown bool) {
 			fmt.Fprintf(w, "\n  %s\n    %s\n    e.g. %s\n", s.Pattern, s.Doc, strings.ReplaceAll(s.Example, "\n", "\n         "))
 		}
 	}
+}
+
+// Preflight checks that t's reporting API answers before a suite starts,
+// so that a wrong URL or API key fails in one line rather than in every
+// scenario. A tracker without a reporting API (ErrNotSupported) passes.
+func Preflight(ctx context.Context, t Tracker) error {
+	if _, err := t.Conversions(ctx, "cbsim-preflight"); err != nil && !errors.Is(err, ErrNotSupported) {
+		return fmt.Errorf("the tracker's reporting API does not answer: %w", err)
+	}
+	return nil
 }

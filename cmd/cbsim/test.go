@@ -108,6 +108,10 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return code
 		}
 		rt := &steps.RedTrack{TrackingURL: strings.TrimRight(*trackerURL, "/"), APIURL: *apiURL, APIKey: *apiKey, Campaigns: cs}
+		if err := steps.Preflight(ctx, rt); err != nil {
+			fmt.Fprintf(stderr, "cbsim test: %v (check --tracker, --api and --api-key, or run with --observe-only)\n", err)
+			return 1
+		}
 		o.Factory = steps.Shared{Tracker: rt}
 	}
 	return suiteExit(steps.Run(o), stderr)

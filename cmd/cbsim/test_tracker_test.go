@@ -1,0 +1,78 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// startTrackerCommand runs `cbsim tracker` in the background until the test
+// ends and returns its base URL from the ready line.
+func startTrackerCommand(t *testing.T, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	outR, outW := io.Pipe()
+	var stderr bytes.Buffer
+	done := make(chan int, 1)
+	go func() {
+		done <- runTracker(ctx, append([]string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "t.db")}, args...), outW, &stderr)
+		outW.Close()
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	lines := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(outR).ReadString('\n')
+		lines <- line
+		io.Copy(io.Discard, outR)
+	}()
+	select {
+	case line := <-lines:
+		base, ok := strings.CutPrefix(strings.TrimSpace(line), "ready ")
+		if !ok {
+			t.Fatalf("ready line = %q", line)
+		}
+		return base
+	case code := <-done:
+		t.Fatalf("cbsim tracker exited %d before ready: %s", code, stderr.String())
+	case <-time.After(10 * time.Second):
+		t.Fatal("no ready line within 10s")
+	}
+	return ""
+}
+
+// TestTestAgainstTrackerCommand is the issue's acceptance run: the bundled
+// suite against a separately started `cbsim tracker`, with a JUnit report
+// holding one test case per scenario.
+func TestTestAgainstTrackerCommand(t *testing.T) {
+	base := startTrackerCommand(t, "--api-key", "K")
+	junit := filepath.Join(t.TempDir(), "out.xml")
+	code, out, errs := cli(t, "test", "--tracker", base, "--api-key", "K", "--format", "progress,junit:"+junit)
+	if code != 0 {
+		t.Fatalf("cbsim test: exit %d\n%s\n%s", code, out, errs)
+	}
+	report, err := os.ReadFile(junit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := scenarioCount(t, out)
+	if got := strings.Count(string(report), "<testcase "); got != n || n < 20 {
+		t.Fatalf("JUnit report has %d test cases, the run had %d scenarios", got, n)
+	}
+	if strings.Contains(string(report), "<failure") {
+		t.Fatalf("JUnit report has failures:\n%s", report)
+	}
+
+	code, _, errs = cli(t, "test", "--tracker", base, "--api-key", "WRONG")
+	if code != 1 || !strings.Contains(errs, "api key refused") {
+		t.Fatalf("wrong api key: exit %d, %q; want exit 1 saying the key was refused", code, errs)
+	}
+}
