@@ -8,11 +8,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/url"
 	"text/tabwriter"
 	"time"
 
 	"github.com/cbsim/cbsim/simulator"
+	"github.com/cbsim/cbsim/steps"
 	"github.com/cbsim/cbsim/tracker"
 	"github.com/cbsim/cbsim/tracker/redtrack"
 )
@@ -78,22 +78,20 @@ func Run(ctx context.Context, w io.Writer, o Options) error {
 		if err != nil {
 			return err
 		}
-		landing, err := click(ctx, hc, base, camp.ID)
+		role := steps.Role(p.role)
+		visitor := &steps.RedTrack{TrackingURL: base, APIKey: key, HTTPClient: hc, Campaigns: map[steps.Role]string{role: camp.ID}}
+		click, err := visitor.Click(ctx, role)
 		if err != nil {
 			return err
 		}
 		j := p.journey
-		param := "tid"
-		if p.role == "vendor" {
-			param = "vtid"
-		}
-		clickID := landing.Query().Get(param)
-		if p.role == "vendor" {
+		clickID := click.ID
+		if role == steps.Vendor {
 			j.VTID = clickID
 		} else {
 			j.TID = clickID
 		}
-		fmt.Fprintf(w, "\n== %s\n   click %s → %s\n\n", p.title, clickID, landing)
+		fmt.Fprintf(w, "\n== %s\n   click %s → %s\n\n", p.title, clickID, click.Landing)
 		_, deliveries, err := sim.Run(ctx, j, rng, start)
 		if err != nil {
 			return err
@@ -130,28 +128,4 @@ func Run(ctx context.Context, w io.Writer, o Options) error {
 	}
 	fmt.Fprintln(w, "\nevery postback was delivered and recorded")
 	return nil
-}
-
-// click sends a visitor through a campaign and returns where the tracker
-// redirected it.
-func click(ctx context.Context, hc *http.Client, base, campaign string) (*url.URL, error) {
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	c := *hc
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/"+url.PathEscape(campaign), nil)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return nil, fmt.Errorf("click campaign %s: %w", campaign, err)
-	}
-	resp.Body.Close()
-	loc, err := resp.Location()
-	if err != nil {
-		return nil, fmt.Errorf("click campaign %s: HTTP %d without a redirect: %w", campaign, resp.StatusCode, err)
-	}
-	return loc, nil
 }
