@@ -111,8 +111,13 @@ func runFire(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		_ = simulator.WriteTable(stdout, res.Deliveries)
 	}
 	for _, del := range res.Deliveries {
-		if !*dry && del.Skipped == "" && !del.Delivered {
+		switch {
+		case *dry || del.Skipped != "":
+		case !del.Delivered:
 			failed = true
+		case del.TestFire && !*asJSON:
+			// what ClickBank's integration page says after a Test
+			fmt.Fprintf(stdout, "Test event delivered (%s, HTTP %d)\n", del.Integration, del.Status())
 		}
 	}
 	if failed {
