@@ -16,17 +16,32 @@ import (
 // ends and returns its base URL from the ready line.
 func startTrackerCommand(t *testing.T, args ...string) string {
 	t.Helper()
+	return startCommand(t, runTracker, append([]string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "t.db")}, args...)...)
+}
+
+// startCommand runs a long-lived command (tracker, serve) in the background
+// until the test ends, checks it exits 0 on cancel, and returns the URL of
+// its ready line.
+func startCommand(t *testing.T, cmd func(context.Context, []string, io.Writer, io.Writer) int, args ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	outR, outW := io.Pipe()
 	var stderr bytes.Buffer
 	done := make(chan int, 1)
 	go func() {
-		done <- runTracker(ctx, append([]string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "t.db")}, args...), outW, &stderr)
+		done <- cmd(ctx, args, outW, &stderr)
 		outW.Close()
 	}()
 	t.Cleanup(func() {
 		cancel()
-		<-done
+		select {
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("exit code %d after cancel, want 0: %s", code, stderr.String())
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("no exit within 10s of cancel")
+		}
 	})
 	lines := make(chan string, 1)
 	go func() {
@@ -42,7 +57,8 @@ func startTrackerCommand(t *testing.T, args ...string) string {
 		}
 		return base
 	case code := <-done:
-		t.Fatalf("cbsim tracker exited %d before ready: %s", code, stderr.String())
+		done <- code
+		t.Fatalf("exited %d before ready: %s", code, stderr.String())
 	case <-time.After(10 * time.Second):
 		t.Fatal("no ready line within 10s")
 	}
