@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -118,24 +119,73 @@ func Run(o SuiteOptions) int {
 	return status
 }
 
-// WriteCatalog prints the step catalog: each step's sentence pattern, an
-// example and what it does, grouped as in the guide.
+// WriteCatalog prints the step catalog: each step as a readable sentence
+// (Sentence), an example, what it does, and the exact pattern godog
+// matches, grouped as in the guide.
 func WriteCatalog(w io.Writer, markdown bool) {
 	group := ""
 	for _, s := range catalog {
 		if s.Group != group {
 			group = s.Group
 			if markdown {
-				fmt.Fprintf(w, "\n### %s\n\n", group)
+				fmt.Fprintf(w, "\n## %s\n", group)
 			} else {
 				fmt.Fprintf(w, "\n%s\n%s\n", group, strings.Repeat("=", len(group)))
 			}
 		}
 		if markdown {
-			fmt.Fprintf(w, "- `%s`  \n  %s  \n  e.g. `%s`\n", s.Pattern, s.Doc, strings.ReplaceAll(s.Example, "\n", " "))
+			fmt.Fprintf(w, "\n**%s**  \n%s  \nExample: `%s`  \nPattern: `%s`\n", s.Sentence(), s.Doc, strings.ReplaceAll(s.Example, "\n", " "), s.Pattern)
 		} else {
-			fmt.Fprintf(w, "\n  %s\n    %s\n    e.g. %s\n", s.Pattern, s.Doc, strings.ReplaceAll(s.Example, "\n", "\n         "))
+			fmt.Fprintf(w, "\n  %s\n    %s\n    e.g. %s\n", s.Sentence(), s.Doc, strings.ReplaceAll(s.Example, "\n", "\n         "))
 		}
+	}
+}
+
+// placeholders name what a step's capture groups take.
+var placeholders = strings.NewReplacer(
+	`"([^"]*)"`, `"…"`,
+	`\{(\w+)\}`, "{macro}",
+	`(\d+(?:\.\d\d)?)`, "AMOUNT",
+	`(\d+\.\d\d)`, "AMOUNT",
+	`(\d+(?:\.\d+)?)`, "N",
+	`(\d{3})`, "NNN",
+	`\d{3}`, "NNN",
+	`(\d+)`, "N",
+	`([A-Z]{3})`, "CUR",
+	`([A-Z]{2})`, "CC",
+	`([a-z_0-9]+)`, "name",
+	`(\S*)`, "value",
+	`(\w+)`, "name",
+	`(.+)`, "…",
+	`(.*)`, "value",
+)
+
+// plurals mark the letters a pattern makes optional, first with markers
+// that the group rewriting leaves alone, then as (s) and a(n).
+var (
+	plurals       = strings.NewReplacer(`s?`, "\x00s\x01", `an? `, "a\x00n\x01 ")
+	pluralMarkers = strings.NewReplacer("\x00", "(", "\x01", ")")
+)
+
+var (
+	optionalGroup = regexp.MustCompile(`\(\?:([^()]*)\)\?`) // (?:x)? → [x]
+	plainGroup    = regexp.MustCompile(`\(\?:([^()]*)\)`)   // (?:x|y) → x|y
+	captureGroup  = regexp.MustCompile(`\(([^()?]*)\)`)     // (x|y) → x|y
+)
+
+// Sentence returns the step as a person reads it: placeholders for values,
+// alternatives as a|b, optional parts in [brackets].
+func (s Step) Sentence() string {
+	out := strings.TrimSuffix(strings.TrimPrefix(s.Pattern, "^"), "$")
+	out = plurals.Replace(placeholders.Replace(out))
+	for {
+		next := optionalGroup.ReplaceAllString(out, "[$1]")
+		next = plainGroup.ReplaceAllString(next, "$1")
+		next = captureGroup.ReplaceAllString(next, "$1")
+		if next == out {
+			return pluralMarkers.Replace(out)
+		}
+		out = next
 	}
 }
 
