@@ -19,6 +19,7 @@ func runFire(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	role := fs.String("role", "", "whose integration fires: affiliate or vendor")
 	tmpl := fs.String("url", "", "postback URL template with {macros}")
 	integ := fs.String("integration", "", "integration file (JSON) instead of --url")
+	trk := fs.String("tracker", "", "with --integration: point its URLs at this tracker base URL (e.g. http://127.0.0.1:8800)")
 	catalog := fs.String("catalog", "", "catalog file (JSON); default: the embedded catalog")
 	vendor := fs.String("vendor", "ven01", "vendor nickname")
 	affiliate := fs.String("affiliate", "aff01", "affiliate nickname; empty for a direct sale")
@@ -83,6 +84,16 @@ func runFire(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if req.Integrations, err = loadIntegrationFile(*integ); err != nil {
 			fmt.Fprintf(stderr, "cbsim fire: %v\n", err)
 			return 2
+		}
+	}
+	if *trk != "" {
+		if *integ == "" {
+			return usageError(fs, "--tracker rebases an --integration file; with --url write the tracker into the template")
+		}
+		for i, in := range req.Integrations {
+			if req.Integrations[i], err = in.Rebase(*trk); err != nil {
+				return usageError(fs, "--tracker: %v", err)
+			}
 		}
 	}
 	cat, err := loadCatalog(*catalog)
