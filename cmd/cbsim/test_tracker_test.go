@@ -92,3 +92,14 @@ func TestTestAgainstTrackerCommand(t *testing.T) {
 		t.Fatalf("wrong api key: exit %d, %q; want exit 1 saying the key was refused", code, errs)
 	}
 }
+
+// TestTestTwiceAgainstOneTracker: a second run against the same tracker
+// reuses the campaigns the first one created.
+func TestTestTwiceAgainstOneTracker(t *testing.T) {
+	base := startTrackerCommand(t, "--api-key", "K")
+	for run := 1; run <= 2; run++ {
+		if code, out, errs := cli(t, "test", "--tracker", base, "--api-key", "K", "--format", "progress"); code != 0 {
+			t.Fatalf("run %d: exit %d\n%s\n%s", run, code, out, errs)
+		}
+	}
+}
