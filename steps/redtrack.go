@@ -58,24 +58,15 @@ func (r *RedTrack) campaign(ctx context.Context, role Role) (string, error) {
 	if id := r.created[role]; id != "" {
 		return id, nil
 	}
-	name := "cbsim-" + string(role)
-	id := name // a campaign is reachable by its name too
-	c, err := r.client().CreateCampaign(ctx, name, defaultOfferURLs[role])
-	var apiErr *redtrack.APIError
-	switch {
-	case err == nil:
-		id = c.ID
-	case errors.As(err, &apiErr) && apiErr.Status == http.StatusConflict:
-		// An earlier run created it: reuse it. A click checks that its
-		// offer URL still carries the click id.
-	default:
+	c, err := r.client().EnsureCampaign(ctx, "cbsim-"+string(role), defaultOfferURLs[role])
+	if err != nil {
 		return "", fmt.Errorf("no %s campaign was given and creating one failed (give its id with --campaign %s=ID): %w", role, role, err)
 	}
 	if r.created == nil {
 		r.created = map[Role]string{}
 	}
-	r.created[role] = id
-	return id, nil
+	r.created[role] = c.ID
+	return c.ID, nil
 }
 
 // Click sends a visitor to the campaign of role without following the

@@ -74,7 +74,7 @@ func Run(ctx context.Context, w io.Writer, o Options) error {
 	start := time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
 	var failures []string
 	for i, p := range plans {
-		camp, err := api.CreateCampaign(ctx, fmt.Sprintf("demo-%d-%s", i+1, p.role), p.offerURL)
+		camp, err := api.EnsureCampaign(ctx, fmt.Sprintf("demo-%d-%s", i+1, p.role), p.offerURL)
 		if err != nil {
 			return err
 		}

@@ -11,6 +11,7 @@ package redtrack
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -125,6 +126,38 @@ func (c *Client) CreateCampaign(ctx context.Context, name, offerURL string) (Cam
 		return Campaign{}, fmt.Errorf("redtrack create campaign %s: %w", name, err)
 	}
 	return out, nil
+}
+
+// Campaigns lists the campaigns of cbsim's reference tracker
+// (GET {BaseURL}/api/campaigns).
+func (c *Client) Campaigns(ctx context.Context) ([]Campaign, error) {
+	out, err := paginate[Campaign](ctx, c, "/api/campaigns", url.Values{}, 0)
+	if err != nil {
+		return nil, fmt.Errorf("redtrack campaigns: %w", err)
+	}
+	return out, nil
+}
+
+// EnsureCampaign returns the campaign called name, creating it with
+// offerURL when there is none; an existing one is returned as it is (its
+// offer URL may differ from offerURL). Runs against a long-lived tracker
+// can so be repeated.
+func (c *Client) EnsureCampaign(ctx context.Context, name, offerURL string) (Campaign, error) {
+	created, err := c.CreateCampaign(ctx, name, offerURL)
+	var apiErr *APIError
+	if err == nil || !errors.As(err, &apiErr) || apiErr.Status != http.StatusConflict {
+		return created, err
+	}
+	all, err := c.Campaigns(ctx)
+	if err != nil {
+		return Campaign{}, err
+	}
+	for _, cp := range all {
+		if cp.Name == name {
+			return cp, nil
+		}
+	}
+	return Campaign{}, fmt.Errorf("redtrack campaign %s: the tracker says it exists but does not list it", name)
 }
 
 // Click creates a click on a campaign (id or name) the way a visitor's

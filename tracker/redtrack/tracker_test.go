@@ -75,3 +75,29 @@ func TestAgainstTracker(t *testing.T) {
 		t.Error("click on unknown campaign succeeded")
 	}
 }
+
+// TestEnsureCampaign creates a campaign once and finds it the second time,
+// so runs against a long-lived tracker can be repeated.
+func TestEnsureCampaign(t *testing.T) {
+	srv, err := tracker.NewServer(tracker.Config{APIKey: "k1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	ctx := context.Background()
+	c := &redtrack.Client{BaseURL: srv.URL, APIKey: "k1", HTTPClient: srv.Client()}
+	first, err := c.EnsureCampaign(ctx, "aff", "http://127.0.0.1:8700/hop?tid={clickid}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := c.EnsureCampaign(ctx, "aff", "http://127.0.0.1:8700/other?tid={clickid}")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.ID != first.ID || again.OfferURL != first.OfferURL || first.ID == "" {
+		t.Fatalf("second EnsureCampaign = %+v, want the first %+v unchanged", again, first)
+	}
+	if _, err := (&redtrack.Client{BaseURL: srv.URL, APIKey: "wrong"}).EnsureCampaign(ctx, "x", "http://h/?tid={clickid}"); err == nil {
+		t.Fatal("EnsureCampaign with a wrong key succeeded")
+	}
+}
