@@ -8,45 +8,59 @@ import (
 	"unicode/utf8"
 )
 
+// expandCase is one expansion both Expand and a compiled Template must do.
+// Values: tid=abc123, affiliate_earnings=45.75, aff_sub1="spring sale&more",
+// state="", and for Expand only (a Record holds catalog macros only)
+// custom=x and empty="".
+type expandCase struct {
+	name, template, want string
+	compiled             string // what a Template gives when it differs from want
+}
+
+var expandCases = []expandCase{
+	{name: "no tokens", template: "https://t.example/p?a=1", want: "https://t.example/p?a=1"},
+	{name: "empty template", template: "", want: ""},
+	{name: "seed affiliate template",
+		template: "http://127.0.0.1:9/postback?clickid={tid}&sum={affiliate_earnings}&type=InitialPurchase",
+		want:     "http://127.0.0.1:9/postback?clickid=abc123&sum=45.75&type=InitialPurchase"},
+	{name: "query value is query-escaped", template: "?s={aff_sub1}", want: "?s=spring+sale%26more"},
+	{name: "path value is path-escaped", template: "https://t.example/{aff_sub1}/x", want: "https://t.example/spring%20sale&more/x"},
+	{name: "fragment is escaped like the query", template: "https://t.example/p#s={aff_sub1}", want: "https://t.example/p#s=spring+sale%26more"},
+	{name: "'?' after '#' stays fragment", template: "https://t.example/p#a?s={aff_sub1}", want: "https://t.example/p#a?s=spring+sale%26more"},
+	{name: "not a URL: path rules", template: "{aff_sub1}", want: "spring%20sale&more"},
+	{name: "known macro without a value is empty", template: "?zip={postal_code}&x=1", want: "?zip=&x=1"},
+	{name: "known macro with an empty value", template: "?st={state}", want: "?st="},
+	{name: "unknown token stays literally", template: "?clickid={clickid}&t={tid}", want: "?clickid={clickid}&t=abc123"},
+	{name: "unknown name with a value expands (a Template keeps it literal)", template: "?c={custom}&e={empty}|", want: "?c=x&e=|",
+		compiled: "?c={custom}&e={empty}|"},
+	{name: "double braces expand the inner token", template: "?c={{tid}}", want: "?c={abc123}"},
+	{name: "empty braces", template: "?c={}", want: "?c={}"},
+	{name: "upper case is not a token", template: "?c={Tid}&d={TID}", want: "?c={Tid}&d={TID}"},
+	{name: "spaces are not a token", template: "?c={ tid }", want: "?c={ tid }"},
+	{name: "unbalanced", template: "?c={tid&d=}{tid", want: "?c={tid&d=}{tid"},
+	{name: "brace inside a name", template: "?c={ti{tid}d}", want: "?c={tiabc123d}"},
+	{name: "non-ASCII is copied", template: "?é={tid}&ü={tïd}", want: "?é=abc123&ü={tïd}"},
+	{name: "adjacent tokens", template: "{tid}{tid}{tid}", want: "abc123abc123abc123"},
+	{name: "token at both ends", template: "{tid}?{tid}", want: "abc123?abc123"},
+	{name: "only empty values", template: "{postal_code}{state}", want: ""},
+	{name: "lone braces", template: "{", want: "{"},
+	{name: "closing brace only", template: "}", want: "}"},
+}
+
+// expandCaseValues are the catalog values of expandCases.
+var expandCaseValues = Values{
+	"tid":                "abc123",
+	"affiliate_earnings": "45.75",
+	"aff_sub1":           "spring sale&more",
+	"state":              "",
+}
+
 func TestExpand(t *testing.T) {
-	vals := Values{
-		"tid":                "abc123",
-		"affiliate_earnings": "45.75",
-		"aff_sub1":           "spring sale&more",
-		"custom":             "x",
-		"empty":              "",
-		"state":              "",
+	vals := Values{"custom": "x", "empty": ""}
+	for k, v := range expandCaseValues {
+		vals[k] = v
 	}
-	tests := []struct {
-		name, template, want string
-	}{
-		{"no tokens", "https://t.example/p?a=1", "https://t.example/p?a=1"},
-		{"empty template", "", ""},
-		{"seed affiliate template",
-			"http://127.0.0.1:9/postback?clickid={tid}&sum={affiliate_earnings}&type=InitialPurchase",
-			"http://127.0.0.1:9/postback?clickid=abc123&sum=45.75&type=InitialPurchase"},
-		{"query value is query-escaped", "?s={aff_sub1}", "?s=spring+sale%26more"},
-		{"path value is path-escaped", "https://t.example/{aff_sub1}/x", "https://t.example/spring%20sale&more/x"},
-		{"fragment is escaped like the query", "https://t.example/p#s={aff_sub1}", "https://t.example/p#s=spring+sale%26more"},
-		{"'?' after '#' stays fragment", "https://t.example/p#a?s={aff_sub1}", "https://t.example/p#a?s=spring+sale%26more"},
-		{"not a URL: path rules", "{aff_sub1}", "spring%20sale&more"},
-		{"known macro without a value is empty", "?zip={postal_code}&x=1", "?zip=&x=1"},
-		{"known macro with an empty value", "?st={state}", "?st="},
-		{"unknown token stays literally", "?clickid={clickid}&t={tid}", "?clickid={clickid}&t=abc123"},
-		{"unknown name with a value expands", "?c={custom}&e={empty}|", "?c=x&e=|"},
-		{"double braces expand the inner token", "?c={{tid}}", "?c={abc123}"},
-		{"empty braces", "?c={}", "?c={}"},
-		{"upper case is not a token", "?c={Tid}&d={TID}", "?c={Tid}&d={TID}"},
-		{"spaces are not a token", "?c={ tid }", "?c={ tid }"},
-		{"unbalanced", "?c={tid&d=}{tid", "?c={tid&d=}{tid"},
-		{"brace inside a name", "?c={ti{tid}d}", "?c={tiabc123d}"},
-		{"non-ASCII is copied", "?é={tid}&ü={tïd}", "?é=abc123&ü={tïd}"},
-		{"adjacent tokens", "{tid}{tid}{tid}", "abc123abc123abc123"},
-		{"token at both ends", "{tid}?{tid}", "abc123?abc123"},
-		{"lone braces", "{", "{"},
-		{"closing brace only", "}", "}"},
-	}
-	for _, tt := range tests {
+	for _, tt := range expandCases {
 		t.Run(tt.name, func(t *testing.T) {
 			if got := Expand(tt.template, vals); got != tt.want {
 				t.Errorf("Expand(%q) = %q; want %q", tt.template, got, tt.want)
