@@ -41,3 +41,10 @@ Feature: Tracker faults
     When the buyer opens the order form and leaves
     Then the postback was not delivered after 1 attempt
     And the journal shows a reset connection for every attempt
+
+  Scenario: the tracker answers bytes that are not HTTP
+    Given ClickBank retries a failed postback 1 time after 5ms
+    And the tracker answers garbage
+    When the buyer opens the order form and leaves
+    Then the postback was not delivered after 2 attempts
+    And the journal shows a malformed reply for every attempt

@@ -3,6 +3,7 @@ package simulator
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -190,5 +191,31 @@ func BenchmarkDispatchLoopback(b *testing.B) {
 		if got := d.Send(ctx, del); !got.Delivered {
 			b.Fatal(got.Error())
 		}
+	}
+}
+
+// TestDispatcherGarbageReply: a tracker that answers bytes that are not
+// HTTP is a failed attempt with the reason, never a crash or a hang.
+func TestDispatcherGarbageReply(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Write([]byte("\x00\x17garbage, not HTTP\r\n\r\n"))
+			c.Close()
+		}
+	}()
+	d := &Dispatcher{Timeout: 2 * time.Second, Retry: []time.Duration{time.Millisecond}}
+	got := d.Send(context.Background(), Delivery{URL: "http://" + ln.Addr().String() + "/postback?clickid=abc"})
+	if got.Delivered || len(got.Attempts) != 2 || got.Status() != 0 || !strings.Contains(got.Error(), "malformed HTTP") {
+		t.Fatalf("garbage reply: delivered=%v attempts=%+v", got.Delivered, got.Attempts)
 	}
 }

@@ -59,17 +59,20 @@ func (f *fault) serve(w http.ResponseWriter, r *http.Request) {
 			case <-time.After(f.stall):
 			}
 			return
-		case "reset":
+		case "reset", "garbage":
 			if hj, ok := w.(http.Hijacker); ok {
 				if c, _, err := hj.Hijack(); err == nil {
-					if tc, ok := c.(*net.TCPConn); ok {
+					if f.kind == "garbage" {
+						// bytes that are not HTTP at all
+						_, _ = c.Write([]byte("\x00\x17garbage, not HTTP\r\n\r\n"))
+					} else if tc, ok := c.(*net.TCPConn); ok {
 						_ = tc.SetLinger(0) // RST instead of FIN
 					}
 					c.Close()
 					return
 				}
 			}
-			http.Error(w, "cannot reset", http.StatusInternalServerError)
+			http.Error(w, "cannot hijack the connection", http.StatusInternalServerError)
 			return
 		}
 	}
@@ -126,6 +129,8 @@ func (w *World) trackerMisbehaves(ctx context.Context, what, status, n, firstSta
 		kind = "slow"
 	case what == "resets the connection":
 		kind = "reset"
+	case what == "answers garbage":
+		kind = "garbage"
 	case status != "":
 		kind = "status"
 		code, _ = strconv.Atoi(status)

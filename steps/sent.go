@@ -141,6 +141,8 @@ func (w *World) journalShows(what string) error {
 			ok = strings.Contains(a.Error, "timeout")
 		case what == "a refused connection":
 			ok = strings.Contains(a.Error, "connection refused")
+		case what == "a malformed reply":
+			ok = a.Status == 0 && strings.Contains(a.Error, "malformed HTTP")
 		case what == "a reset connection":
 			ok = strings.Contains(a.Error, "reset") || strings.Contains(a.Error, "EOF")
 		}

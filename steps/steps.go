@@ -123,9 +123,9 @@ var catalog = []Step{
 		"The integration page's Test action: placeholder values instead of a real sale.",
 		func(w *World) any { return w.testFire }},
 
-	{"Traffic", `^the tracker (is down|answers every postback with HTTP (\d{3})|answers slower than ClickBank waits|resets the connection|fails the first (\d+) postbacks? with HTTP (\d{3}))$`,
+	{"Traffic", `^the tracker (is down|answers every postback with HTTP (\d{3})|answers slower than ClickBank waits|resets the connection|answers garbage|fails the first (\d+) postbacks? with HTTP (\d{3}))$`,
 		"Given the tracker answers every postback with HTTP 503",
-		"Puts a fault between ClickBank and the tracker: nothing listening, a status, a reply slower than ClickBank's timeout, a TCP reset, or failures that pass after N postbacks.",
+		"Puts a fault between ClickBank and the tracker: nothing listening, a status, a reply slower than ClickBank's timeout, a TCP reset, bytes that are not HTTP, or failures that pass after N postbacks.",
 		func(w *World) any { return w.trackerMisbehaves }},
 
 	{"Traffic", `^the tracker restarts$`,
@@ -156,7 +156,7 @@ var catalog = []Step{
 	{"What ClickBank sent", `^the postback was delivered after (\d+) attempts?$`,
 		"Then the postback was delivered after 2 attempts", "The last postback succeeded on that attempt.",
 		func(w *World) any { return w.deliveredAfter }},
-	{"What ClickBank sent", `^the journal shows (HTTP \d{3}|a timeout|a refused connection|a reset connection) for (?:the|every) attempt$`,
+	{"What ClickBank sent", `^the journal shows (HTTP \d{3}|a timeout|a refused connection|a reset connection|a malformed reply) for (?:the|every) attempt$`,
 		"Then the journal shows HTTP 503 for every attempt", "Checks what every attempt of the last postback met.",
 		func(w *World) any { return w.journalShows }},
 	{"What ClickBank sent", `^the journal notes that the TID was (dropped|changed)$`,
