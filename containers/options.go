@@ -139,6 +139,13 @@ func WithDuplicateMode(mode string) Option {
 	return trackerFlag("--duplicate-mode", mode)
 }
 
+// WithEventIDParam names the postback parameter with the Event ID role
+// (--event-id-param), e.g. "eventid" for the ClickBank template's
+// eventid={event_id}; the default is rdtk_event_id.
+func WithEventIDParam(name string) Option {
+	return trackerFlag("--event-id-param", name)
+}
+
 // WithDefaultType sets the conversion type the reference tracker gives a
 // postback without one (--default-type).
 func WithDefaultType(name string) Option {

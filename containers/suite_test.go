@@ -3,6 +3,7 @@ package containers_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -20,12 +21,13 @@ import (
 	"github.com/cbsim/cbsim/steps"
 )
 
-// TestFeaturesInContainer runs the bundled feature suite against one
-// reference tracker container shared by every scenario, as a tracker
-// under test is shared in real life. @reference scenarios (which configure
-// the tracker per scenario) are left out; @restart runs: the container is
-// restarted mid-scenario, comes back on another host port, and no
-// conversion is lost.
+// TestFeaturesInContainer runs every bundled feature against the reference
+// tracker in containers, as the in-process run does: one container shared
+// by the scenarios that take the tracker as it is (as a tracker under test
+// is shared in real life), and a container of its own, started with the
+// scenario's configuration, for each @reference scenario. @restart runs:
+// the shared container is restarted mid-scenario, comes back on another
+// host port, and no conversion is lost.
 func TestFeaturesInContainer(t *testing.T) {
 	containertest.SkipIfNoDocker(t)
 	ctx := testContext(t)
@@ -39,11 +41,17 @@ func TestFeaturesInContainer(t *testing.T) {
 	t.Cleanup(trk.Close)
 
 	start = time.Now()
-	status := steps.Run(steps.SuiteOptions{T: t, Factory: steps.Shared{Tracker: trk}, CanRestart: true,
-		Seed: 1, Format: "progress", Output: testOutput(t)})
-	t.Logf("feature suite against the container in %v", time.Since(start).Round(time.Millisecond))
+	var out bytes.Buffer
+	status := steps.Run(steps.SuiteOptions{T: t, Factory: &containers.ReferenceFactory{Shared: trk}, Reference: true, CanRestart: true,
+		Seed: 1, Format: "progress", Output: io.MultiWriter(&out, testOutput(t))})
+	t.Logf("feature suite against the containers in %v", time.Since(start).Round(time.Millisecond))
 	if status != 0 {
-		t.Fatalf("feature suite against the reference tracker container failed with status %d", status)
+		t.Fatalf("feature suite against the reference tracker containers failed with status %d", status)
+	}
+	var inProcess bytes.Buffer
+	steps.Run(steps.SuiteOptions{Format: "progress", Output: &inProcess})
+	if got, want := scenarioTotal(out.String()), scenarioTotal(inProcess.String()); got != want || got == 0 {
+		t.Fatalf("%d scenarios ran against the containers, %d run in-process: the same features must run", got, want)
 	}
 }
 
@@ -193,4 +201,15 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// scenarioTotal returns N of the "N scenarios (...)" line, 0 if none.
+func scenarioTotal(out string) int {
+	for _, line := range strings.Split(out, "\n") {
+		var n int
+		if _, err := fmt.Sscanf(line, "%d scenarios", &n); err == nil {
+			return n
+		}
+	}
+	return 0
 }
