@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"net"
@@ -209,7 +210,10 @@ func TestDispatcherGarbageReply(t *testing.T) {
 			if err != nil {
 				return
 			}
-			c.Write([]byte("\x00\x17garbage, not HTTP\r\n\r\n"))
+			// read the request, then answer bytes that are not HTTP
+			if _, err := http.ReadRequest(bufio.NewReader(c)); err == nil {
+				c.Write([]byte("\x00\x17garbage, not HTTP\r\n\r\n"))
+			}
 			c.Close()
 		}
 	}()
