@@ -273,7 +273,7 @@ type integrationRecord struct {
 func integrationsBody(ins []Integration) []integrationRecord {
 	out := make([]integrationRecord, len(ins))
 	for i, in := range ins {
-		out[i] = integrationRecord{in.Name, in.Role, in.Account, in.Active, in.Events, in.URL, in.PerEvent, in.URLs}
+		out[i] = integrationRecord(in)
 	}
 	return out
 }

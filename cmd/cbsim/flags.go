@@ -61,9 +61,3 @@ func (kv keyValues) Set(s string) error {
 	kv[k] = v
 	return nil
 }
-
-// strList is a repeatable string flag.
-type strList []string
-
-func (l *strList) String() string     { return strings.Join(*l, ",") }
-func (l *strList) Set(s string) error { *l = append(*l, s); return nil }
