@@ -3,18 +3,22 @@ PKGS    ?= ./...
 export TESTCONTAINERS_RYUK_DISABLED ?= true
 export TESTCONTAINERS_HOST_OVERRIDE ?= 127.0.0.1
 
-.PHONY: run test build vet fmt bench cbsim image
+.PHONY: run test build vet staticcheck fmt bench cbsim image
 
 ## run: the main job — the demo funnels on the embedded defaults
 run:
 	$(GO) run ./cmd/cbsim demo
 
-## test: vet, gofmt check, every test with -race
-test: vet fmt
+## test: vet, staticcheck, gofmt check, every test with -race
+test: vet staticcheck fmt
 	$(GO) test -race -count=1 -timeout 15m $(PKGS)
 
 vet:
 	$(GO) vet $(PKGS)
+
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+staticcheck:
+	$(GO) run $(STATICCHECK) $(PKGS)
 
 fmt:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
