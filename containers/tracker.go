@@ -68,12 +68,7 @@ func RunTracker(ctx context.Context, opts ...testcontainers.ContainerCustomizer)
 // error here.
 // The container is returned even with an error when it was created.
 func RunTrackerImage(ctx context.Context, image string, opts ...testcontainers.ContainerCustomizer) (*TrackerContainer, error) {
-	SetDefaultEnv()
-	s := newSettings(DefaultTrackerPort)
-	rest, err := s.apply(opts)
-	if err == nil {
-		err = s.imageOnly()
-	}
+	s, rest, err := imageSettings(opts)
 	if err != nil {
 		return nil, fmt.Errorf("run tracker %s: %w", image, err)
 	}
@@ -89,12 +84,7 @@ func RunTrackerImage(ctx context.Context, image string, opts ...testcontainers.C
 // says otherwise (see DockerfileImage: rebuilt only when the context
 // changed), then runs it like RunTrackerImage with the same options.
 func RunTrackerDockerfile(ctx context.Context, dockerfile string, opts ...testcontainers.ContainerCustomizer) (*TrackerContainer, error) {
-	SetDefaultEnv()
-	s := newSettings(DefaultTrackerPort)
-	rest, err := s.apply(opts)
-	if err == nil {
-		err = s.imageOnly()
-	}
+	s, rest, err := imageSettings(opts)
 	if err != nil {
 		return nil, fmt.Errorf("run tracker %s: %w", dockerfile, err)
 	}
@@ -107,6 +97,18 @@ func RunTrackerDockerfile(ctx context.Context, dockerfile string, opts ...testco
 		return c, fmt.Errorf("run tracker %s: %w", dockerfile, err)
 	}
 	return c, nil
+}
+
+// imageSettings applies the options of a tracker image (any tracker, not
+// the reference one) after the package defaults.
+func imageSettings(opts []testcontainers.ContainerCustomizer) (settings, []testcontainers.ContainerCustomizer, error) {
+	SetDefaultEnv()
+	s := newSettings(DefaultTrackerPort)
+	rest, err := s.apply(opts)
+	if err == nil {
+		err = s.imageOnly()
+	}
+	return s, rest, err
 }
 
 // imageOnly refuses the reference tracker's flags for a tracker image.
