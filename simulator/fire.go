@@ -38,6 +38,51 @@ type FireRequest struct {
 	DryRun   bool      // build, do not send
 }
 
+// FireText holds the fields of a FireRequest that arrive as text, named as
+// the control API's JSON names them (the CLI's flags spell "_" as "-").
+type FireText struct {
+	Event, Role, TIDRule, Price, Commission string
+}
+
+// ParamError is a bad value of a named request parameter.
+type ParamError struct {
+	Param string // e.g. "price", "tid_rule"
+	Err   error
+}
+
+func (e *ParamError) Error() string { return e.Param + ": " + e.Err.Error() }
+func (e *ParamError) Unwrap() error { return e.Err }
+
+// Apply parses t into req's typed fields. An error is a *ParamError naming
+// the parameter and saying what is allowed.
+func (t FireText) Apply(req *FireRequest) error {
+	var err error
+	if req.Event, err = ParseEventType(t.Event); err != nil {
+		return &ParamError{"event", err}
+	}
+	if req.Role, err = ParseRole(t.Role); err != nil {
+		return &ParamError{"role", err}
+	}
+	if req.TIDRule, err = ids.ParseTIDRule(t.TIDRule); err != nil {
+		return &ParamError{"tid_rule", err}
+	}
+	if t.Price != "" {
+		p, err := money.Parse(t.Price)
+		if err != nil {
+			return &ParamError{"price", err}
+		}
+		req.Price = &p
+	}
+	if t.Commission != "" {
+		c, err := money.ParsePercent(t.Commission)
+		if err != nil {
+			return &ParamError{"commission", err}
+		}
+		req.Commission = &c
+	}
+	return nil
+}
+
 // FireResult is what Fire did.
 type FireResult struct {
 	Event      Event

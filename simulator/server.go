@@ -13,7 +13,6 @@ import (
 
 	"github.com/cbsim/cbsim/simulator/ids"
 	"github.com/cbsim/cbsim/simulator/macro"
-	"github.com/cbsim/cbsim/simulator/money"
 )
 
 // Handler is the simulator's JSON control API, the surface of `cbsim serve`:
@@ -150,29 +149,11 @@ func (h *Handler) fireRequest(b fireBody) (FireRequest, error) {
 	if req.Item == "" && b.Price == "" {
 		req.Item = "KETO-FE"
 	}
-	var err error
-	if req.Event, err = ParseEventType(b.Event); err != nil {
-		return req, bad("event", err)
-	}
-	if req.Role, err = ParseRole(b.Role); err != nil {
-		return req, bad("role", err)
-	}
-	if req.TIDRule, err = ids.ParseTIDRule(b.TIDRule); err != nil {
-		return req, bad("tid_rule", err)
-	}
-	if b.Price != "" {
-		p, err := money.Parse(b.Price)
-		if err != nil {
-			return req, bad("price", err)
-		}
-		req.Price = &p
-	}
-	if b.Commission != "" {
-		c, err := money.ParsePercent(b.Commission)
-		if err != nil {
-			return req, bad("commission", err)
-		}
-		req.Commission = &c
+	text := FireText{Event: b.Event, Role: b.Role, TIDRule: b.TIDRule, Price: b.Price, Commission: b.Commission}
+	if err := text.Apply(&req); err != nil {
+		var pe *ParamError
+		errors.As(err, &pe)
+		return req, bad(pe.Param, pe.Err)
 	}
 	switch {
 	case b.URL != "" && b.Integration != "":

@@ -3,14 +3,15 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/simulator/ids"
-	"github.com/cbsim/cbsim/simulator/money"
 )
 
 func runFire(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -48,30 +49,13 @@ func runFire(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	req := simulator.FireRequest{Vendor: *vendor, Affiliate: *affiliate, Item: *item, Currency: *currency,
 		TID: *tid, VTID: *vtid, Tracking: params, TestCard: *testCard, Seed: *seed, TestFire: *testFire, DryRun: *dry,
 		Buyer: simulator.Buyer{PostalCode: *zip, Country: *country}}
+	text := simulator.FireText{Event: *event, Role: *role, TIDRule: *tidRule, Price: *price, Commission: *commission}
+	if err := text.Apply(&req); err != nil {
+		var pe *simulator.ParamError
+		errors.As(err, &pe)
+		return usageError(fs, "--%s: %v", strings.ReplaceAll(pe.Param, "_", "-"), pe.Err)
+	}
 	var err error
-	if req.Event, err = simulator.ParseEventType(*event); err != nil {
-		return usageError(fs, "--event: %v", err)
-	}
-	if req.Role, err = simulator.ParseRole(*role); err != nil {
-		return usageError(fs, "--role: %v", err)
-	}
-	if req.TIDRule, err = ids.ParseTIDRule(*tidRule); err != nil {
-		return usageError(fs, "--tid-rule: %v", err)
-	}
-	if *price != "" {
-		p, err := money.Parse(*price)
-		if err != nil {
-			return usageError(fs, "--price: %v", err)
-		}
-		req.Price = &p
-	}
-	if *commission != "" {
-		c, err := money.ParsePercent(*commission)
-		if err != nil {
-			return usageError(fs, "--commission: %v", err)
-		}
-		req.Commission = &c
-	}
 	d := &simulator.Dispatcher{Timeout: *timeout}
 	if d.Retry, err = simulator.ParseRetry(*retry); err != nil {
 		return usageError(fs, "--retry: %v", err)
