@@ -1,11 +1,12 @@
 package simulator
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"slices"
-	"sort"
 
+	"github.com/cbsim/cbsim/internal/jsonpos"
 	"github.com/cbsim/cbsim/simulator/ids"
 	"github.com/cbsim/cbsim/simulator/money"
 )
@@ -70,13 +71,30 @@ func NewCatalog() *Catalog {
 }
 
 // FunnelNames returns the funnels' names in order.
-func (c *Catalog) FunnelNames() []string {
-	names := make([]string, 0, len(c.Funnels))
-	for n := range c.Funnels {
-		names = append(names, n)
+func (c *Catalog) FunnelNames() []string { return keys(c.Funnels) }
+
+// CheckProduct checks the rules every product obeys (docs/clickbank.md §2,
+// §5): an item number of letters, digits and dashes, a vendor nickname, a
+// title of 1 to 70 characters, a price of 0.00 or at least 3.00, and a
+// currency the catalog has a rate for. An error is a *ParamError naming the
+// product's field (item, vendor, title, price, currency).
+func (c *Catalog) CheckProduct(p Product) error {
+	if err := ids.ValidateItem(p.Item); err != nil {
+		return &ParamError{"item", err}
 	}
-	sort.Strings(names)
-	return names
+	if _, err := ids.ValidateNickname(p.Vendor); err != nil {
+		return &ParamError{"vendor", err}
+	}
+	if p.Title == "" || len(p.Title) > 70 {
+		return &ParamError{"title", fmt.Errorf("title must be 1 to 70 characters, it is %d", len(p.Title))}
+	}
+	if p.Price < 0 || (p.Price != 0 && p.Price < 300) {
+		return &ParamError{"price", fmt.Errorf("price %s is not allowed: a product costs 0.00 or at least 3.00", p.Price)}
+	}
+	if _, ok := c.Rates[p.Currency]; p.Currency != "USD" && !ok {
+		return &ParamError{"currency", fmt.Errorf("currency %q has no rate in this catalog (known: USD %v)", p.Currency, keys(c.Rates))}
+	}
+	return nil
 }
 
 // catalogFile is the JSON shape of a catalog fixture.
@@ -129,10 +147,10 @@ func LoadCatalog(fsys fs.FS, names ...string) (*Catalog, error) {
 
 func (c *Catalog) add(file string, data []byte) error {
 	var f catalogFile
-	if err := decodeStrict(file, data, &f); err != nil {
+	if err := jsonpos.DecodeStrict(file, data, &f); err != nil {
 		return err
 	}
-	bad := func(err error, path ...any) error { return fieldError(file, data, err, path...) }
+	bad := func(err error, path ...any) error { return jsonpos.FieldError(file, data, err, path...) }
 
 	for code, s := range f.Rates {
 		r, err := money.ParseRate(s)
@@ -174,42 +192,32 @@ func (c *Catalog) add(file string, data []byte) error {
 		c.Affiliates[nick] = Affiliate{Nickname: nick, Name: a.Name, Commission: pct}
 	}
 	for i, p := range f.Products {
-		if err := ids.ValidateItem(p.Item); err != nil {
-			return bad(err, "products", i, "item")
-		}
 		if _, dup := c.Products[p.Item]; dup {
 			return bad(fmt.Errorf("item %q is defined twice", p.Item), "products", i, "item")
 		}
 		vendor, ok := c.Vendors[p.Vendor]
 		if !ok {
-			return bad(fmt.Errorf("unknown vendor %q (known: %v)", p.Vendor, keys(c.Vendors)), "products", i, "vendor")
-		}
-		if p.Title == "" || len(p.Title) > 70 {
-			return bad(fmt.Errorf("title must be 1 to 70 characters, it is %d", len(p.Title)), "products", i, "title")
+			return bad(&NotFoundError{Kind: "vendor", Name: p.Vendor, Known: keys(c.Vendors)}, "products", i, "vendor")
 		}
 		price, err := money.Parse(p.Price)
 		if err != nil {
 			return bad(err, "products", i, "price")
 		}
-		if price != 0 && price < 300 {
-			return bad(fmt.Errorf("price %s is not allowed: a product costs 0.00 or at least 3.00", price), "products", i, "price")
+		prod := Product{Item: p.Item, Vendor: vendor.Nickname, Title: p.Title, Price: price, Currency: p.Currency, Commission: vendor.Commission}
+		if prod.Currency == "" {
+			prod.Currency = "USD"
 		}
-		cur := p.Currency
-		if cur == "" {
-			cur = "USD"
-		}
-		if cur != "USD" {
-			if _, ok := c.Rates[cur]; !ok {
-				return bad(fmt.Errorf("currency %q has no rate in this catalog (known: USD %v)", cur, keys(c.Rates)), "products", i, "currency")
-			}
-		}
-		pct := vendor.Commission
 		if p.Commission != "" {
-			if pct, err = money.ParsePercent(p.Commission); err != nil {
+			if prod.Commission, err = money.ParsePercent(p.Commission); err != nil {
 				return bad(err, "products", i, "commission")
 			}
 		}
-		c.Products[p.Item] = Product{Item: p.Item, Vendor: vendor.Nickname, Title: p.Title, Price: price, Currency: cur, Commission: pct}
+		if err := c.CheckProduct(prod); err != nil {
+			var pe *ParamError
+			errors.As(err, &pe)
+			return bad(pe.Err, "products", i, pe.Param)
+		}
+		c.Products[p.Item] = prod
 	}
 	for i, fu := range f.Funnels {
 		if fu.Name == "" {
@@ -219,12 +227,12 @@ func (c *Catalog) add(file string, data []byte) error {
 			return bad(fmt.Errorf("funnel %q is defined twice", fu.Name), "funnels", i, "name")
 		}
 		if _, ok := c.Vendors[fu.Vendor]; !ok {
-			return bad(fmt.Errorf("unknown vendor %q (known: %v)", fu.Vendor, keys(c.Vendors)), "funnels", i, "vendor")
+			return bad(&NotFoundError{Kind: "vendor", Name: fu.Vendor, Known: keys(c.Vendors)}, "funnels", i, "vendor")
 		}
 		check := func(item string, path ...any) error {
 			p, ok := c.Products[item]
 			if !ok {
-				return bad(fmt.Errorf("unknown item %q (known: %v)", item, keys(c.Products)), path...)
+				return bad(&NotFoundError{Kind: "item", Name: item, Known: keys(c.Products)}, path...)
 			}
 			if p.Vendor != fu.Vendor {
 				return bad(fmt.Errorf("item %q belongs to vendor %q, not to the funnel's vendor %q", item, p.Vendor, fu.Vendor), path...)

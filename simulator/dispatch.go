@@ -9,25 +9,20 @@ import (
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/cbsim/cbsim/simulator/macro"
 )
-
-// DefaultTimeout is the per-request timeout of a Dispatcher whose Timeout is zero.
-const DefaultTimeout = 5 * time.Second
 
 // maxBody is how much of a tracker's reply is kept in the journal.
 const maxBody = 512
 
 // Dispatcher sends postbacks with GET, one request per attempt, and treats
 // only a 2xx reply as delivered. ClickBank's real retry policy for postbacks
-// is unknown, so the default is one attempt; Retry adds more.
+// is unknown, so the default is one attempt; Retry adds more
+// (docs/clickbank.md §4). It journals nothing: the Simulator does.
 // Fields may not change while a delivery is in flight.
 type Dispatcher struct {
-	Client  *http.Client    // nil = a client of its own
+	Client  *http.Client    // nil = http.DefaultClient
 	Timeout time.Duration   // per attempt; zero = DefaultTimeout
 	Retry   []time.Duration // waits before the 2nd, 3rd, ... attempt; nil = one attempt
-	Journal *Journal        // where deliveries are recorded; nil = nowhere
 }
 
 // ParseRetry parses a retry schedule such as "100ms,1s,5s" (waits before
@@ -47,48 +42,10 @@ func ParseRetry(s string) ([]time.Duration, error) {
 	return out, nil
 }
 
-// Build expands the integration's URL for ev without sending anything.
-// A delivery the integration does not fire has Skipped set.
-func Build(ev *Event, in Integration) Delivery {
-	d := Delivery{Event: ev.Type, EventID: ev.ID, Receipt: ev.Receipt, OrderID: ev.OrderID, Integration: in.Name, Role: in.Role}
-	if ok, why := in.Fires(ev); !ok {
-		d.Skipped = why
-		return d
-	}
-	tmpl, ok := in.URLFor(ev.Type)
-	if !ok {
-		d.Skipped = "no URL for " + string(ev.Type)
-		return d
-	}
-	account := in.Account
-	if account == "" {
-		account = ev.Affiliate
-		if in.Role == RoleVendor {
-			account = ev.Vendor
-		}
-	}
-	d.Template = tmpl
-	d.Values = ev.Values(in.Role, account)
-	d.URL = macro.Expand(tmpl, d.Values)
-	return d
-}
-
-// BuildTest builds what ClickBank's per-event Test action sends: the
-// integration's URL expanded with each macro's placeholder value.
-func BuildTest(t EventType, in Integration) (Delivery, error) {
-	tmpl, ok := in.URLFor(t)
-	if !ok {
-		return Delivery{}, fmt.Errorf("integration %q has no URL for %s", in.Name, t)
-	}
-	values := macro.TestValues(string(t))
-	return Delivery{Event: t, Integration: in.Name, Role: in.Role, Template: tmpl, Values: values,
-		URL: macro.Expand(tmpl, values), TestFire: true}, nil
-}
-
-// Send sends a built delivery, retrying as configured, records it in the
-// journal and returns it with its attempts. A skipped delivery is only
-// recorded. Tracker faults are data in the attempts, never a panic; a
-// cancelled ctx stops the delivery at once.
+// Send sends a built delivery, retrying as configured, and returns it with
+// its attempts. A skipped delivery is returned as it is. Tracker faults are
+// data in the attempts, never a panic; a cancelled ctx stops the delivery
+// at once.
 func (d *Dispatcher) Send(ctx context.Context, del Delivery) Delivery {
 	if del.Skipped == "" {
 		for n := 1; ; n++ {
@@ -112,9 +69,6 @@ func (d *Dispatcher) Send(ctx context.Context, del Delivery) Delivery {
 				break
 			}
 		}
-	}
-	if d.Journal != nil {
-		d.Journal.Record(del)
 	}
 	return del
 }

@@ -22,7 +22,7 @@ const testURL = "http://tracker.test/postback?clickid=abc&sum=45.75"
 func mockDispatcher(t *testing.T, retry ...time.Duration) (*Dispatcher, *httpmock.MockTransport) {
 	t.Helper()
 	mt := httpmock.NewMockTransport()
-	return &Dispatcher{Client: &http.Client{Transport: mt}, Timeout: 200 * time.Millisecond, Retry: retry, Journal: &Journal{}}, mt
+	return &Dispatcher{Client: &http.Client{Transport: mt}, Timeout: 200 * time.Millisecond, Retry: retry}, mt
 }
 
 func TestDispatcherSend(t *testing.T) {
@@ -105,9 +105,6 @@ func TestDispatcherSend(t *testing.T) {
 			for _, ch := range c.checks {
 				ch(t, got)
 			}
-			if j := d.Journal.Deliveries(); len(j) != 1 || len(j[0].Attempts) != len(got.Attempts) {
-				t.Errorf("journal = %+v, want the delivery with its %d attempts", j, len(got.Attempts))
-			}
 			if n := mt.GetTotalCallCount(); n != len(got.Attempts) {
 				t.Errorf("tracker saw %d requests, journal says %d attempts", n, len(got.Attempts))
 			}
@@ -137,12 +134,21 @@ func TestDispatcherCancelStopsRetries(t *testing.T) {
 	}
 }
 
-func TestDispatcherSkippedIsJournaledNotSent(t *testing.T) {
+func TestSendJournalsEveryDelivery(t *testing.T) {
 	t.Parallel()
-	d, mt := mockDispatcher(t)
-	got := d.Send(context.Background(), Delivery{URL: testURL, Skipped: "test-card orders fire no affiliate postbacks"})
-	if mt.GetTotalCallCount() != 0 || len(got.Attempts) != 0 || len(d.Journal.Deliveries()) != 1 {
-		t.Fatalf("skipped delivery: calls=%d attempts=%d journal=%d", mt.GetTotalCallCount(), len(got.Attempts), len(d.Journal.Deliveries()))
+	d, mt := mockDispatcher(t, time.Millisecond)
+	mt.RegisterResponder(http.MethodGet, "http://tracker.test/postback", httpmock.NewStringResponder(503, ""))
+	sim := New(NewCatalog(), nil)
+	sim.Dispatcher = d
+	sent := sim.Send(context.Background(), Delivery{URL: testURL, Event: InitialPurchase})
+	skipped := sim.Send(context.Background(), Delivery{URL: testURL, Skipped: "test-card orders fire no affiliate postbacks"})
+	if mt.GetTotalCallCount() != 2 || len(sent.Attempts) != 2 || len(skipped.Attempts) != 0 {
+		t.Fatalf("calls=%d, attempts %d and %d; want the sent one tried twice and the skipped one not at all",
+			mt.GetTotalCallCount(), len(sent.Attempts), len(skipped.Attempts))
+	}
+	j := sim.Journal.Deliveries()
+	if len(j) != 2 || len(j[0].Attempts) != 2 || j[1].Skipped == "" {
+		t.Fatalf("journal = %+v; want both deliveries, the first with its 2 attempts", j)
 	}
 }
 

@@ -1,8 +1,6 @@
 package simulator
 
 import (
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/cbsim/cbsim/simulator/macro"
@@ -10,55 +8,15 @@ import (
 )
 
 // EventType is one of the three event types ClickBank's Postback/Pixel
-// feature sends.
-type EventType string
+// feature sends; it is macro.EventType, the module's one event type.
+type EventType = macro.EventType
 
-// The event types, named as the CLI and the fixtures spell them.
+// The event types, in funnel order.
 const (
-	OrderFormImpression EventType = macro.OrderFormImpression
-	InitialPurchase     EventType = macro.InitialPurchase
-	UpsellPurchase      EventType = macro.UpsellPurchase
+	OrderFormImpression = macro.OrderFormImpression
+	InitialPurchase     = macro.InitialPurchase
+	UpsellPurchase      = macro.UpsellPurchase
 )
-
-// EventTypes lists every event type in funnel order.
-var eventTypes = [...]EventType{OrderFormImpression, InitialPurchase, UpsellPurchase}
-
-// EventTypes returns every event type in funnel order.
-func EventTypes() []EventType { return eventTypes[:] }
-
-// ParseEventType parses an event type name; it also accepts the names
-// ClickBank's UI shows ("Initial Purchase").
-func ParseEventType(s string) (EventType, error) {
-	norm := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), " ", "_"))
-	for _, t := range eventTypes {
-		if string(t) == norm {
-			return t, nil
-		}
-	}
-	return "", fmt.Errorf("unknown event type %q (allowed: order_form_impression, initial_purchase, upsell_purchase)", s)
-}
-
-// Title returns the name ClickBank's UI shows for the event type.
-func (t EventType) Title() string {
-	switch t {
-	case OrderFormImpression:
-		return "Order Form Impression"
-	case InitialPurchase:
-		return "Initial Purchase"
-	case UpsellPurchase:
-		return "Upsell Purchase"
-	}
-	return string(t)
-}
-
-// Buyer is the simulated customer's geography and device.
-type Buyer struct {
-	Country    string // ISO 3166 alpha-2
-	State      string
-	PostalCode string
-	Device     string // desktop | mobile | tablet
-	Browser    string
-}
 
 // Event is one thing that happened on ClickBank's side that a postback can
 // report. Its macro values are computed from it by Values.
@@ -87,45 +45,39 @@ type Event struct {
 }
 
 // Values computes the value of every macro for this event as seen by an
-// integration of the given role owned by account.
+// integration of the given role owned by account. A macro the event does
+// not carry (a receipt in an impression) is set and empty.
 func (e *Event) Values(role Role, account string) macro.Values {
-	v := make(macro.Values, 40)
-	set := func(name, value string) { v[name] = value }
-	set("tid", e.TID)
-	set("vtid", e.VTID)
-	set("event_id", e.ID)
-	set("event_type", string(e.Type))
-	set("order_id", e.OrderID)
-	set("receipt_id", e.Receipt)
-	set("postal_code", e.Buyer.PostalCode)
-	set("country", e.Buyer.Country)
-	set("state", e.Buyer.State)
-	set("device_type", e.Buyer.Device)
-	set("browser", e.Buyer.Browser)
-	set("vendor", e.Vendor)
-	set("affiliate", e.Affiliate)
-	set("item", e.Item)
-	set("product_title", e.Title)
-	set("currency", e.Currency)
-	set("account", account)
-	set("role", string(role))
-	set("affiliate_earnings", e.Split.Affiliate.String())
-	set("vendor_earnings", e.Split.Vendor.String())
-	set("total_transaction_amount", e.Amount.String())
+	var v macro.Values
+	v.Set("tid", e.TID)
+	v.Set("vtid", e.VTID)
+	v.Set("event_id", e.ID)
+	v.Set("event_type", string(e.Type))
+	v.Set("order_id", e.OrderID)
+	v.Set("receipt_id", e.Receipt)
+	v.Set("postal_code", e.Buyer.PostalCode)
+	v.Set("country", e.Buyer.Country)
+	v.Set("state", e.Buyer.State)
+	v.Set("device_type", e.Buyer.Device)
+	v.Set("browser", e.Buyer.Browser)
+	v.Set("vendor", e.Vendor)
+	v.Set("affiliate", e.Affiliate)
+	v.Set("item", e.Item)
+	v.Set("product_title", e.Title)
+	v.Set("currency", e.Currency)
+	v.Set("account", account)
+	v.Set("role", string(role))
+	v.Set("affiliate_earnings", e.Split.Affiliate.String())
+	v.Set("vendor_earnings", e.Split.Vendor.String())
+	v.Set("total_transaction_amount", e.Amount.String())
 	if role == RoleVendor {
-		set("click_id", e.VTID)
+		v.Set("click_id", e.VTID)
 	} else {
-		set("click_id", e.TID)
+		v.Set("click_id", e.TID)
 	}
-	for k, val := range e.Tracking {
-		set(k, val)
+	for name, val := range e.Tracking {
+		v.Set(name, val)
 	}
-	for name := range v {
-		// A macro the event does not carry (a receipt on an impression)
-		// expands to the empty string.
-		if m, ok := macro.Lookup(name); ok && !m.Carries(string(e.Type)) {
-			v[name] = ""
-		}
-	}
+	v.KeepCarried(e.Type)
 	return v
 }

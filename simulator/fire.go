@@ -2,28 +2,35 @@ package simulator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"github.com/cbsim/cbsim/simulator/ids"
+	"github.com/cbsim/cbsim/simulator/macro"
 	"github.com/cbsim/cbsim/simulator/money"
 )
 
 // FireRequest is one ad-hoc event, as `cbsim fire` and the control API of
-// `cbsim serve` describe it. Zero fields take the catalog's values.
+// `cbsim serve` describe it. Zero fields take the catalog's values and the
+// defaults of defaults.go.
 type FireRequest struct {
 	Event EventType
 	Role  Role
 
-	URL          string        // a URL template: an ad-hoc integration of Role for Event
-	Integrations []Integration // or these (only those of Role fire)
+	// Which integrations fire: URL, an ad-hoc integration of Role for
+	// Event; or Integration, the simulator's integration of that name;
+	// or, when both are empty, every integration of Role subscribed to
+	// Event. An ad-hoc event fires them whatever account owns them.
+	URL         string
+	Integration string
 
-	Vendor     string
-	Affiliate  string // "" = a direct sale with no affiliate
-	Item       string // a catalog item, or a new one when Price is set
-	Price      *money.Cents
-	Commission *money.Percent
-	Currency   string
+	Vendor     string         // "" = the product's vendor, DefaultVendor for a new item
+	Affiliate  string         // "" = a direct sale with no affiliate
+	Item       string         // a catalog item, or a new one when Price is set; "" = DefaultItem
+	Price      *money.Cents   // nil = the catalog's
+	Commission *money.Percent // nil = the catalog's
+	Currency   string         // "" = the catalog's
 
 	TID      string
 	TIDRule  ids.TIDRule
@@ -33,9 +40,9 @@ type FireRequest struct {
 	TestCard bool
 
 	Seed     uint64
-	At       time.Time // when the event happens; zero = a fixed date, so seeded output is stable
+	At       time.Time // when the event happens; zero = DefaultTime
 	TestFire bool      // send placeholder values like ClickBank's Test button
-	DryRun   bool      // build, do not send
+	DryRun   bool      // build, send and journal nothing
 }
 
 // FireText holds the fields of a FireRequest that arrive as text, named as
@@ -44,23 +51,14 @@ type FireText struct {
 	Event, Role, TIDRule, Price, Commission string
 }
 
-// ParamError is a bad value of a named request parameter.
-type ParamError struct {
-	Param string // e.g. "price", "tid_rule"
-	Err   error
-}
-
-func (e *ParamError) Error() string { return e.Param + ": " + e.Err.Error() }
-func (e *ParamError) Unwrap() error { return e.Err }
-
 // Apply parses t into req's typed fields. An error is a *ParamError naming
 // the parameter and saying what is allowed.
 func (t FireText) Apply(req *FireRequest) error {
 	var err error
-	if req.Event, err = ParseEventType(t.Event); err != nil {
+	if req.Event, err = macro.ParseEventType(t.Event); err != nil {
 		return &ParamError{"event", err}
 	}
-	if req.Role, err = ParseRole(t.Role); err != nil {
+	if req.Role, err = macro.ParseRole(t.Role); err != nil {
 		return &ParamError{"role", err}
 	}
 	if req.TIDRule, err = ids.ParseTIDRule(t.TIDRule); err != nil {
@@ -86,155 +84,143 @@ func (t FireText) Apply(req *FireRequest) error {
 // FireResult is what Fire did.
 type FireResult struct {
 	Event      Event
-	Notes      []string
+	Notes      []Note
 	Deliveries []Delivery
 }
 
-// fixedTime is the default event time: output must not depend on the clock.
-var fixedTime = time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
-
-// Fire builds one event from req against the catalog c and delivers it with
-// d (or only builds it when req.DryRun).
-func Fire(ctx context.Context, c *Catalog, d *Dispatcher, req FireRequest) (FireResult, error) {
-	ins, err := req.integrations()
+// Fire builds one event from req and delivers it to the integrations req
+// selects, journaling the notes and the deliveries; a dry run only builds
+// them. An error in a field of req is a *ParamError naming it; an unknown
+// name is a *NotFoundError.
+func (s *Simulator) Fire(ctx context.Context, req FireRequest) (FireResult, error) {
+	ins, err := s.fireIntegrations(req)
 	if err != nil {
 		return FireResult{}, err
 	}
+	var res FireResult
 	if req.TestFire {
-		var res FireResult
 		for _, in := range ins {
-			del, err := BuildTest(req.Event, in)
+			d, err := BuildTest(req.Event, in)
 			if err != nil {
 				return FireResult{}, err
 			}
-			res.Deliveries = append(res.Deliveries, send(ctx, d, del, req.DryRun))
+			res.Deliveries = append(res.Deliveries, d)
 		}
+	} else {
+		p, err := s.product(req)
+		if err != nil {
+			return FireResult{}, err
+		}
+		if req.Affiliate != "" {
+			if req.Affiliate, err = ids.ValidateNickname(req.Affiliate); err != nil {
+				return FireResult{}, &ParamError{"affiliate", err}
+			}
+		}
+		at := req.At
+		if at.IsZero() {
+			at = DefaultTime
+		}
+		j := Journey{Affiliate: req.Affiliate, TID: req.TID, TIDRule: req.TIDRule, VTID: req.VTID,
+			Tracking: req.Tracking, Buyer: req.Buyer, TestCard: req.TestCard}
+		if res.Event, res.Notes, err = s.Catalog.single(req.Event, p, j, NewRand(req.Seed), at); err != nil {
+			return FireResult{}, err
+		}
+		for _, in := range ins {
+			res.Deliveries = append(res.Deliveries, Build(&res.Event, in))
+		}
+	}
+	if req.DryRun {
 		return res, nil
 	}
-	p, err := req.product(c)
-	if err != nil {
-		return FireResult{}, err
-	}
-	cat := *c
-	cat.Products = map[string]Product{p.Item: p}
-	if req.Affiliate != "" {
-		if _, ok := c.Affiliates[req.Affiliate]; !ok {
-			nick, err := ids.ValidateNickname(req.Affiliate)
-			if err != nil {
-				return FireResult{}, fmt.Errorf("affiliate: %w", err)
-			}
-			cat.Affiliates = map[string]Affiliate{nick: {Nickname: nick}}
-			req.Affiliate = nick
-		}
-	}
-	at := req.At
-	if at.IsZero() {
-		at = fixedTime
-	}
-	j := Journey{Affiliate: req.Affiliate, TID: req.TID, TIDRule: req.TIDRule, VTID: req.VTID,
-		Tracking: req.Tracking, Buyer: req.Buyer, TestCard: req.TestCard}
-	ev, notes, err := cat.Single(req.Event, p, j, NewRand(req.Seed), at)
-	if err != nil {
-		return FireResult{}, err
-	}
-	res := FireResult{Event: ev, Notes: notes}
-	if d != nil && d.Journal != nil {
-		for _, n := range notes {
-			d.Journal.Note(n)
-		}
-	}
-	for _, in := range ins {
-		res.Deliveries = append(res.Deliveries, send(ctx, d, Build(&ev, in), req.DryRun))
+	s.Journal.note(res.Notes...)
+	for i, d := range res.Deliveries {
+		res.Deliveries[i] = s.Send(ctx, d)
 	}
 	return res, nil
 }
 
-func send(ctx context.Context, d *Dispatcher, del Delivery, dry bool) Delivery {
-	if dry || d == nil {
-		return del
+// fireIntegrations returns the integrations an ad-hoc event fires.
+func (s *Simulator) fireIntegrations(req FireRequest) ([]Integration, error) {
+	if !req.Event.Valid() {
+		return nil, &ParamError{"event", fmt.Errorf("required (allowed: %s)", macro.EventTypeNames)}
 	}
-	return d.Send(ctx, del)
-}
-
-func (req FireRequest) integrations() ([]Integration, error) {
-	if req.Event == "" {
-		return nil, fmt.Errorf("event: required (allowed: order_form_impression, initial_purchase, upsell_purchase)")
+	if _, err := macro.ParseRole(string(req.Role)); err != nil {
+		return nil, &ParamError{"role", fmt.Errorf("required (allowed: %s)", macro.RoleNames)}
 	}
-	if req.Role == "" {
-		return nil, fmt.Errorf("role: required (allowed: affiliate, vendor)")
-	}
+	var from []Integration
 	switch {
-	case req.URL != "" && len(req.Integrations) > 0:
-		return nil, fmt.Errorf("give a URL template or integrations, not both")
+	case req.URL != "" && req.Integration != "":
+		return nil, &ParamError{"integration", errors.New("give url or integration, not both")}
 	case req.URL != "":
 		if err := checkURL(req.URL); err != nil {
-			return nil, fmt.Errorf("url: %w", err)
+			return nil, &ParamError{"url", err}
 		}
 		return []Integration{{Name: "adhoc-" + string(req.Role), Role: req.Role, Active: true, Events: []EventType{req.Event}, URL: req.URL}}, nil
-	case len(req.Integrations) > 0:
-		var out []Integration
-		for _, in := range req.Integrations {
-			if in.Role == req.Role && in.Subscribed(req.Event) {
-				in.Account = "" // an ad-hoc event fires every integration of the role
-				out = append(out, in)
-			}
+	case req.Integration != "":
+		in, err := s.Integration(req.Integration)
+		if err != nil {
+			return nil, &ParamError{"integration", err}
 		}
-		if len(out) == 0 {
-			return nil, fmt.Errorf("no active %s integration subscribed to %s", req.Role, req.Event)
+		if in.Role != req.Role || !in.Subscribed(req.Event) {
+			return nil, &ParamError{"integration", fmt.Errorf("integration %q is not an active %s integration subscribed to %s", in.Name, req.Role, req.Event)}
 		}
-		return out, nil
+		from = []Integration{in}
+	default:
+		from = s.Integrations
 	}
-	return nil, fmt.Errorf("give a URL template (--url) or an integration file (--integration)")
+	var out []Integration
+	for _, in := range from {
+		if in.Role == req.Role && in.Subscribed(req.Event) {
+			in.Account = "" // an ad-hoc event fires every integration of the role
+			out = append(out, in)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no active %s integration subscribed to %s: give a url or an integration file", req.Role, req.Event)
+	}
+	return out, nil
 }
 
-func (req FireRequest) product(c *Catalog) (Product, error) {
+// product returns the product req fires: a catalog item with req's
+// overrides, or a new item when req gives a price.
+func (s *Simulator) product(req FireRequest) (Product, error) {
+	c := s.Catalog
 	vendor := req.Vendor
-	if vendor == "" {
-		vendor = "ven01"
-	}
-	vendor, err := ids.ValidateNickname(vendor)
-	if err != nil {
-		return Product{}, fmt.Errorf("vendor: %w", err)
+	if vendor != "" {
+		nick, err := ids.ValidateNickname(vendor)
+		if err != nil {
+			return Product{}, &ParamError{"vendor", err}
+		}
+		vendor = nick
 	}
 	item := req.Item
+	if item == "" {
+		item = DefaultItem
+	}
 	p, known := c.Products[item]
-	if item == "" || !known {
+	if !known {
 		if req.Price == nil {
-			if item == "" {
-				return Product{}, fmt.Errorf("give --item of the catalog (known: %v) or a --price", keys(c.Products))
-			}
-			return Product{}, fmt.Errorf("item %q is not in the catalog (known: %v); give a --price to fire it anyway", item, keys(c.Products))
+			return Product{}, &ParamError{"item", fmt.Errorf("%w; give a price to fire it anyway", &NotFoundError{Kind: "item", Name: item, Known: keys(c.Products)})}
 		}
-		if item == "" {
-			item = "ITEM-1"
+		if vendor == "" {
+			vendor = DefaultVendor
 		}
-		if err := ids.ValidateItem(item); err != nil {
-			return Product{}, fmt.Errorf("item: %w", err)
-		}
-		p = Product{Item: item, Vendor: vendor, Title: "Ad-hoc product " + item, Currency: "USD", Commission: money.DefaultCommission}
+		p = Product{Item: item, Title: "Ad-hoc product " + item, Currency: "USD", Commission: money.DefaultCommission}
 		if v, ok := c.Vendors[vendor]; ok {
 			p.Commission = v.Commission
 		}
 	}
-	if req.Vendor != "" {
+	if vendor != "" {
 		p.Vendor = vendor
 	}
 	if req.Price != nil {
-		if *req.Price < 0 || (*req.Price != 0 && *req.Price < 300) {
-			return Product{}, fmt.Errorf("price %s is not allowed: a product costs 0.00 or at least 3.00", *req.Price)
-		}
 		p.Price = *req.Price
 	}
 	if req.Commission != nil {
 		p.Commission = *req.Commission
 	}
 	if req.Currency != "" {
-		if req.Currency != "USD" {
-			if _, ok := c.Rates[req.Currency]; !ok {
-				return Product{}, fmt.Errorf("currency %q has no rate (known: USD %v)", req.Currency, keys(c.Rates))
-			}
-		}
 		p.Currency = req.Currency
 	}
-	return p, nil
+	return p, c.CheckProduct(p)
 }

@@ -6,27 +6,20 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/cbsim/cbsim/internal/jsonpos"
+	"github.com/cbsim/cbsim/simulator/macro"
 )
 
-// Role says whose integration it is: the affiliate's or the vendor's.
-type Role string
+// Role says whose integration it is: the affiliate's or the vendor's; it
+// is macro.Role, the module's one role type.
+type Role = macro.Role
 
 // The two roles an integration can have.
 const (
-	RoleAffiliate Role = "affiliate"
-	RoleVendor    Role = "vendor"
+	RoleAffiliate = macro.RoleAffiliate
+	RoleVendor    = macro.RoleVendor
 )
-
-// ParseRole parses "affiliate" or "vendor".
-func ParseRole(s string) (Role, error) {
-	switch Role(strings.ToLower(s)) {
-	case RoleAffiliate:
-		return RoleAffiliate, nil
-	case RoleVendor:
-		return RoleVendor, nil
-	}
-	return "", fmt.Errorf("unknown role %q (allowed: affiliate, vendor)", s)
-}
 
 // Integration mirrors ClickBank's Custom Postback/Pixel form: a name, whose
 // it is, whether it is active, which event types it sends, and either one
@@ -147,7 +140,7 @@ func LoadIntegrations(fsys fs.FS, names ...string) ([]Integration, error) {
 		}
 		for i, in := range list {
 			if seen[in.Name] {
-				return nil, fieldError(name, data, fmt.Errorf("integration %q is defined twice", in.Name), "integrations", i, "name")
+				return nil, jsonpos.FieldError(name, data, fmt.Errorf("integration %q is defined twice", in.Name), "integrations", i, "name")
 			}
 			seen[in.Name] = true
 		}
@@ -159,26 +152,26 @@ func LoadIntegrations(fsys fs.FS, names ...string) ([]Integration, error) {
 // ParseIntegrations parses one integration file's content; file names it in errors.
 func ParseIntegrations(file string, data []byte) ([]Integration, error) {
 	var f integrationFile
-	if err := decodeStrict(file, data, &f); err != nil {
+	if err := jsonpos.DecodeStrict(file, data, &f); err != nil {
 		return nil, err
 	}
-	bad := func(err error, path ...any) error { return fieldError(file, data, err, path...) }
+	bad := func(err error, path ...any) error { return jsonpos.FieldError(file, data, err, path...) }
 	var out []Integration
 	for i, raw := range f.Integrations {
 		in := Integration{Name: raw.Name, Account: raw.Account, Active: raw.Active == nil || *raw.Active, URL: raw.URL, PerEvent: raw.PerEvent}
 		if in.Name == "" {
 			return nil, bad(fmt.Errorf("an integration needs a name"), "integrations", i)
 		}
-		role, err := ParseRole(raw.Role)
+		role, err := macro.ParseRole(raw.Role)
 		if err != nil {
 			return nil, bad(err, "integrations", i, "role")
 		}
 		in.Role = role
 		if len(raw.Events) == 0 {
-			return nil, bad(fmt.Errorf("select at least one event type (allowed: order_form_impression, initial_purchase, upsell_purchase)"), "integrations", i, "events")
+			return nil, bad(fmt.Errorf("select at least one event type (allowed: %s)", macro.EventTypeNames), "integrations", i, "events")
 		}
 		for j, e := range raw.Events {
-			t, err := ParseEventType(e)
+			t, err := macro.ParseEventType(e)
 			if err != nil {
 				return nil, bad(err, "integrations", i, "events", j)
 			}
@@ -190,7 +183,7 @@ func ParseIntegrations(file string, data []byte) ([]Integration, error) {
 			}
 			in.URLs = map[EventType]string{}
 			for k, u := range raw.URLs {
-				t, err := ParseEventType(k)
+				t, err := macro.ParseEventType(k)
 				if err != nil {
 					return nil, bad(err, "integrations", i, "urls", k)
 				}
@@ -217,6 +210,7 @@ func ParseIntegrations(file string, data []byte) ([]Integration, error) {
 	return out, nil
 }
 
+// checkURL checks a URL template: absolute, http or https.
 func checkURL(u string) error {
 	if u == "" {
 		return fmt.Errorf("URL is empty")

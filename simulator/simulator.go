@@ -2,7 +2,6 @@ package simulator
 
 import (
 	"context"
-	"fmt"
 	"io/fs"
 	"math/rand/v2"
 	"time"
@@ -11,7 +10,9 @@ import (
 )
 
 // Simulator is a mock ClickBank: a catalog, the integrations set up in it,
-// and a dispatcher that sends their postbacks and journals every attempt.
+// a dispatcher that sends their postbacks, and the journal of every
+// delivery and note. Its methods are the only writers of the journal, and
+// are safe for concurrent use as long as the exported fields do not change.
 type Simulator struct {
 	Catalog      *Catalog
 	Integrations []Integration
@@ -20,10 +21,9 @@ type Simulator struct {
 }
 
 // New returns a simulator over a catalog and integrations, with a
-// one-attempt dispatcher writing to a fresh journal.
+// one-attempt dispatcher and a fresh journal.
 func New(c *Catalog, integrations []Integration) *Simulator {
-	j := &Journal{}
-	return &Simulator{Catalog: c, Integrations: integrations, Dispatcher: &Dispatcher{Journal: j}, Journal: j}
+	return &Simulator{Catalog: c, Integrations: integrations, Dispatcher: &Dispatcher{}, Journal: &Journal{}}
 }
 
 // LoadDefaults loads the embedded default catalog and integrations.
@@ -49,7 +49,8 @@ func NewRand(seed uint64) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 }
 
-// Rebase points every integration at the tracker at base.
+// Rebase points every integration at the tracker at base (see
+// Integration.Rebase).
 func (s *Simulator) Rebase(base string) error {
 	for i, in := range s.Integrations {
 		out, err := in.Rebase(base)
@@ -61,22 +62,21 @@ func (s *Simulator) Rebase(base string) error {
 	return nil
 }
 
-// Integration returns the integration named name.
+// Integration returns the integration named name; an unknown name is a
+// *NotFoundError.
 func (s *Simulator) Integration(name string) (Integration, error) {
-	for _, in := range s.Integrations {
+	names := make([]string, len(s.Integrations))
+	for i, in := range s.Integrations {
 		if in.Name == name {
 			return in, nil
 		}
-	}
-	names := make([]string, len(s.Integrations))
-	for i, in := range s.Integrations {
 		names[i] = in.Name
 	}
-	return Integration{}, fmt.Errorf("unknown integration %q (known: %v)", name, names)
+	return Integration{}, &NotFoundError{Kind: "integration", Name: name, Known: names}
 }
 
-// Plan builds, without sending, the deliveries of events to every
-// integration, in event order.
+// Plan builds, without sending or journaling, the deliveries of events to
+// every integration, in event order.
 func (s *Simulator) Plan(events []Event) []Delivery {
 	var out []Delivery
 	for i := range events {
@@ -88,29 +88,40 @@ func (s *Simulator) Plan(events []Event) []Delivery {
 }
 
 // Deliver sends the postbacks of events to every integration that fires for
-// them, one after another in event order, and returns the deliveries
-// (skipped ones included, with the reason). It stops early only when ctx
-// is cancelled.
+// them, one after another in event order, journals them and returns them
+// (skipped ones included, with the reason). Once ctx is cancelled the rest
+// are journaled as not sent.
 func (s *Simulator) Deliver(ctx context.Context, events []Event) []Delivery {
 	var out []Delivery
 	for _, d := range s.Plan(events) {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil && d.Skipped == "" {
 			d.Skipped = "not sent: " + ctx.Err().Error()
 		}
-		out = append(out, s.Dispatcher.Send(ctx, d))
+		out = append(out, s.Send(ctx, d))
 	}
 	return out
 }
 
-// Run walks a journey and delivers its events. Notes (a dropped TID) go to
-// the journal as well as into the returned walk.
-func (s *Simulator) Run(ctx context.Context, j Journey, r *rand.Rand, start time.Time) (Walk, []Delivery, error) {
+// Send sends one built delivery (a skipped one is only journaled), journals
+// it and returns it with its attempts.
+func (s *Simulator) Send(ctx context.Context, d Delivery) Delivery {
+	if d.Skipped == "" {
+		d = s.Dispatcher.Send(ctx, d)
+	}
+	s.Journal.record(d)
+	return d
+}
+
+// Run walks a journey and, unless dry, journals its notes and delivers its
+// events; a dry run only builds the deliveries and journals nothing.
+func (s *Simulator) Run(ctx context.Context, j Journey, r *rand.Rand, start time.Time, dry bool) (Walk, []Delivery, error) {
 	w, err := s.Catalog.Walk(j, r, start)
 	if err != nil {
 		return Walk{}, nil, err
 	}
-	for _, n := range w.Notes {
-		s.Journal.Note(n)
+	if dry {
+		return w, s.Plan(w.Events), nil
 	}
+	s.Journal.note(w.Notes...)
 	return w, s.Deliver(ctx, w.Events), nil
 }

@@ -57,11 +57,11 @@ func (e expected) resolve(w *World, d *simulator.Delivery) (string, error) {
 	case "receipt":
 		return d.Receipt, nil
 	case "postal code":
-		return d.Values["postal_code"], nil
+		return d.Values.Get("postal_code"), nil
 	case "affiliate earnings":
-		return d.Values["affiliate_earnings"], nil
+		return d.Values.Get("affiliate_earnings"), nil
 	case "vendor earnings":
-		return d.Values["vendor_earnings"], nil
+		return d.Values.Get("vendor_earnings"), nil
 	}
 	return "", fmt.Errorf("unknown reference %q", e.ref)
 }

@@ -198,7 +198,7 @@ func (w *World) conversionParamIs(ctx context.Context, name, macro string) error
 		if !d.Delivered || d.TestFire || !strings.Contains(d.Template, "{"+macro+"}") {
 			continue
 		}
-		want = append(want, d.Values[macro])
+		want = append(want, d.Values.Get(macro))
 		typ, has, err := paramOf(&d, "type")
 		if err != nil {
 			return err

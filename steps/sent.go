@@ -153,13 +153,17 @@ func (w *World) journalShows(what string) error {
 	return nil
 }
 
+// noteKinds are the notes the journal step asks about, by the step's word.
+var noteKinds = map[string]simulator.NoteKind{"dropped": simulator.TIDDropped, "changed": simulator.TIDChanged}
+
 func (w *World) journalNotes(what string) error {
-	for _, n := range w.journal.Notes() {
-		if strings.HasPrefix(n, "tid "+what) {
+	notes := w.journal.Notes()
+	for _, n := range notes {
+		if n.Kind == noteKinds[what] {
 			return nil
 		}
 	}
-	return fmt.Errorf("expected a journal note that the TID was %s, but the notes are %q", what, w.journal.Notes())
+	return fmt.Errorf("expected a journal note that the TID was %s, but the notes are %q", what, notes)
 }
 
 func (w *World) shareOrder() error {
@@ -187,8 +191,8 @@ func (w *World) shareOrder() error {
 		if d.Event == simulator.OrderFormImpression || d.TestFire {
 			continue
 		}
-		if d.Values["order_id"] != purchases[0].Receipt {
-			return fmt.Errorf("the %s postback sent order_id %q, expected %s", d.Event.Title(), d.Values["order_id"], purchases[0].Receipt)
+		if d.Values.Get("order_id") != purchases[0].Receipt {
+			return fmt.Errorf("the %s postback sent order_id %q, expected %s", d.Event.Title(), d.Values.Get("order_id"), purchases[0].Receipt)
 		}
 	}
 	return nil

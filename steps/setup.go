@@ -9,13 +9,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/simulator/ids"
+	"github.com/cbsim/cbsim/simulator/macro"
 )
 
 func (w *World) anIntegrationWith(role, click, sum string) error {
 	in := w.integration(Role(role))
-	for _, t := range simulator.EventTypes() {
+	for _, t := range macro.EventTypes() {
 		in.URLs[t] = fmt.Sprintf("?clickid={%s}&sum={%s}&eventid={event_id}&zip={postal_code}&order_id={order_id}&type=%s", click, sum, w.opts.typeName(t))
 		if !slices.Contains(in.Events, t) {
 			in.Events = append(in.Events, t)
@@ -44,7 +44,7 @@ func (w *World) integrationOneURL(role, tmpl string) error {
 		return err
 	}
 	in.PerEvent, in.URLs, in.URL = false, nil, tmpl
-	in.Events = simulator.EventTypes()
+	in.Events = macro.EventTypes()
 	return nil
 }
 
@@ -133,7 +133,7 @@ func (w *World) duplicateMode(phrase, typ string) error {
 			return
 		}
 		if c.ConversionTypes == nil {
-			for _, t := range simulator.EventTypes() {
+			for _, t := range macro.EventTypes() {
 				c.ConversionTypes = append(c.ConversionTypes, w.opts.typeName(t))
 			}
 		}

@@ -113,7 +113,7 @@ func (w *World) testFire(ctx context.Context, event, role string) error {
 	if err != nil {
 		return err
 	}
-	w.deliveries = append(w.deliveries, w.dispatcher.Send(ctx, d))
+	w.deliveries = append(w.deliveries, w.simOf(nil).Send(ctx, d))
 	return nil
 }
 

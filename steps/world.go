@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"hash/fnv"
+	"maps"
 	"math/rand/v2"
 	"net/url"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/simulator/ids"
+	"github.com/cbsim/cbsim/simulator/macro"
 	"github.com/cbsim/cbsim/simulator/money"
 )
 
@@ -38,7 +40,7 @@ func (o Options) typeName(t simulator.EventType) string {
 	if names == [3]string{} {
 		names = [3]string{"OrderFormImpression", "InitialPurchase", "UpsellPurchase"}
 	}
-	for i, et := range simulator.EventTypes() {
+	for i, et := range macro.EventTypes() {
 		if et == t {
 			return names[i]
 		}
@@ -83,15 +85,14 @@ type World struct {
 }
 
 func newWorld(f TrackerFactory, opts Options) *World {
-	j := &simulator.Journal{}
 	timeout := opts.PostbackTimeout
 	if timeout == 0 {
 		timeout = simulator.DefaultTimeout
 	}
-	return &World{opts: opts, factory: f, journal: j, funnel: "keto",
-		dispatcher:   &simulator.Dispatcher{Journal: j, Timeout: timeout},
+	return &World{opts: opts, factory: f, journal: &simulator.Journal{}, funnel: simulator.DefaultFunnel,
+		dispatcher:   &simulator.Dispatcher{Timeout: timeout},
 		integrations: map[Role]*simulator.Integration{}, tracking: map[string]string{},
-		now: time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)}
+		now: simulator.DefaultTime}
 }
 
 // start prepares the world for a scenario called name.
@@ -193,14 +194,11 @@ func (w *World) integration(role Role) *simulator.Integration {
 	return in
 }
 
-// hopAffiliate is the affiliate of the scenario's hoplink traffic.
-const hopAffiliate = "aff01"
-
 // journey builds the buyer's journey from what the scenario said so far.
 func (w *World) journey() simulator.Journey {
 	j := simulator.Journey{Funnel: w.funnel, TIDRule: w.tidRule, VTID: w.vtid, Buyer: w.buyer, TestCard: w.testCard}
 	if w.clickRole != Vendor || w.tidSet {
-		j.Affiliate = hopAffiliate
+		j.Affiliate = simulator.DefaultAffiliate
 		j.TID = w.tid
 		j.Tracking = w.tracking
 	}
@@ -236,10 +234,15 @@ func (w *World) sim(ctx context.Context) (*simulator.Simulator, error) {
 			ins = append(ins, res)
 		}
 	}
+	return w.simOf(ins), nil
+}
+
+// simOf returns a simulator over the scenario's catalog, dispatcher and
+// journal that fires ins.
+func (w *World) simOf(ins []simulator.Integration) *simulator.Simulator {
 	s := simulator.New(w.catalog, ins)
-	s.Dispatcher = w.dispatcher
-	s.Journal = w.journal
-	return s, nil
+	s.Dispatcher, s.Journal = w.dispatcher, w.journal
+	return s
 }
 
 // viaFault points an integration at the fault in front of the tracker, if any.
@@ -263,7 +266,7 @@ func (w *World) walk(ctx context.Context, j simulator.Journey) error {
 	if err != nil {
 		return err
 	}
-	walk, deliveries, err := sim.Run(ctx, j, w.rng, w.now)
+	walk, deliveries, err := sim.Run(ctx, j, w.rng, w.now, false)
 	if err != nil {
 		return err
 	}
@@ -295,29 +298,23 @@ func (w *World) clickID() (string, error) {
 
 // setProduct changes the funnel's front-end product price, currency and commission.
 func (w *World) setProduct(price, currency, commission string) error {
-	p, err := money.Parse(price)
-	if err != nil {
-		return fmt.Errorf("price: %w", err)
-	}
-	pct, err := money.ParsePercent(commission)
-	if err != nil {
-		return fmt.Errorf("commission: %w", err)
-	}
-	if currency != "USD" {
-		if _, ok := w.catalog.Rates[currency]; !ok {
-			return fmt.Errorf("currency %q has no rate in the catalog", currency)
-		}
-	}
 	f, ok := w.catalog.Funnels[w.funnel]
 	if !ok {
 		return fmt.Errorf("unknown funnel %q", w.funnel)
 	}
-	products := make(map[string]simulator.Product, len(w.catalog.Products))
-	for k, v := range w.catalog.Products {
-		products[k] = v
+	fe := w.catalog.Products[f.Front]
+	var err error
+	if fe.Price, err = money.Parse(price); err != nil {
+		return fmt.Errorf("price: %w", err)
 	}
-	fe := products[f.Front]
-	fe.Price, fe.Currency, fe.Commission = p, currency, pct
+	if fe.Commission, err = money.ParsePercent(commission); err != nil {
+		return fmt.Errorf("commission: %w", err)
+	}
+	fe.Currency = currency
+	if err := w.catalog.CheckProduct(fe); err != nil {
+		return err
+	}
+	products := maps.Clone(w.catalog.Products)
 	products[f.Front] = fe
 	c := *w.catalog
 	c.Products = products

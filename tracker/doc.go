@@ -2,7 +2,7 @@
 // server-to-server postback receiver with a durable SQLite store (pure Go,
 // modernc.org/sqlite, so it builds with CGO_ENABLED=0).
 //
-// It behaves like RedTrack on the receiving side (shared/CLICKBANK.md §7) and
+// It behaves like RedTrack on the receiving side (docs/clickbank.md §7) and
 // shares no code with the simulator: they meet only over HTTP.
 //
 // # In process

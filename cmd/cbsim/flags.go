@@ -1,10 +1,16 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
+	"time"
+
+	"github.com/cbsim/cbsim/simulator"
 )
 
 // newFlags returns a flag set that reports errors instead of exiting; its
@@ -23,10 +29,7 @@ func newFlags(name, args string, stderr io.Writer) *flag.FlagSet {
 // failed (2), or -1 to go on. -h exits 0.
 func parseFlags(fs *flag.FlagSet, args []string) int {
 	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return 0
-		}
-		return 2
+		return exitOf(err)
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(fs.Output(), "cbsim %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
@@ -34,6 +37,14 @@ func parseFlags(fs *flag.FlagSet, args []string) int {
 		return 2
 	}
 	return -1
+}
+
+// exitOf is the exit code of a failed fs.Parse: 0 for -h, else 2.
+func exitOf(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	return 2
 }
 
 // usageError prints a bad flag value and the usage; it returns exit code 2.
@@ -60,4 +71,55 @@ func (kv keyValues) Set(s string) error {
 	}
 	kv[k] = v
 	return nil
+}
+
+// simFlags are the flags of the commands that build a simulator: its
+// catalog and integrations, the tracker they point at, and how postbacks
+// are sent.
+type simFlags struct {
+	catalog, integrations, tracker, retry *string
+	timeout                               *time.Duration
+}
+
+// addSimFlags declares the simulator flags on fs; the integrations file is
+// the flag named integrationsFlag.
+func addSimFlags(fs *flag.FlagSet, integrationsFlag, integrationsUsage, trackerDefault, trackerUsage string) *simFlags {
+	return &simFlags{
+		catalog:      fs.String("catalog", "", "catalog file (JSON); default: the embedded catalog"),
+		integrations: fs.String(integrationsFlag, "", integrationsUsage),
+		tracker:      fs.String("tracker", trackerDefault, trackerUsage),
+		timeout:      fs.Duration("timeout", simulator.DefaultTimeout, "per-attempt postback timeout"),
+		retry:        fs.String("retry", "none", "waits before further attempts, e.g. 1s,5s"),
+	}
+}
+
+// simulator builds the simulator the flags describe; with defaults, no
+// integrations file means the embedded integrations, else none. A bad flag
+// is reported and returned as exit code 2.
+func (f *simFlags) simulator(fs *flag.FlagSet, defaults bool) (*simulator.Simulator, int) {
+	c, ins, err := simulator.LoadDefaults()
+	if err == nil && *f.catalog != "" {
+		c, err = simulator.LoadCatalog(os.DirFS(filepath.Dir(*f.catalog)), filepath.Base(*f.catalog))
+	}
+	if !defaults {
+		ins = nil
+	}
+	if err == nil && *f.integrations != "" {
+		ins, err = simulator.LoadIntegrations(os.DirFS(filepath.Dir(*f.integrations)), filepath.Base(*f.integrations))
+	}
+	if err != nil {
+		fmt.Fprintf(fs.Output(), "cbsim %s: %v\n", fs.Name(), err)
+		return nil, 2
+	}
+	sim := simulator.New(c, ins)
+	sim.Dispatcher.Timeout = *f.timeout
+	if sim.Dispatcher.Retry, err = simulator.ParseRetry(*f.retry); err != nil {
+		return nil, usageError(fs, "--retry: %v", err)
+	}
+	if *f.tracker != "" {
+		if err := sim.Rebase(*f.tracker); err != nil {
+			return nil, usageError(fs, "--tracker: %v", err)
+		}
+	}
+	return sim, -1
 }

@@ -6,16 +6,13 @@ import (
 	"io"
 	"os"
 
-	"github.com/cbsim/cbsim/simulator"
+	"github.com/cbsim/cbsim/simulator/lint"
 )
 
 func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("lint", "FILE...", stderr)
 	if err := fs.Parse(args); err != nil {
-		if err.Error() == "flag: help requested" {
-			return 0
-		}
-		return 2
+		return exitOf(err)
 	}
 	if fs.NArg() == 0 {
 		return usageError(fs, "name at least one integration file")
@@ -27,7 +24,7 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "cbsim lint: %v\n", err)
 			return 2
 		}
-		findings, err := simulator.LintFile(file, data)
+		findings, err := lint.File(file, data)
 		if err != nil {
 			fmt.Fprintf(stderr, "cbsim lint: %v\n", err)
 			return 2

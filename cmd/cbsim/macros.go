@@ -50,7 +50,11 @@ func eventList(m macro.Macro) string {
 	if len(m.Events) == 0 {
 		return "none"
 	}
-	return strings.Join(m.Events, ",")
+	names := make([]string, len(m.Events))
+	for i, e := range m.Events {
+		names[i] = string(e)
+	}
+	return strings.Join(names, ",")
 }
 
 func writeMacrosMarkdown(w io.Writer, cat []macro.Macro) {

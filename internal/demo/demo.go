@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"text/tabwriter"
-	"time"
 
 	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/steps"
@@ -71,7 +70,6 @@ func Run(ctx context.Context, w io.Writer, o Options) error {
 	}
 	sim.Dispatcher.Client = hc
 	rng := simulator.NewRand(o.Seed)
-	start := time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)
 	var failures []string
 	for i, p := range plans {
 		camp, err := api.EnsureCampaign(ctx, fmt.Sprintf("demo-%d-%s", i+1, p.role), p.offerURL)
@@ -92,7 +90,7 @@ func Run(ctx context.Context, w io.Writer, o Options) error {
 			j.TID = clickID
 		}
 		fmt.Fprintf(w, "\n== %s\n   click %s → %s\n\n", p.title, clickID, click.Landing)
-		_, deliveries, err := sim.Run(ctx, j, rng, start)
+		_, deliveries, err := sim.Run(ctx, j, rng, simulator.DefaultTime, false)
 		if err != nil {
 			return err
 		}

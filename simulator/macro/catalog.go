@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// Where a macro's existence comes from, as tagged in CLICKBANK.md.
+// Where a macro's existence comes from, as tagged in docs/clickbank.md.
 const (
 	// SourceSeed is stated by the integration guide the project was created from.
 	SourceSeed = "seed"
@@ -28,7 +28,11 @@ type Macro struct {
 	Roles Roles `json:"roles"`
 	// Events are the event types that carry a value for the macro; nil
 	// means all three. In other events the macro expands to "".
-	Events []string `json:"events"`
+	Events []EventType `json:"events"`
+	// Tracking is, for an affiliate tracking parameter that ClickBank
+	// carries from the hoplink click to every event (docs/clickbank.md §3),
+	// the longest value it keeps; 0 for every other macro.
+	Tracking int `json:"tracking,omitempty"`
 	// Example is a realistic value.
 	Example string `json:"example"`
 	// Source is SourceSeed, SourceDoc, SourceLikely or SourceChoice.
@@ -39,19 +43,25 @@ type Macro struct {
 	TestValue string `json:"test_value"`
 }
 
-// Carries reports whether event carries a value for m.
-func (m Macro) Carries(event string) bool {
+// Carries reports whether events of type t carry a value for m.
+func (m Macro) Carries(t EventType) bool {
 	if m.Events == nil {
-		return IsEvent(event)
+		return t.Valid()
 	}
-	return slices.Contains(m.Events, event)
+	return slices.Contains(m.Events, t)
 }
 
 // purchases are the events that have a receipt and a buyer address.
-var purchases = []string{InitialPurchase, UpsellPurchase}
+var purchases = []EventType{InitialPurchase, UpsellPurchase}
+
+// Lengths of affiliate tracking parameters (docs/clickbank.md §3).
+const (
+	trackingParam = 100 // traffic_source, aff_sub1, ...
+	uniqueClickID = 256 // extclid, gclid, unique_aff_sub1, ...
+)
 
 // catalog is the immutable table behind Catalog, sorted by name. Decisions
-// recorded here (all [choice] unless CLICKBANK.md says otherwise):
+// recorded here (all [choice] unless docs/clickbank.md says otherwise):
 //   - {click_id} is the role's own click id: {tid} in an affiliate
 //     integration, {vtid} in a vendor one.
 //   - {affiliate_earnings} is affiliate-only like {vendor_earnings} is
@@ -59,97 +69,99 @@ var purchases = []string{InitialPurchase, UpsellPurchase}
 //   - {receipt_id}, {order_id}, {postal_code} and {state} are empty in an
 //     Order Form Impression: no order exists and no address was entered yet.
 //   - Money macros carry "0.00" in an Order Form Impression.
+//   - Tracking parameters: the list and lengths of docs/clickbank.md §3,
+//     all affiliate-only.
 //   - Test values: ids and free text are the macro's name without
 //     underscores (ClickBank's aff_sub1 → "affsub1" pattern), receipts
 //     "ABC12345", money the split of a $10.00 sale at 50%.
-var catalog = []Macro{
-	{Name: "account", Roles: Both, Source: SourceLikely, Example: "bestaff", TestValue: "account",
+var catalog = [...]Macro{
+	{Name: "account", Roles: ForBoth, Source: SourceLikely, Example: "bestaff", TestValue: "account",
 		Description: "Nickname of the account that owns the integration: the affiliate's in an affiliate integration, the vendor's in a vendor one."},
-	{Name: "ad", Roles: Affiliate, Source: SourceLikely, Example: "video_a", TestValue: "ad",
+	{Name: "ad", Roles: ForAffiliate, Tracking: trackingParam, Source: SourceLikely, Example: "video_a", TestValue: "ad",
 		Description: "Affiliate tracking parameter ad, carried from the hoplink click."},
-	{Name: "adgroup", Roles: Affiliate, Source: SourceLikely, Example: "lookalike_1", TestValue: "adgroup",
+	{Name: "adgroup", Roles: ForAffiliate, Tracking: trackingParam, Source: SourceLikely, Example: "lookalike_1", TestValue: "adgroup",
 		Description: "Affiliate tracking parameter adgroup, carried from the hoplink click."},
-	{Name: "aff_sub1", Roles: Affiliate, Source: SourceLikely, Example: "spring_sale", TestValue: "affsub1",
+	{Name: "aff_sub1", Roles: ForAffiliate, Tracking: trackingParam, Source: SourceLikely, Example: "spring_sale", TestValue: "affsub1",
 		Description: "Affiliate tracking parameter aff_sub1, carried from the hoplink click."},
-	{Name: "aff_sub2", Roles: Affiliate, Source: SourceLikely, Example: "email", TestValue: "affsub2",
+	{Name: "aff_sub2", Roles: ForAffiliate, Tracking: trackingParam, Source: SourceLikely, Example: "email", TestValue: "affsub2",
 		Description: "Affiliate tracking parameter aff_sub2, carried from the hoplink click."},
-	{Name: "aff_sub3", Roles: Affiliate, Source: SourceLikely, Example: "list_b", TestValue: "affsub3",
+	{Name: "aff_sub3", Roles: ForAffiliate, Tracking: trackingParam, Source: SourceLikely, Example: "list_b", TestValue: "affsub3",
 		Description: "Affiliate tracking parameter aff_sub3, carried from the hoplink click."},
-	{Name: "aff_sub4", Roles: Affiliate, Source: SourceLikely, Example: "v2", TestValue: "affsub4",
+	{Name: "aff_sub4", Roles: ForAffiliate, Tracking: trackingParam, Source: SourceLikely, Example: "v2", TestValue: "affsub4",
 		Description: "Affiliate tracking parameter aff_sub4, carried from the hoplink click."},
-	{Name: "aff_sub5", Roles: Affiliate, Source: SourceLikely, Example: "x", TestValue: "affsub5",
+	{Name: "aff_sub5", Roles: ForAffiliate, Tracking: trackingParam, Source: SourceLikely, Example: "x", TestValue: "affsub5",
 		Description: "Affiliate tracking parameter aff_sub5, carried from the hoplink click."},
-	{Name: "affiliate", Roles: Both, Source: SourceLikely, Example: "bestaff", TestValue: "affiliate",
+	{Name: "affiliate", Roles: ForBoth, Source: SourceLikely, Example: "bestaff", TestValue: "affiliate",
 		Description: "Nickname of the affiliate who referred the sale; empty without an affiliate."},
-	{Name: "affiliate_earnings", Roles: Affiliate, Source: SourceSeed, Example: "45.75", TestValue: "4.13",
+	{Name: "affiliate_earnings", Roles: ForAffiliate, Source: SourceSeed, Example: "45.75", TestValue: "4.13",
 		Description: "The affiliate's commission in USD with two decimals (0.00 for an impression); the SUM of an affiliate integration."},
-	{Name: "browser", Roles: Both, Source: SourceLikely, Example: "Chrome", TestValue: "browser",
+	{Name: "browser", Roles: ForBoth, Source: SourceLikely, Example: "Chrome", TestValue: "browser",
 		Description: "The buyer's browser."},
-	{Name: "campaign", Roles: Affiliate, Source: SourceLikely, Example: "keto_us_q3", TestValue: "campaign",
+	{Name: "campaign", Roles: ForAffiliate, Tracking: trackingParam, Source: SourceLikely, Example: "keto_us_q3", TestValue: "campaign",
 		Description: "Affiliate tracking parameter campaign, carried from the hoplink click."},
-	{Name: "click_id", Roles: Both, Source: SourceLikely, Example: "65a1f0c2e4b0a1b2c3d4e5f6", TestValue: "clickid",
+	{Name: "click_id", Roles: ForBoth, Source: SourceLikely, Example: "65a1f0c2e4b0a1b2c3d4e5f6", TestValue: "clickid",
 		Description: "The integration role's own click id: the tid in an affiliate integration, the vtid in a vendor one."},
-	{Name: "contact_id", Roles: Affiliate, Source: SourceChoice, Example: "c_1029", TestValue: "contactid",
+	{Name: "contact_id", Roles: ForAffiliate, Tracking: uniqueClickID, Source: SourceChoice, Example: "c_1029", TestValue: "contactid",
 		Description: "Affiliate unique click id contact_id (e.g. an email platform's contact), carried from the hoplink click."},
-	{Name: "country", Roles: Both, Source: SourceLikely, Example: "US", TestValue: "US",
+	{Name: "country", Roles: ForBoth, Source: SourceLikely, Example: "US", TestValue: "US",
 		Description: "The buyer's country, ISO 3166-1 alpha-2."},
-	{Name: "creative", Roles: Affiliate, Source: SourceLikely, Example: "banner_300x250", TestValue: "creative",
+	{Name: "creative", Roles: ForAffiliate, Tracking: trackingParam, Source: SourceLikely, Example: "banner_300x250", TestValue: "creative",
 		Description: "Affiliate tracking parameter creative, carried from the hoplink click."},
-	{Name: "currency", Roles: Both, Source: SourceLikely, Example: "USD", TestValue: "USD",
+	{Name: "currency", Roles: ForBoth, Source: SourceLikely, Example: "USD", TestValue: "USD",
 		Description: "The currency the customer paid in (earnings are always USD)."},
-	{Name: "device_type", Roles: Both, Source: SourceLikely, Example: "mobile", TestValue: "devicetype",
+	{Name: "device_type", Roles: ForBoth, Source: SourceLikely, Example: "mobile", TestValue: "devicetype",
 		Description: "The buyer's device type: desktop, mobile or tablet."},
-	{Name: "event_id", Roles: Both, Source: SourceSeed, Example: "3f2b8c1e-7a4d-4e2b-9c1a-5d6e7f8a9b0c", TestValue: "11111111-1111-4111-8111-111111111111",
+	{Name: "event_id", Roles: ForBoth, Source: SourceSeed, Example: "3f2b8c1e-7a4d-4e2b-9c1a-5d6e7f8a9b0c", TestValue: "11111111-1111-4111-8111-111111111111",
 		Description: "Unique id of this event (a UUID v4); the tracker's Event ID, for deduplication."},
-	{Name: "event_type", Roles: Both, Source: SourceLikely, Example: InitialPurchase, TestValue: InitialPurchase,
+	{Name: "event_type", Roles: ForBoth, Source: SourceLikely, Example: string(InitialPurchase), TestValue: string(InitialPurchase),
 		Description: "The event type: order_form_impression, initial_purchase or upsell_purchase (a test fire sends the event tested)."},
-	{Name: "extclid", Roles: Affiliate, Source: SourceLikely, Example: "a1b2c3d4e5", TestValue: "extclid",
+	{Name: "extclid", Roles: ForAffiliate, Tracking: uniqueClickID, Source: SourceLikely, Example: "a1b2c3d4e5", TestValue: "extclid",
 		Description: "Affiliate unique click id extclid (an external tracker's click id), carried from the hoplink click."},
-	{Name: "fbclid", Roles: Affiliate, Source: SourceChoice, Example: "IwAR2xQ7ZkL9", TestValue: "fbclid",
+	{Name: "fbclid", Roles: ForAffiliate, Tracking: uniqueClickID, Source: SourceChoice, Example: "IwAR2xQ7ZkL9", TestValue: "fbclid",
 		Description: "Affiliate unique click id fbclid (Facebook click id), carried from the hoplink click."},
-	{Name: "gclid", Roles: Affiliate, Source: SourceChoice, Example: "Cj0KCQjw8e", TestValue: "gclid",
+	{Name: "gclid", Roles: ForAffiliate, Tracking: uniqueClickID, Source: SourceChoice, Example: "Cj0KCQjw8e", TestValue: "gclid",
 		Description: "Affiliate unique click id gclid (Google Ads click id), carried from the hoplink click."},
-	{Name: "item", Roles: Both, Source: SourceChoice, Example: "ketoguide", TestValue: "item",
+	{Name: "item", Roles: ForBoth, Source: SourceChoice, Example: "ketoguide", TestValue: "item",
 		Description: "Item number (SKU) of the product bought or shown on the order form."},
-	{Name: "network_aff", Roles: Affiliate, Source: SourceChoice, Example: "net42", TestValue: "networkaff",
+	{Name: "network_aff", Roles: ForAffiliate, Tracking: trackingParam, Source: SourceChoice, Example: "net42", TestValue: "networkaff",
 		Description: "Affiliate tracking parameter network_aff, carried from the hoplink click."},
-	{Name: "offer", Roles: Affiliate, Source: SourceChoice, Example: "keto_offer", TestValue: "offer",
+	{Name: "offer", Roles: ForAffiliate, Tracking: trackingParam, Source: SourceChoice, Example: "keto_offer", TestValue: "offer",
 		Description: "Affiliate tracking parameter offer, carried from the hoplink click."},
-	{Name: "order_id", Roles: Both, Source: SourceSeed, Events: purchases, Example: "K7QX2M9P", TestValue: "ABC12345",
+	{Name: "order_id", Roles: ForBoth, Source: SourceSeed, Events: purchases, Example: "K7QX2M9P", TestValue: "ABC12345",
 		Description: "The order: the receipt of its first purchase, shared by its upsells; the tracker's Order ID."},
-	{Name: "postal_code", Roles: Both, Source: SourceSeed, Events: purchases, Example: "10001", TestValue: "12345",
+	{Name: "postal_code", Roles: ForBoth, Source: SourceSeed, Events: purchases, Example: "10001", TestValue: "12345",
 		Description: "The buyer's postal code; the tracker's Zip Code."},
-	{Name: "product_title", Roles: Both, Source: SourceChoice, Example: "The Keto Guide", TestValue: "producttitle",
+	{Name: "product_title", Roles: ForBoth, Source: SourceChoice, Example: "The Keto Guide", TestValue: "producttitle",
 		Description: "Title of the product bought or shown on the order form (at most 70 characters)."},
-	{Name: "receipt_id", Roles: Both, Source: SourceLikely, Events: purchases, Example: "K7QX2M9P", TestValue: "ABC12345",
+	{Name: "receipt_id", Roles: ForBoth, Source: SourceLikely, Events: purchases, Example: "K7QX2M9P", TestValue: "ABC12345",
 		Description: "The purchase's 8-character receipt; every upsell has its own."},
-	{Name: "role", Roles: Both, Source: SourceLikely, Example: "affiliate", TestValue: "affiliate",
+	{Name: "role", Roles: ForBoth, Source: SourceLikely, Example: "affiliate", TestValue: "affiliate",
 		Description: "The integration's role: affiliate or vendor."},
-	{Name: "state", Roles: Both, Source: SourceLikely, Events: purchases, Example: "NY", TestValue: "NY",
+	{Name: "state", Roles: ForBoth, Source: SourceLikely, Events: purchases, Example: "NY", TestValue: "NY",
 		Description: "The buyer's state or region."},
-	{Name: "tid", Roles: Affiliate, Source: SourceSeed, Example: "65a1f0c2e4b0a1b2c3d4e5f6", TestValue: "tid",
+	{Name: "tid", Roles: ForAffiliate, Source: SourceSeed, Example: "65a1f0c2e4b0a1b2c3d4e5f6", TestValue: "tid",
 		Description: "The affiliate's tracking id from the hoplink (tid=…); the CLICKID of an affiliate integration."},
-	{Name: "total_transaction_amount", Roles: Both, Source: SourceLikely, Example: "100.00", TestValue: "10.00",
+	{Name: "total_transaction_amount", Roles: ForBoth, Source: SourceLikely, Example: "100.00", TestValue: "10.00",
 		Description: "What the customer paid for this purchase, two decimals, in the order's currency (0.00 for an impression)."},
-	{Name: "traffic_source", Roles: Affiliate, Source: SourceLikely, Example: "facebook", TestValue: "trafficsource",
+	{Name: "traffic_source", Roles: ForAffiliate, Tracking: trackingParam, Source: SourceLikely, Example: "facebook", TestValue: "trafficsource",
 		Description: "Affiliate tracking parameter traffic_source, carried from the hoplink click."},
-	{Name: "traffic_type", Roles: Affiliate, Source: SourceLikely, Example: "paid", TestValue: "traffictype",
+	{Name: "traffic_type", Roles: ForAffiliate, Tracking: trackingParam, Source: SourceLikely, Example: "paid", TestValue: "traffictype",
 		Description: "Affiliate tracking parameter traffic_type, carried from the hoplink click."},
-	{Name: "unique_aff_sub1", Roles: Affiliate, Source: SourceChoice, Example: "u1a2b3", TestValue: "uniqueaffsub1",
+	{Name: "unique_aff_sub1", Roles: ForAffiliate, Tracking: uniqueClickID, Source: SourceChoice, Example: "u1a2b3", TestValue: "uniqueaffsub1",
 		Description: "Affiliate unique click id unique_aff_sub1, carried from the hoplink click."},
-	{Name: "unique_aff_sub2", Roles: Affiliate, Source: SourceChoice, Example: "u4c5d6", TestValue: "uniqueaffsub2",
+	{Name: "unique_aff_sub2", Roles: ForAffiliate, Tracking: uniqueClickID, Source: SourceChoice, Example: "u4c5d6", TestValue: "uniqueaffsub2",
 		Description: "Affiliate unique click id unique_aff_sub2, carried from the hoplink click."},
-	{Name: "unique_aff_sub3", Roles: Affiliate, Source: SourceChoice, Example: "u7e8f9", TestValue: "uniqueaffsub3",
+	{Name: "unique_aff_sub3", Roles: ForAffiliate, Tracking: uniqueClickID, Source: SourceChoice, Example: "u7e8f9", TestValue: "uniqueaffsub3",
 		Description: "Affiliate unique click id unique_aff_sub3, carried from the hoplink click."},
-	{Name: "unique_aff_sub4", Roles: Affiliate, Source: SourceChoice, Example: "u0a1b2", TestValue: "uniqueaffsub4",
+	{Name: "unique_aff_sub4", Roles: ForAffiliate, Tracking: uniqueClickID, Source: SourceChoice, Example: "u0a1b2", TestValue: "uniqueaffsub4",
 		Description: "Affiliate unique click id unique_aff_sub4, carried from the hoplink click."},
-	{Name: "unique_aff_sub5", Roles: Affiliate, Source: SourceChoice, Example: "u3c4d5", TestValue: "uniqueaffsub5",
+	{Name: "unique_aff_sub5", Roles: ForAffiliate, Tracking: uniqueClickID, Source: SourceChoice, Example: "u3c4d5", TestValue: "uniqueaffsub5",
 		Description: "Affiliate unique click id unique_aff_sub5, carried from the hoplink click."},
-	{Name: "vendor", Roles: Both, Source: SourceLikely, Example: "coolvend", TestValue: "vendor",
+	{Name: "vendor", Roles: ForBoth, Source: SourceLikely, Example: "coolvend", TestValue: "vendor",
 		Description: "Nickname of the vendor who sold the product."},
-	{Name: "vendor_earnings", Roles: Vendor, Source: SourceSeed, Example: "45.75", TestValue: "4.12",
+	{Name: "vendor_earnings", Roles: ForVendor, Source: SourceSeed, Example: "45.75", TestValue: "4.12",
 		Description: "The vendor's earnings in USD with two decimals (0.00 for an impression); the SUM of a vendor integration."},
-	{Name: "vtid", Roles: Vendor, Source: SourceSeed, Example: "65a1f0c2e4b0a1b2c3d4e5f6", TestValue: "vtid",
+	{Name: "vtid", Roles: ForVendor, Source: SourceSeed, Example: "65a1f0c2e4b0a1b2c3d4e5f6", TestValue: "vtid",
 		Description: "The vendor's tracking id from the pay link (vtid=…); the CLICKID of a vendor integration."},
 }
 
@@ -190,17 +202,16 @@ func Known(name string) bool {
 	return ok
 }
 
-// TestValues returns the placeholder values a Test fire of event sends: every
-// macro's TestValue, with {event_type} set to event. ClickBank's Test button
-// sends the same placeholders to every integration (CLICKBANK.md §4), so
-// no event filtering applies.
-func TestValues(event string) Values {
-	v := make(Values, len(catalog))
+// TrackingParams returns the names of the affiliate tracking parameters,
+// sorted.
+func TrackingParams() []string {
+	var out []string
 	for _, m := range catalog {
-		v[m.Name] = m.TestValue
+		if m.Tracking > 0 {
+			out = append(out, m.Name)
+		}
 	}
-	v["event_type"] = event
-	return v
+	return out
 }
 
 // clone returns m with its own copy of Events.

@@ -1,6 +1,7 @@
 package macro
 
 import (
+	"encoding/json"
 	"regexp"
 	"slices"
 	"strings"
@@ -8,29 +9,29 @@ import (
 )
 
 func TestCatalogHasEveryDocumentedMacro(t *testing.T) {
-	// CLICKBANK.md §4, and the affiliate tracking parameters of §3.
+	// docs/clickbank.md §4, and the affiliate tracking parameters of §3.
 	want := map[string]struct {
 		roles  Roles
 		source string
 	}{
-		"tid": {Affiliate, SourceSeed}, "vtid": {Vendor, SourceSeed},
-		"affiliate_earnings": {Affiliate, SourceSeed}, "vendor_earnings": {Vendor, SourceSeed},
-		"event_id": {Both, SourceSeed}, "postal_code": {Both, SourceSeed}, "order_id": {Both, SourceSeed},
-		"receipt_id": {Both, SourceLikely}, "currency": {Both, SourceLikely}, "event_type": {Both, SourceLikely},
-		"extclid": {Affiliate, SourceLikely}, "aff_sub1": {Affiliate, SourceLikely}, "aff_sub2": {Affiliate, SourceLikely},
-		"aff_sub3": {Affiliate, SourceLikely}, "aff_sub4": {Affiliate, SourceLikely}, "aff_sub5": {Affiliate, SourceLikely},
-		"traffic_source": {Affiliate, SourceLikely}, "traffic_type": {Affiliate, SourceLikely},
-		"campaign": {Affiliate, SourceLikely}, "adgroup": {Affiliate, SourceLikely}, "ad": {Affiliate, SourceLikely},
-		"creative": {Affiliate, SourceLikely}, "click_id": {Both, SourceLikely}, "account": {Both, SourceLikely},
-		"role": {Both, SourceLikely}, "affiliate": {Both, SourceLikely}, "vendor": {Both, SourceLikely},
-		"total_transaction_amount": {Both, SourceLikely}, "country": {Both, SourceLikely}, "state": {Both, SourceLikely},
-		"device_type": {Both, SourceLikely}, "browser": {Both, SourceLikely},
-		"offer": {Affiliate, SourceChoice}, "network_aff": {Affiliate, SourceChoice}, "fbclid": {Affiliate, SourceChoice},
-		"gclid": {Affiliate, SourceChoice}, "contact_id": {Affiliate, SourceChoice},
-		"unique_aff_sub1": {Affiliate, SourceChoice}, "unique_aff_sub2": {Affiliate, SourceChoice},
-		"unique_aff_sub3": {Affiliate, SourceChoice}, "unique_aff_sub4": {Affiliate, SourceChoice},
-		"unique_aff_sub5": {Affiliate, SourceChoice},
-		"item":            {Both, SourceChoice}, "product_title": {Both, SourceChoice},
+		"tid": {ForAffiliate, SourceSeed}, "vtid": {ForVendor, SourceSeed},
+		"affiliate_earnings": {ForAffiliate, SourceSeed}, "vendor_earnings": {ForVendor, SourceSeed},
+		"event_id": {ForBoth, SourceSeed}, "postal_code": {ForBoth, SourceSeed}, "order_id": {ForBoth, SourceSeed},
+		"receipt_id": {ForBoth, SourceLikely}, "currency": {ForBoth, SourceLikely}, "event_type": {ForBoth, SourceLikely},
+		"extclid": {ForAffiliate, SourceLikely}, "aff_sub1": {ForAffiliate, SourceLikely}, "aff_sub2": {ForAffiliate, SourceLikely},
+		"aff_sub3": {ForAffiliate, SourceLikely}, "aff_sub4": {ForAffiliate, SourceLikely}, "aff_sub5": {ForAffiliate, SourceLikely},
+		"traffic_source": {ForAffiliate, SourceLikely}, "traffic_type": {ForAffiliate, SourceLikely},
+		"campaign": {ForAffiliate, SourceLikely}, "adgroup": {ForAffiliate, SourceLikely}, "ad": {ForAffiliate, SourceLikely},
+		"creative": {ForAffiliate, SourceLikely}, "click_id": {ForBoth, SourceLikely}, "account": {ForBoth, SourceLikely},
+		"role": {ForBoth, SourceLikely}, "affiliate": {ForBoth, SourceLikely}, "vendor": {ForBoth, SourceLikely},
+		"total_transaction_amount": {ForBoth, SourceLikely}, "country": {ForBoth, SourceLikely}, "state": {ForBoth, SourceLikely},
+		"device_type": {ForBoth, SourceLikely}, "browser": {ForBoth, SourceLikely},
+		"offer": {ForAffiliate, SourceChoice}, "network_aff": {ForAffiliate, SourceChoice}, "fbclid": {ForAffiliate, SourceChoice},
+		"gclid": {ForAffiliate, SourceChoice}, "contact_id": {ForAffiliate, SourceChoice},
+		"unique_aff_sub1": {ForAffiliate, SourceChoice}, "unique_aff_sub2": {ForAffiliate, SourceChoice},
+		"unique_aff_sub3": {ForAffiliate, SourceChoice}, "unique_aff_sub4": {ForAffiliate, SourceChoice},
+		"unique_aff_sub5": {ForAffiliate, SourceChoice},
+		"item":            {ForBoth, SourceChoice}, "product_title": {ForBoth, SourceChoice},
 	}
 	for name, w := range want {
 		m, ok := Lookup(name)
@@ -67,14 +68,14 @@ func TestCatalogEntries(t *testing.T) {
 		if m.Description == "" || m.Example == "" || m.TestValue == "" {
 			t.Errorf("%s: description, example and test value are required: %+v", m.Name, m)
 		}
-		if m.Roles == 0 || m.Roles > Both {
+		if m.Roles == 0 || m.Roles > ForBoth {
 			t.Errorf("%s: roles %s", m.Name, m.Roles)
 		}
 		if !slices.Contains(sources, m.Source) {
 			t.Errorf("%s: source %q", m.Name, m.Source)
 		}
 		for _, e := range m.Events {
-			if !IsEvent(e) {
+			if !e.Valid() {
 				t.Errorf("%s: event %q", m.Name, e)
 			}
 		}
@@ -91,8 +92,8 @@ func TestTestValuesFromClickBank(t *testing.T) {
 		}
 	}
 	v := TestValues(UpsellPurchase)
-	if v["event_type"] != UpsellPurchase || v["aff_sub1"] != "affsub1" || len(v) != len(Catalog()) {
-		t.Errorf("TestValues(upsell) = %v", v)
+	if v.Get("event_type") != string(UpsellPurchase) || v.Get("aff_sub1") != "affsub1" || len(v.Map()) != len(Catalog()) {
+		t.Errorf("TestValues(upsell) = %v", v.Map())
 	}
 }
 
@@ -115,8 +116,9 @@ func TestCatalogIsACopy(t *testing.T) {
 
 func TestCarries(t *testing.T) {
 	tests := []struct {
-		name, event string
-		want        bool
+		name  string
+		event EventType
+		want  bool
 	}{
 		{"tid", OrderFormImpression, true},
 		{"affiliate_earnings", OrderFormImpression, true},
@@ -142,16 +144,72 @@ func TestLookupUnknown(t *testing.T) {
 	}
 }
 
-func TestEvents(t *testing.T) {
-	ev := Events()
-	if !slices.Equal(ev, []string{"order_form_impression", "initial_purchase", "upsell_purchase"}) {
-		t.Errorf("Events() = %v", ev)
+func TestEventTypes(t *testing.T) {
+	ev := EventTypes()
+	if !slices.Equal(ev, []EventType{"order_form_impression", "initial_purchase", "upsell_purchase"}) {
+		t.Errorf("EventTypes() = %v", ev)
 	}
 	ev[0] = "changed"
-	if Events()[0] != OrderFormImpression {
-		t.Error("Events() shares its slice")
+	if EventTypes()[0] != OrderFormImpression {
+		t.Error("EventTypes() shares its slice")
 	}
-	if IsEvent("refund") || !IsEvent(UpsellPurchase) {
-		t.Error("IsEvent is wrong")
+	if EventType("refund").Valid() || !UpsellPurchase.Valid() {
+		t.Error("Valid is wrong")
+	}
+	for _, s := range []string{"initial_purchase", "Initial Purchase", " UPSELL_PURCHASE "} {
+		if _, err := ParseEventType(s); err != nil {
+			t.Errorf("ParseEventType(%q): %v", s, err)
+		}
+	}
+	if _, err := ParseEventType("refund"); err == nil || !strings.Contains(err.Error(), EventTypeNames) {
+		t.Errorf("ParseEventType(refund) = %v; want an error listing %s", err, EventTypeNames)
+	}
+}
+
+func TestTrackingParams(t *testing.T) {
+	// docs/clickbank.md §3: 13 parameters of up to 100 characters, 9 unique
+	// click ids of up to 256, every one affiliate-only.
+	got := TrackingParams()
+	if len(got) != 22 || !slices.IsSorted(got) {
+		t.Fatalf("TrackingParams() = %v; want 22 sorted names", got)
+	}
+	for name, max := range map[string]int{"traffic_source": 100, "aff_sub5": 100, "network_aff": 100, "extclid": 256, "unique_aff_sub3": 256} {
+		m, _ := Lookup(name)
+		if m.Tracking != max || m.Roles != ForAffiliate {
+			t.Errorf("%s: tracking %d, roles %s; want %d, affiliate", name, m.Tracking, m.Roles, max)
+		}
+	}
+	if m, _ := Lookup("tid"); m.Tracking != 0 {
+		t.Errorf("tid is not a tracking parameter, it has Tracking %d", m.Tracking)
+	}
+}
+
+func TestValuesTable(t *testing.T) {
+	var v Values
+	if v.Set("nope", "x") || v.Get("nope") != "" {
+		t.Error("Values kept a name outside the catalog")
+	}
+	if _, ok := v.Lookup("tid"); ok {
+		t.Error("the zero Values has tid set")
+	}
+	v.Set("tid", "abc")
+	v.Set("receipt_id", "K7QX2M9P")
+	if got, ok := v.Lookup("tid"); !ok || got != "abc" {
+		t.Errorf("Lookup(tid) = %q, %v", got, ok)
+	}
+	v.KeepCarried(OrderFormImpression)
+	if got, ok := v.Lookup("receipt_id"); !ok || got != "" {
+		t.Errorf("after KeepCarried(impression) receipt_id = %q, %v; want set and empty", got, ok)
+	}
+	b, err := json.Marshal(v)
+	if err != nil || string(b) != `{"receipt_id":"","tid":"abc"}` {
+		t.Errorf("json.Marshal = %s, %v", b, err)
+	}
+	var back Values
+	if err := json.Unmarshal(b, &back); err != nil || back != v {
+		t.Errorf("json round trip = %v, %v", back.Map(), err)
+	}
+	if err := json.Unmarshal([]byte(`{"clickid":"x"}`), &back); err == nil || !strings.Contains(err.Error(), "clickid") {
+		t.Errorf("json.Unmarshal of an unknown macro = %v", err)
 	}
 }

@@ -2,12 +2,15 @@
 // expansion of postback URL templates.
 //
 // A macro is a single-brace snake_case token such as {tid} or
-// {affiliate_earnings} (CLICKBANK.md §4). [Catalog] lists every macro the
-// simulator knows with the roles that may use it, the events that carry a
-// value for it, an example and the placeholder ClickBank's Test button
-// sends. [Expand] replaces the tokens of a template with an event's
-// [Values]; [Tokens] lists them (the linter uses it). [Compile] prepares a
-// template for expanding it many times (see Compiled templates).
+// {affiliate_earnings} (docs/clickbank.md §4). [Catalog] lists every macro
+// the simulator knows with the roles that may use it, the events that
+// carry a value for it, an example, the placeholder ClickBank's Test button
+// sends and, for affiliate tracking parameters, the longest value
+// ClickBank carries. [Role] and [EventType] are the module's vocabulary for
+// whose integration it is and what happened. [Values] holds one event's
+// value of every macro, a table indexed by catalog position; [Expand]
+// replaces the tokens of a template with them; [Tokens] lists the tokens
+// (the linter uses it).
 //
 // The package is pure: no I/O, no clock, no randomness, no package-level
 // mutable state (the catalog is an immutable table built once).
@@ -22,12 +25,10 @@
 //
 // # Expansion
 //
-// For each token, in order of precedence:
-//
-//   - its name is a key of the Values → the value, URL-encoded;
-//   - its name is a known macro ([Known]) → the empty string;
-//   - otherwise (an unknown macro) → the token is left as it is, braces
-//     included, which is what a tracker sees when an integration has a typo.
+// A token whose name is a catalog macro ([Known]) is replaced by its value
+// in the Values, the empty string when it has none. Any other token is left
+// as it is, braces included, which is what a tracker sees when an
+// integration has a typo.
 //
 // # Escaping
 //
@@ -43,31 +44,5 @@
 //     stay, a space becomes '+', everything else %XX per byte. Reading the
 //     parameter back with url.Values.Get gives the original value exactly.
 //
-// Expand never panics, whatever the template and values, and allocates at
-// most once: one exact-size buffer, or none when nothing is replaced.
-//
-// # Compiled templates
-//
-// Expand scans its template and hashes every token's name on each call.
-// When the same template is expanded for many events — an integration's
-// URL is fixed for a whole run — [Compile] it once instead: a [Template]
-// holds its text, its tokens resolved to catalog IDs ([ID]) and the URL part of
-// each, and [Template.Expand] takes the values from a [Record], a
-// fixed-size array indexed by ID. Expanding then neither scans the template
-// nor hashes a name; it sizes the result, then writes it in one exact-size
-// allocation (none when the template has no catalog macro).
-//
-// A Record notes, when a value is set, whether the value needs escaping in
-// the path and in the query, so Template.Expand only scans the values that
-// do. Fill a Record with [Record.SetID] and IDs resolved once with [IDOf]
-// ([Record.Set] hashes the name, as a Values map would).
-//
-// The output is the same as Expand(template, record.Values()), with one
-// difference from Expand with an arbitrary Values map: a Record holds
-// catalog macros only, so a token that is not one always stays as it is,
-// where Expand would replace it when the map has a value for its name.
-//
-// Use Expand for a one-off expansion, for a template used once, or for
-// values under names outside the catalog; use Compile and Template.Expand
-// on a hot path that expands a fixed template again and again.
+// Expand never panics, whatever the template and values.
 package macro

@@ -8,11 +8,11 @@ import (
 
 func ExampleExpand() {
 	tmpl := "https://trk.example.com/postback?clickid={tid}&sum={affiliate_earnings}&zip={postal_code}&sub1={aff_sub1}&x={clickid}&type=InitialPurchase"
-	fmt.Println(macro.Expand(tmpl, macro.Values{
-		"tid":                "abc123",
-		"affiliate_earnings": "45.75",
-		"aff_sub1":           "spring sale&more",
-	}))
+	var v macro.Values
+	v.Set("tid", "abc123")
+	v.Set("affiliate_earnings", "45.75")
+	v.Set("aff_sub1", "spring sale&more")
+	fmt.Println(macro.Expand(tmpl, &v))
 	// Output:
 	// https://trk.example.com/postback?clickid=abc123&sum=45.75&zip=&sub1=spring+sale%26more&x={clickid}&type=InitialPurchase
 }
@@ -26,20 +26,4 @@ func ExampleTokens() {
 	// vtid 9 14 true vendor
 	// affiliate_earnings 20 39 true affiliate
 	// foo 43 47 false none
-}
-
-func ExampleCompile() {
-	// Once per integration.
-	tmpl := macro.Compile("https://trk.example.com/postback?clickid={tid}&sum={affiliate_earnings}&sub1={aff_sub1}&x={clickid}")
-	tid, _ := macro.IDOf("tid")
-	earnings, _ := macro.IDOf("affiliate_earnings")
-
-	// Per event.
-	var r macro.Record
-	r.SetID(tid, "abc123")
-	r.SetID(earnings, "45.75")
-	r.Set("aff_sub1", "spring sale&more")
-	fmt.Println(tmpl.Expand(&r))
-	// Output:
-	// https://trk.example.com/postback?clickid=abc123&sum=45.75&sub1=spring+sale%26more&x={clickid}
 }

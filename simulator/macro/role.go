@@ -5,70 +5,105 @@ import (
 	"strconv"
 )
 
-// Roles is a set of account roles: who may use a macro in an integration.
-// The zero value is the empty set.
+// Role says whose integration it is: the affiliate's (click id {tid}, sum
+// {affiliate_earnings}) or the vendor's ({vtid}, {vendor_earnings}). It is
+// the one role type of the module; package simulator names it too.
+type Role string
+
+// The two roles.
+const (
+	RoleAffiliate Role = "affiliate"
+	RoleVendor    Role = "vendor"
+)
+
+// RoleNames lists the roles as an error message says what is allowed.
+const RoleNames = "affiliate, vendor"
+
+// ParseRole reads "affiliate" or "vendor", in any case.
+func ParseRole(s string) (Role, error) {
+	switch r := Role(lower(s)); r {
+	case RoleAffiliate, RoleVendor:
+		return r, nil
+	}
+	return "", fmt.Errorf("unknown role %q (allowed: %s)", s, RoleNames)
+}
+
+// Roles is a set of roles: who may use a macro in an integration. The zero
+// value is the empty set.
 type Roles uint8
 
-// The roles an integration can have, and both of them.
+// The sets a macro's Roles can be.
 const (
-	// Affiliate is an affiliate's integration (click id {tid}).
-	Affiliate Roles = 1 << iota
-	// Vendor is a vendor's integration (click id {vtid}).
-	Vendor
-	// Both is Affiliate|Vendor.
-	Both = Affiliate | Vendor
+	// ForAffiliate is the affiliate's integration only.
+	ForAffiliate Roles = 1 << iota
+	// ForVendor is the vendor's integration only.
+	ForVendor
+	// ForBoth is either integration.
+	ForBoth = ForAffiliate | ForVendor
 )
+
+// Has reports whether role r is in the set.
+func (rs Roles) Has(r Role) bool {
+	switch r {
+	case RoleAffiliate:
+		return rs&ForAffiliate != 0
+	case RoleVendor:
+		return rs&ForVendor != 0
+	}
+	return false
+}
 
 // String returns "affiliate", "vendor", "both", "none" for the empty set and
 // "Roles(n)" for anything else.
-func (r Roles) String() string {
-	switch r {
+func (rs Roles) String() string {
+	switch rs {
 	case 0:
 		return "none"
-	case Affiliate:
-		return "affiliate"
-	case Vendor:
-		return "vendor"
-	case Both:
+	case ForAffiliate:
+		return string(RoleAffiliate)
+	case ForVendor:
+		return string(RoleVendor)
+	case ForBoth:
 		return "both"
 	}
-	return "Roles(" + strconv.Itoa(int(r)) + ")"
-}
-
-// Has reports whether r includes every role of x: Both.Has(Vendor) and
-// Vendor.Has(Vendor) are true, Affiliate.Has(Both) is false. The empty set
-// is in no set: r.Has(0) is false.
-func (r Roles) Has(x Roles) bool {
-	return x != 0 && r&x == x
+	return "Roles(" + strconv.Itoa(int(rs)) + ")"
 }
 
 // ParseRoles reads "affiliate", "vendor" or "both".
 func ParseRoles(s string) (Roles, error) {
-	switch s {
-	case "affiliate":
-		return Affiliate, nil
-	case "vendor":
-		return Vendor, nil
-	case "both":
-		return Both, nil
+	for _, rs := range []Roles{ForAffiliate, ForVendor, ForBoth} {
+		if s == rs.String() {
+			return rs, nil
+		}
 	}
-	return 0, fmt.Errorf("invalid role %q: want affiliate, vendor or both", s)
+	return 0, fmt.Errorf("invalid roles %q (allowed: affiliate, vendor, both)", s)
 }
 
-// MarshalText writes r as String does.
-func (r Roles) MarshalText() ([]byte, error) {
-	if r == 0 || r > Both {
-		return nil, fmt.Errorf("marshal roles: invalid value %d", uint8(r))
+// MarshalText writes rs as String does.
+func (rs Roles) MarshalText() ([]byte, error) {
+	if rs == 0 || rs > ForBoth {
+		return nil, fmt.Errorf("marshal roles: invalid value %d", uint8(rs))
 	}
-	return []byte(r.String()), nil
+	return []byte(rs.String()), nil
 }
 
-// UnmarshalText reads r with ParseRoles.
-func (r *Roles) UnmarshalText(b []byte) error {
+// UnmarshalText reads rs with ParseRoles.
+func (rs *Roles) UnmarshalText(b []byte) error {
 	v, err := ParseRoles(string(b))
 	if err != nil {
 		return err
 	}
-	*r = v
+	*rs = v
 	return nil
+}
+
+// lower folds ASCII letters to lower case.
+func lower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
 }

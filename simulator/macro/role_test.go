@@ -2,42 +2,53 @@ package macro
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
 func TestRoles(t *testing.T) {
 	tests := []struct {
-		r    Roles
-		str  string
-		aff  bool
-		ven  bool
-		both bool
+		rs       Roles
+		str      string
+		aff, ven bool
 	}{
-		{0, "none", false, false, false},
-		{Affiliate, "affiliate", true, false, false},
-		{Vendor, "vendor", false, true, false},
-		{Both, "both", true, true, true},
-		{Roles(8), "Roles(8)", false, false, false},
+		{0, "none", false, false},
+		{ForAffiliate, "affiliate", true, false},
+		{ForVendor, "vendor", false, true},
+		{ForBoth, "both", true, true},
+		{Roles(8), "Roles(8)", false, false},
 	}
 	for _, tt := range tests {
-		if got := tt.r.String(); got != tt.str {
-			t.Errorf("Roles(%d).String() = %q; want %q", tt.r, got, tt.str)
+		if got := tt.rs.String(); got != tt.str {
+			t.Errorf("Roles(%d).String() = %q; want %q", tt.rs, got, tt.str)
 		}
-		if tt.r.Has(Affiliate) != tt.aff || tt.r.Has(Vendor) != tt.ven || tt.r.Has(Both) != tt.both {
-			t.Errorf("%s.Has(affiliate, vendor, both) = %v, %v, %v; want %v, %v, %v", tt.r,
-				tt.r.Has(Affiliate), tt.r.Has(Vendor), tt.r.Has(Both), tt.aff, tt.ven, tt.both)
+		if tt.rs.Has(RoleAffiliate) != tt.aff || tt.rs.Has(RoleVendor) != tt.ven {
+			t.Errorf("%s.Has(affiliate, vendor) = %v, %v; want %v, %v", tt.rs, tt.rs.Has(RoleAffiliate), tt.rs.Has(RoleVendor), tt.aff, tt.ven)
 		}
-		if tt.r.Has(0) {
-			t.Errorf("%s.Has(0) = true", tt.r)
+		if tt.rs.Has("") || tt.rs.Has("both") {
+			t.Errorf("%s has a role that is not one", tt.rs)
+		}
+	}
+}
+
+func TestParseRole(t *testing.T) {
+	for s, want := range map[string]Role{"affiliate": RoleAffiliate, "Vendor": RoleVendor, "AFFILIATE": RoleAffiliate} {
+		if got, err := ParseRole(s); err != nil || got != want {
+			t.Errorf("ParseRole(%q) = %q, %v; want %q", s, got, err, want)
+		}
+	}
+	for _, s := range []string{"", "both", "jv"} {
+		if _, err := ParseRole(s); err == nil || !strings.Contains(err.Error(), RoleNames) {
+			t.Errorf("ParseRole(%q) = %v; want an error listing %s", s, err, RoleNames)
 		}
 	}
 }
 
 func TestParseRoles(t *testing.T) {
-	for _, r := range []Roles{Affiliate, Vendor, Both} {
-		got, err := ParseRoles(r.String())
-		if err != nil || got != r {
-			t.Errorf("ParseRoles(%q) = %v, %v", r.String(), got, err)
+	for _, rs := range []Roles{ForAffiliate, ForVendor, ForBoth} {
+		got, err := ParseRoles(rs.String())
+		if err != nil || got != rs {
+			t.Errorf("ParseRoles(%q) = %v, %v", rs.String(), got, err)
 		}
 	}
 	for _, s := range []string{"", "Affiliate", "none", "jv"} {
@@ -48,12 +59,12 @@ func TestParseRoles(t *testing.T) {
 }
 
 func TestRolesJSON(t *testing.T) {
-	b, err := json.Marshal(struct{ R Roles }{Vendor})
+	b, err := json.Marshal(struct{ R Roles }{ForVendor})
 	if err != nil || string(b) != `{"R":"vendor"}` {
 		t.Errorf("json.Marshal = %s, %v", b, err)
 	}
 	var v struct{ R Roles }
-	if err := json.Unmarshal([]byte(`{"R":"both"}`), &v); err != nil || v.R != Both {
+	if err := json.Unmarshal([]byte(`{"R":"both"}`), &v); err != nil || v.R != ForBoth {
 		t.Errorf("json.Unmarshal = %v, %v", v.R, err)
 	}
 	if err := json.Unmarshal([]byte(`{"R":"admin"}`), &v); err == nil {

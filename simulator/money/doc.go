@@ -6,7 +6,7 @@
 // The package is pure: no I/O, no clock, no randomness, no package-level
 // mutable state.
 //
-// # The split (CLICKBANK.md §5)
+// # The split (docs/clickbank.md §5)
 //
 // ClickBank buys each sale at wholesale and keeps the difference:
 //

@@ -13,7 +13,7 @@ type Percent int
 const MaxPercent = Percent(10000)
 
 // DefaultCommission is ClickBank's account-level default commission rate,
-// 25%; a product or an affiliate can override it (CLICKBANK.md §5).
+// 25%; a product or an affiliate can override it (docs/clickbank.md §5).
 const DefaultCommission = Percent(2500)
 
 // ParsePercent reads a percentage between 0 and 100 with up to two decimals:

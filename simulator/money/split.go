@@ -3,7 +3,7 @@ package money
 import "math/bits"
 
 // Wholesale rates in tenths of a percent (per mille) and ClickBank's fixed
-// per-sale fee (CLICKBANK.md §5).
+// per-sale fee (docs/clickbank.md §5).
 const (
 	// WholesaleRate is the share of the retail price ClickBank pays for a
 	// sale, in per mille: 92.5%.

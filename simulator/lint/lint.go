@@ -1,4 +1,8 @@
-package simulator
+// Package lint checks ClickBank integrations for the mistakes that break a
+// tracker integration silently: unknown macros (sent literally), macros of
+// the other role, a URL without a click id, and events that a tracker
+// cannot tell apart.
+package lint
 
 import (
 	"fmt"
@@ -6,18 +10,21 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/cbsim/cbsim/internal/jsonpos"
+	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/simulator/macro"
 )
 
 // Finding is one problem Lint found in an integration.
 type Finding struct {
-	File        string    // the integration file, when known
-	Line        int       // the line of the offending URL, when known
-	Integration string    // the integration's name
-	Event       EventType // the event whose URL has the problem, "" for the whole integration
+	File        string              // the integration file, when known
+	Line        int                 // the line of the offending URL, when known
+	Integration string              // the integration's name
+	Event       simulator.EventType // the event whose URL has the problem, "" for the whole integration
 	Message     string
 }
 
+// String returns "file:line: integration \"name\" (event): message".
 func (f Finding) String() string {
 	var b strings.Builder
 	if f.File != "" {
@@ -43,7 +50,7 @@ var clickIDMacros = []string{"tid", "vtid", "click_id"}
 // integration silently: unknown macros (sent literally), macros of the other
 // role, a URL without a click id, and several events sharing one tracker
 // endpoint without a type= parameter that tells them apart.
-func Lint(ins []Integration) []Finding {
+func Lint(ins []simulator.Integration) []Finding {
 	var out []Finding
 	for _, in := range ins {
 		out = append(out, lintOne(in)...)
@@ -51,16 +58,18 @@ func Lint(ins []Integration) []Finding {
 	return out
 }
 
-func lintOne(in Integration) []Finding {
+func lintOne(in simulator.Integration) []Finding {
 	var out []Finding
-	add := func(t EventType, format string, args ...any) {
+	add := func(t simulator.EventType, format string, args ...any) {
 		out = append(out, Finding{Integration: in.Name, Event: t, Message: fmt.Sprintf(format, args...)})
 	}
 	events := in.Events
 	if !in.PerEvent {
 		events = events[:min(1, len(events))] // one URL: lint it once
 	}
-	type endpoint struct{ types map[string][]EventType }
+	type endpoint struct {
+		types map[string][]simulator.EventType
+	}
 	endpoints := map[string]*endpoint{}
 	for _, t := range events {
 		tmpl, ok := in.URLFor(t)
@@ -78,9 +87,9 @@ func lintOne(in Integration) []Finding {
 			case !known:
 				add(label, "unknown macro {%s} is sent literally; the tracker will see %q", tok.Name, "{"+tok.Name+"}")
 				continue
-			case in.Role == RoleVendor && !m.Roles.Has(macro.Vendor):
+			case in.Role == simulator.RoleVendor && !m.Roles.Has(simulator.RoleVendor):
 				add(label, "{%s} is an affiliate macro; a vendor integration should use %s", tok.Name, vendorTwin(tok.Name))
-			case in.Role == RoleAffiliate && !m.Roles.Has(macro.Affiliate):
+			case in.Role == simulator.RoleAffiliate && !m.Roles.Has(simulator.RoleAffiliate):
 				add(label, "{%s} is a vendor macro; an affiliate integration should use %s", tok.Name, affiliateTwin(tok.Name))
 			}
 			for _, c := range clickIDMacros {
@@ -91,7 +100,7 @@ func lintOne(in Integration) []Finding {
 		}
 		if !hasClick {
 			want := "{tid}"
-			if in.Role == RoleVendor {
+			if in.Role == simulator.RoleVendor {
 				want = "{vtid}"
 			}
 			add(label, "URL has no click id macro (%s); the tracker cannot attribute the conversion", want)
@@ -99,7 +108,7 @@ func lintOne(in Integration) []Finding {
 		key, typ := endpointOf(tmpl)
 		ep := endpoints[key]
 		if ep == nil {
-			ep = &endpoint{types: map[string][]EventType{}}
+			ep = &endpoint{types: map[string][]simulator.EventType{}}
 			endpoints[key] = ep
 		}
 		ep.types[typ] = append(ep.types[typ], t)
@@ -165,10 +174,10 @@ func affiliateTwin(name string) string {
 	return "affiliate macros only"
 }
 
-// LintFile parses an integration file and lints it; findings carry the
-// file name and the line of the integration's URL.
-func LintFile(file string, data []byte) ([]Finding, error) {
-	ins, err := ParseIntegrations(file, data)
+// File parses an integration file and lints it; findings carry the file
+// name and the line of the integration's URL.
+func File(file string, data []byte) ([]Finding, error) {
+	ins, err := simulator.ParseIntegrations(file, data)
 	if err != nil {
 		return nil, err
 	}
@@ -178,11 +187,11 @@ func LintFile(file string, data []byte) ([]Finding, error) {
 			f.File = file
 			switch {
 			case f.Event != "" && in.PerEvent:
-				f.Line = pathLine(data, "integrations", i, "urls", string(f.Event))
+				f.Line = jsonpos.PathLine(data, "integrations", i, "urls", string(f.Event))
 			case in.PerEvent:
-				f.Line = pathLine(data, "integrations", i, "urls")
+				f.Line = jsonpos.PathLine(data, "integrations", i, "urls")
 			default:
-				f.Line = pathLine(data, "integrations", i, "url")
+				f.Line = jsonpos.PathLine(data, "integrations", i, "url")
 			}
 			out = append(out, f)
 		}

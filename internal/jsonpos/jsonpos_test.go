@@ -1,4 +1,4 @@
-package simulator
+package jsonpos
 
 import (
 	"errors"
@@ -26,7 +26,7 @@ func TestDecodeStrictErrorsSayWhere(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var d doc
-			err := decodeStrict("f.json", []byte(c.data), &d)
+			err := DecodeStrict("f.json", []byte(c.data), &d)
 			var fe *FileError
 			if !errors.As(err, &fe) {
 				t.Fatalf("error %v is not a *FileError", err)
@@ -40,13 +40,13 @@ func TestDecodeStrictErrorsSayWhere(t *testing.T) {
 
 func TestPathLine(t *testing.T) {
 	data := []byte("{\n \"a\": 1,\n \"items\": [\n  {\"x\": 1},\n  {\n   \"x\": 2,\n   \"price\": \"bad\"\n  }\n ]\n}")
-	if got := pathLine(data, "items", 1, "price"); got != 7 {
-		t.Fatalf("pathLine(items[1].price) = %d, want 7", got)
+	if got := PathLine(data, "items", 1, "price"); got != 7 {
+		t.Fatalf("PathLine(items[1].price) = %d, want 7", got)
 	}
-	if got := pathLine(data, "items", 5); got != 0 {
-		t.Fatalf("pathLine(items[5]) = %d, want 0", got)
+	if got := PathLine(data, "items", 5); got != 0 {
+		t.Fatalf("PathLine(items[5]) = %d, want 0", got)
 	}
-	err := fieldError("f.json", data, errors.New("bad price"), "items", 1, "price")
+	err := FieldError("f.json", data, errors.New("bad price"), "items", 1, "price")
 	if err.Error() != "f.json:7: items[1].price: bad price" {
 		t.Fatalf("fieldError = %q", err)
 	}

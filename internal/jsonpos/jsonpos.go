@@ -1,4 +1,7 @@
-package simulator
+// Package jsonpos decodes JSON files strictly and says where a problem is:
+// every error is a *FileError with the file's name, the line and the JSON
+// path (products[2].price), so a fixture error points at its place.
+package jsonpos
 
 import (
 	"bytes"
@@ -17,6 +20,7 @@ type FileError struct {
 	Err  error
 }
 
+// Error returns "file:line: path: reason".
 func (e *FileError) Error() string {
 	var b strings.Builder
 	b.WriteString(e.File)
@@ -30,11 +34,12 @@ func (e *FileError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the reason.
 func (e *FileError) Unwrap() error { return e.Err }
 
-// decodeStrict decodes one JSON document into v. Unknown fields and trailing
+// DecodeStrict decodes one JSON document into v. Unknown fields and trailing
 // data are errors; every error carries the file name and line.
-func decodeStrict(file string, data []byte, v any) error {
+func DecodeStrict(file string, data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
@@ -112,9 +117,9 @@ func keyLine(data []byte, key string) int {
 	}
 }
 
-// pathLine returns the line where the value at path starts (path elements are
+// PathLine returns the line where the value at path starts (path elements are
 // object keys as strings and array indexes as ints), 0 if not found.
-func pathLine(data []byte, path ...any) int {
+func PathLine(data []byte, path ...any) int {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	var walk func(depth int) (int, bool)
@@ -172,8 +177,9 @@ func pathLine(data []byte, path ...any) int {
 	return line
 }
 
-// fieldError builds a FileError for a validation failure at path.
-func fieldError(file string, data []byte, err error, path ...any) error {
+// FieldError builds a *FileError for a value that decoded but is not
+// allowed: path elements are object keys (strings) and array indexes (ints).
+func FieldError(file string, data []byte, err error, path ...any) error {
 	var b strings.Builder
 	for i, p := range path {
 		switch p := p.(type) {
@@ -186,5 +192,5 @@ func fieldError(file string, data []byte, err error, path ...any) error {
 			fmt.Fprint(&b, p)
 		}
 	}
-	return &FileError{File: file, Line: pathLine(data, path...), Path: b.String(), Err: err}
+	return &FileError{File: file, Line: PathLine(data, path...), Path: b.String(), Err: err}
 }

@@ -3,39 +3,11 @@ package simulator
 import (
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"time"
 
 	"github.com/cbsim/cbsim/simulator/ids"
 	"github.com/cbsim/cbsim/simulator/money"
 )
-
-// trackingParams are the affiliate tracking parameters ClickBank carries from
-// the click to every event, with their length limits (CLICKBANK.md §3).
-var trackingParams = map[string]int{
-	"traffic_source": 100, "traffic_type": 100, "offer": 100, "campaign": 100, "adgroup": 100,
-	"ad": 100, "creative": 100, "aff_sub1": 100, "aff_sub2": 100, "aff_sub3": 100, "aff_sub4": 100,
-	"aff_sub5": 100, "network_aff": 100,
-	"extclid": 256, "fbclid": 256, "gclid": 256, "contact_id": 256, "unique_aff_sub1": 256,
-	"unique_aff_sub2": 256, "unique_aff_sub3": 256, "unique_aff_sub4": 256, "unique_aff_sub5": 256,
-}
-
-// TrackingParams returns the names of the affiliate tracking parameters.
-func TrackingParams() []string { return keys(trackingParams) }
-
-// ValidateTracking checks affiliate tracking parameters by name and value.
-func ValidateTracking(params map[string]string) error {
-	for _, name := range keys(params) {
-		max, ok := trackingParams[name]
-		if !ok {
-			return fmt.Errorf("unknown tracking parameter %q (allowed: %s)", name, strings.Join(TrackingParams(), ", "))
-		}
-		if err := ids.ValidateTrackingValue(name, params[name], max); err != nil {
-			return err
-		}
-	}
-	return nil
-}
 
 // Journey is one simulated buyer walking through a funnel: from the
 // affiliate's hoplink (or the vendor's own traffic) to the order form, the
@@ -56,7 +28,7 @@ type Journey struct {
 // Walk is what a journey produced.
 type Walk struct {
 	Events []Event
-	Notes  []string // what ClickBank did on the way that a harness may assert (a dropped TID)
+	Notes  []Note // what ClickBank did on the way that a harness may assert (a dropped TID)
 }
 
 // Walk runs a journey: the order form impression, the initial purchase
@@ -65,7 +37,10 @@ type Walk struct {
 func (c *Catalog) Walk(j Journey, r *rand.Rand, start time.Time) (Walk, error) {
 	f, ok := c.Funnels[j.Funnel]
 	if !ok {
-		return Walk{}, fmt.Errorf("unknown funnel %q (known: %s)", j.Funnel, strings.Join(c.FunnelNames(), ", "))
+		return Walk{}, &NotFoundError{Kind: "funnel", Name: j.Funnel, Known: keys(c.Funnels)}
+	}
+	if _, ok := c.Affiliates[j.Affiliate]; j.Affiliate != "" && !ok {
+		return Walk{}, &NotFoundError{Kind: "affiliate", Name: j.Affiliate, Known: keys(c.Affiliates)}
 	}
 	if j.Accept != nil && len(j.Accept) > len(f.Upsells) {
 		return Walk{}, fmt.Errorf("journey answers %d upsells, funnel %q has %d", len(j.Accept), f.Name, len(f.Upsells))
@@ -96,11 +71,12 @@ func (c *Catalog) Walk(j Journey, r *rand.Rand, start time.Time) (Walk, error) {
 	return w, nil
 }
 
-// Single builds one event of type t for product p, as the CLI's fire command
+// single builds one event of type t for product p, as an ad-hoc fire
 // needs: an upsell gets a fresh original receipt as its order id (the
-// original purchase itself is not produced).
-func (c *Catalog) Single(t EventType, p Product, j Journey, r *rand.Rand, at time.Time) (Event, []string, error) {
-	var notes []string
+// original purchase itself is not produced). The journey's affiliate need
+// not be in the catalog.
+func (c *Catalog) single(t EventType, p Product, j Journey, r *rand.Rand, at time.Time) (Event, []Note, error) {
+	var notes []Note
 	o, err := c.newOrder(j, r, at, &notes)
 	if err != nil {
 		return Event{}, nil, err
@@ -127,17 +103,13 @@ type order struct {
 	err      error
 }
 
-func (c *Catalog) newOrder(j Journey, r *rand.Rand, start time.Time, notes *[]string) (*order, error) {
-	if j.Affiliate != "" {
-		if _, ok := c.Affiliates[j.Affiliate]; !ok {
-			return nil, fmt.Errorf("unknown affiliate %q (known: %s)", j.Affiliate, strings.Join(keys(c.Affiliates), ", "))
-		}
-	}
+// newOrder checks what a journey carries and starts its order.
+func (c *Catalog) newOrder(j Journey, r *rand.Rand, start time.Time, notes *[]Note) (*order, error) {
 	if err := ids.ValidateVTID(j.VTID); err != nil {
-		return nil, err
+		return nil, &ParamError{Param: "vtid", Err: err}
 	}
 	if err := ValidateTracking(j.Tracking); err != nil {
-		return nil, err
+		return nil, &ParamError{Param: "params", Err: err}
 	}
 	o := &order{c: c, j: j, r: r, now: start, buyer: drawBuyer(j.Buyer, r)}
 	if j.Affiliate != "" {
@@ -145,14 +117,14 @@ func (c *Catalog) newOrder(j Journey, r *rand.Rand, start time.Time, notes *[]st
 		// the vendor's own traffic has neither.
 		tid, err := ids.NormalizeTID(j.TID, j.TIDRule)
 		if err != nil {
-			*notes = append(*notes, "tid dropped: "+err.Error())
+			*notes = append(*notes, Note{TIDDropped, "tid dropped: " + err.Error()})
 		} else if tid != j.TID {
-			*notes = append(*notes, fmt.Sprintf("tid changed by the %s rule: %q became %q", j.TIDRule, j.TID, tid))
+			*notes = append(*notes, Note{TIDChanged, fmt.Sprintf("tid changed by the %s rule: %q became %q", j.TIDRule, j.TID, tid)})
 		}
 		o.tid = tid
 		o.tracking = j.Tracking
 	} else if j.TID != "" {
-		*notes = append(*notes, "tid ignored: a sale without an affiliate has no hoplink")
+		*notes = append(*notes, Note{TIDIgnored, "tid ignored: a sale without an affiliate has no hoplink"})
 	}
 	return o, nil
 }
@@ -207,34 +179,4 @@ func (c *Catalog) split(p Product, affiliate string) (money.Split, error) {
 		pct = a.Commission
 	}
 	return money.Sale{Price: usd, Commission: pct, HasAffiliate: affiliate != ""}.Split(), nil
-}
-
-var buyers = []Buyer{
-	{Country: "US", State: "CA", PostalCode: "90210"},
-	{Country: "US", State: "NY", PostalCode: "10001"},
-	{Country: "US", State: "TX", PostalCode: "73301"},
-	{Country: "GB", State: "", PostalCode: "SW1A 1AA"},
-	{Country: "CA", State: "ON", PostalCode: "M5V 3L9"},
-	{Country: "DE", State: "BY", PostalCode: "80331"},
-	{Country: "AU", State: "NSW", PostalCode: "2000"},
-}
-
-var devices = []string{"desktop", "mobile", "tablet"}
-var browsers = []string{"Chrome", "Safari", "Firefox", "Edge"}
-
-// drawBuyer fills the empty fields of b from r. Geography comes as a whole
-// (a drawn postal code matches the drawn country) unless the caller set any of it.
-func drawBuyer(b Buyer, r *rand.Rand) Buyer {
-	g := buyers[r.IntN(len(buyers))]
-	if b.Country == "" && b.State == "" && b.PostalCode == "" {
-		b.Country, b.State, b.PostalCode = g.Country, g.State, g.PostalCode
-	}
-	d, br := devices[r.IntN(len(devices))], browsers[r.IntN(len(browsers))]
-	if b.Device == "" {
-		b.Device = d
-	}
-	if b.Browser == "" {
-		b.Browser = br
-	}
-	return b
 }

@@ -1,0 +1,265 @@
+// Package control is the simulator's JSON control API, the surface of
+// `cbsim serve`: fire one event, walk a buyer through a funnel, read and
+// clear the journal, list the integrations and the macros.
+//
+//	POST   /fire          one event: {"event","role","url"|"integration", "vendor","affiliate","item","price",
+//	                      "commission","currency","tid","tid_rule","vtid","params","zip","country","test_card",
+//	                      "seed","test_fire","dry_run"} → {"deliveries":[...],"notes":[...]}
+//	POST   /journeys      a buyer through a funnel: {"funnel","affiliate","tid","tid_rule","vtid","params","zip",
+//	                      "country","accept":[bool],"abandon","test_card","seed","dry_run"} → {"deliveries","notes"}
+//	GET    /journal       every delivery and note so far; DELETE /journal forgets them
+//	GET    /integrations  GET /macros  GET /healthz
+//
+// Errors are {"error": "...", "param": "..."} with the status of their code
+// (error.go): 400 for a bad request, 404 for an unknown funnel, integration,
+// item or endpoint, 405 for a method an endpoint does not take. A dry run
+// builds the deliveries and journals nothing, for /fire and /journeys alike.
+//
+// A request without "seed" takes the next seed of the handler's sequence
+// (Seed, Seed+1, ...), so repeated requests get fresh receipts and event
+// ids while a server started with the same seed replays the same values.
+// Requests run concurrently: a slow tracker delays only its own requests.
+package control
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sync/atomic"
+
+	"github.com/cbsim/cbsim/simulator"
+	"github.com/cbsim/cbsim/simulator/ids"
+	"github.com/cbsim/cbsim/simulator/macro"
+)
+
+// Handler serves the control API of one simulator.
+type Handler struct {
+	sim  *simulator.Simulator
+	seed uint64        // first seed of the sequence
+	next atomic.Uint64 // requests without a seed taken so far
+	mux  *http.ServeMux
+}
+
+// NewHandler returns the control API of sim; requests without a seed take
+// seed, seed+1, ...
+func NewHandler(sim *simulator.Simulator, seed uint64) *Handler {
+	h := &Handler{sim: sim, seed: seed, mux: http.NewServeMux()}
+	h.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	h.mux.HandleFunc("POST /fire", h.fire)
+	h.mux.HandleFunc("POST /journeys", h.journey)
+	h.mux.HandleFunc("GET /journal", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, runBody(sim.Journal.Deliveries(), sim.Journal.Notes()))
+	})
+	h.mux.HandleFunc("DELETE /journal", func(w http.ResponseWriter, r *http.Request) {
+		sim.Journal.Reset()
+		w.WriteHeader(http.StatusNoContent)
+	})
+	h.mux.HandleFunc("GET /integrations", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, integrationsBody(sim.Integrations))
+	})
+	h.mux.HandleFunc("GET /macros", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, macro.Catalog())
+	})
+	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, &Error{Code: ENotFound, Message: fmt.Sprintf("no such endpoint %s %s (endpoints: POST /fire, POST /journeys, GET|DELETE /journal, GET /integrations, GET /macros, GET /healthz)", r.Method, r.URL.Path)})
+	})
+	return h
+}
+
+// ServeHTTP routes the control API. A known path with another method is a
+// 405 that lists the methods it takes.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if _, pattern := h.mux.Handler(r); pattern == "/" {
+		if allow := allowed(r.URL.Path); allow != "" {
+			w.Header().Set("Allow", allow)
+			writeError(w, &Error{Code: EMethod, Message: fmt.Sprintf("method %s not allowed on %s (allowed: %s)", r.Method, r.URL.Path, allow)})
+			return
+		}
+	}
+	h.mux.ServeHTTP(w, r)
+}
+
+// allowed returns the methods a path of the API takes, "" for no such path.
+func allowed(path string) string {
+	switch path {
+	case "/fire", "/journeys":
+		return "POST"
+	case "/journal":
+		return "GET, DELETE"
+	case "/healthz", "/integrations", "/macros":
+		return "GET"
+	}
+	return ""
+}
+
+// seedOf returns the request's seed, or the next of the sequence.
+func (h *Handler) seedOf(given *uint64) uint64 {
+	if given != nil {
+		return *given
+	}
+	return h.seed + h.next.Add(1) - 1
+}
+
+// fireBody is the JSON of POST /fire.
+type fireBody struct {
+	Event       string            `json:"event"`
+	Role        string            `json:"role"`
+	URL         string            `json:"url"`
+	Integration string            `json:"integration"`
+	Vendor      string            `json:"vendor"`
+	Affiliate   *string           `json:"affiliate"` // absent = the default affiliate, "" = a direct sale
+	Item        string            `json:"item"`
+	Price       string            `json:"price"`
+	Commission  string            `json:"commission"`
+	Currency    string            `json:"currency"`
+	TID         string            `json:"tid"`
+	TIDRule     string            `json:"tid_rule"`
+	VTID        string            `json:"vtid"`
+	Params      map[string]string `json:"params"`
+	Zip         string            `json:"zip"`
+	Country     string            `json:"country"`
+	TestCard    bool              `json:"test_card"`
+	Seed        *uint64           `json:"seed"`
+	TestFire    bool              `json:"test_fire"`
+	DryRun      bool              `json:"dry_run"`
+}
+
+func (h *Handler) fire(w http.ResponseWriter, r *http.Request) {
+	var b fireBody
+	if err := decodeBody(r, &b); err != nil {
+		writeError(w, err)
+		return
+	}
+	req := simulator.FireRequest{URL: b.URL, Integration: b.Integration, Vendor: b.Vendor, Affiliate: simulator.DefaultAffiliate,
+		Item: b.Item, Currency: b.Currency, TID: b.TID, VTID: b.VTID, Tracking: b.Params, TestCard: b.TestCard,
+		Buyer: simulator.Buyer{PostalCode: b.Zip, Country: b.Country}, TestFire: b.TestFire, DryRun: b.DryRun}
+	if b.Affiliate != nil {
+		req.Affiliate = *b.Affiliate
+	}
+	text := simulator.FireText{Event: b.Event, Role: b.Role, TIDRule: b.TIDRule, Price: b.Price, Commission: b.Commission}
+	if err := text.Apply(&req); err != nil {
+		writeError(w, errorOf(err))
+		return
+	}
+	req.Seed = h.seedOf(b.Seed)
+	res, err := h.sim.Fire(r.Context(), req)
+	if err != nil {
+		writeError(w, errorOf(err))
+		return
+	}
+	writeJSON(w, http.StatusOK, runBody(res.Deliveries, res.Notes))
+}
+
+// journeyBody is the JSON of POST /journeys.
+type journeyBody struct {
+	Funnel    string            `json:"funnel"`
+	Affiliate string            `json:"affiliate"`
+	TID       string            `json:"tid"`
+	TIDRule   string            `json:"tid_rule"`
+	VTID      string            `json:"vtid"`
+	Params    map[string]string `json:"params"`
+	Zip       string            `json:"zip"`
+	Country   string            `json:"country"`
+	Accept    []bool            `json:"accept"`
+	Abandon   bool              `json:"abandon"`
+	TestCard  bool              `json:"test_card"`
+	Seed      *uint64           `json:"seed"`
+	DryRun    bool              `json:"dry_run"`
+}
+
+func (h *Handler) journey(w http.ResponseWriter, r *http.Request) {
+	var b journeyBody
+	if err := decodeBody(r, &b); err != nil {
+		writeError(w, err)
+		return
+	}
+	rule, err := ids.ParseTIDRule(b.TIDRule)
+	if err != nil {
+		writeError(w, &Error{Code: EInvalid, Param: "tid_rule", Message: err.Error()})
+		return
+	}
+	j := simulator.Journey{Funnel: b.Funnel, Affiliate: b.Affiliate, TID: b.TID, TIDRule: rule, VTID: b.VTID, Tracking: b.Params,
+		Buyer: simulator.Buyer{PostalCode: b.Zip, Country: b.Country}, TestCard: b.TestCard, Accept: b.Accept, Abandon: b.Abandon}
+	walk, ds, err := h.sim.Run(r.Context(), j, simulator.NewRand(h.seedOf(b.Seed)), simulator.DefaultTime, b.DryRun)
+	if err != nil {
+		e := errorOf(err)
+		if nf, ok := errors.AsType[*simulator.NotFoundError](err); ok && e.Param == "" {
+			e.Param = nf.Kind // the body's field that named it: funnel or affiliate
+		}
+		writeError(w, e)
+		return
+	}
+	writeJSON(w, http.StatusOK, runBody(ds, walk.Notes))
+}
+
+// runResult is the reply of /fire, /journeys and GET /journal.
+type runResult struct {
+	Deliveries []simulator.DeliveryRecord `json:"deliveries"`
+	Notes      []simulator.Note           `json:"notes"`
+}
+
+func runBody(ds []simulator.Delivery, notes []simulator.Note) runResult {
+	out := runResult{Deliveries: make([]simulator.DeliveryRecord, len(ds)), Notes: notes}
+	for i := range ds {
+		out.Deliveries[i] = ds[i].Record()
+	}
+	if out.Notes == nil {
+		out.Notes = []simulator.Note{}
+	}
+	return out
+}
+
+// integrationRecord is the JSON form of an integration.
+type integrationRecord struct {
+	Name     string                         `json:"name"`
+	Role     simulator.Role                 `json:"role"`
+	Account  string                         `json:"account,omitempty"`
+	Active   bool                           `json:"active"`
+	Events   []simulator.EventType          `json:"events"`
+	URL      string                         `json:"url,omitempty"`
+	PerEvent bool                           `json:"per_event"`
+	URLs     map[simulator.EventType]string `json:"urls,omitempty"`
+}
+
+func integrationsBody(ins []simulator.Integration) []integrationRecord {
+	out := make([]integrationRecord, len(ins))
+	for i, in := range ins {
+		out[i] = integrationRecord(in)
+	}
+	return out
+}
+
+// decodeBody reads a JSON request body strictly (unknown fields are errors).
+func decodeBody(r *http.Request, v any) error {
+	dec := json.NewDecoder(io.LimitReader(r.Body, 1<<20))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if errors.Is(err, io.EOF) {
+			return &Error{Code: EInvalid, Message: "the request body must be a JSON object"}
+		}
+		return &Error{Code: EInvalid, Message: "request body: " + err.Error()}
+	}
+	return nil
+}
+
+// writeError writes err with the status of its code.
+func writeError(w http.ResponseWriter, err error) {
+	e := errorOf(err)
+	body := map[string]string{"error": e.Message}
+	if e.Param != "" {
+		body["param"] = e.Param
+	}
+	writeJSON(w, statusOf(e.Code), body)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}

@@ -1,0 +1,54 @@
+package control
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/cbsim/cbsim/simulator"
+)
+
+// Server is the control API on a loopback port, in the manner of
+// net/http/httptest.Server.
+type Server struct {
+	URL     string // http://127.0.0.1:PORT
+	Handler *Handler
+	srv     *http.Server
+	done    chan error // receives Serve's result
+}
+
+// NewServer serves sim's control API on 127.0.0.1:0, seeds from 1.
+func NewServer(sim *simulator.Simulator) (*Server, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listen: %w", err)
+	}
+	return Serve(ln, sim, 1), nil
+}
+
+// Serve serves sim's control API on ln until Close; requests without a
+// seed take seed, seed+1, ...
+func Serve(ln net.Listener, sim *simulator.Simulator, seed uint64) *Server {
+	h := NewHandler(sim, seed)
+	s := &Server{URL: "http://" + ln.Addr().String(), Handler: h, done: make(chan error, 1),
+		srv: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}}
+	go func() { s.done <- s.srv.Serve(ln) }()
+	return s
+}
+
+// Client returns a client for the server.
+func (s *Server) Client() *http.Client { return &http.Client{Timeout: time.Minute} }
+
+// Close shuts the server down, waiting up to 5s for requests in flight.
+func (s *Server) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := s.srv.Shutdown(ctx)
+	if serr := <-s.done; !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
+	}
+	return err
+}

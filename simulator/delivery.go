@@ -1,0 +1,141 @@
+package simulator
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/cbsim/cbsim/simulator/macro"
+)
+
+// Attempt is one HTTP request of a delivery.
+type Attempt struct {
+	N       int           // 1 for the first attempt
+	Status  int           // HTTP status, 0 when no response came
+	Latency time.Duration // from sending to the end of the response body
+	Error   string        // transport error or why the status counts as a failure
+	Body    string        // the first bytes of the tracker's reply
+}
+
+// Delivery is one postback of one event to one integration: what was built,
+// and every attempt to send it.
+type Delivery struct {
+	Event       EventType
+	EventID     string
+	Receipt     string
+	OrderID     string
+	Integration string
+	Role        Role
+	Template    string       // the integration's URL template
+	URL         string       // the template expanded with Values
+	Values      macro.Values // every macro's value for this event and integration
+	TestFire    bool         // built from placeholder values, like ClickBank's Test button
+	Skipped     string       // why nothing was sent, when nothing was
+	Attempts    []Attempt
+	Delivered   bool // a 2xx reply came
+}
+
+// Build expands the integration's URL for ev without sending anything.
+// A delivery the integration does not fire has Skipped set.
+func Build(ev *Event, in Integration) Delivery {
+	d := Delivery{Event: ev.Type, EventID: ev.ID, Receipt: ev.Receipt, OrderID: ev.OrderID, Integration: in.Name, Role: in.Role}
+	if ok, why := in.Fires(ev); !ok {
+		d.Skipped = why
+		return d
+	}
+	tmpl, ok := in.URLFor(ev.Type)
+	if !ok {
+		d.Skipped = "no URL for " + string(ev.Type)
+		return d
+	}
+	account := in.Account
+	if account == "" {
+		account = ev.Affiliate
+		if in.Role == RoleVendor {
+			account = ev.Vendor
+		}
+	}
+	d.Template = tmpl
+	d.Values = ev.Values(in.Role, account)
+	d.URL = macro.Expand(tmpl, &d.Values)
+	return d
+}
+
+// BuildTest builds what ClickBank's per-event Test action sends: the
+// integration's URL expanded with each macro's placeholder value.
+func BuildTest(t EventType, in Integration) (Delivery, error) {
+	tmpl, ok := in.URLFor(t)
+	if !ok {
+		return Delivery{}, fmt.Errorf("integration %q has no URL for %s", in.Name, t)
+	}
+	d := Delivery{Event: t, Integration: in.Name, Role: in.Role, Template: tmpl, Values: macro.TestValues(t), TestFire: true}
+	d.URL = macro.Expand(tmpl, &d.Values)
+	return d, nil
+}
+
+// Status returns the status of the last attempt, 0 if none.
+func (d *Delivery) Status() int {
+	if len(d.Attempts) == 0 {
+		return 0
+	}
+	return d.Attempts[len(d.Attempts)-1].Status
+}
+
+// Error returns the error of the last attempt, "" if none.
+func (d *Delivery) Error() string {
+	if len(d.Attempts) == 0 {
+		return ""
+	}
+	return d.Attempts[len(d.Attempts)-1].Error
+}
+
+// Latency returns the total time spent in the delivery's attempts.
+func (d *Delivery) Latency() time.Duration {
+	var sum time.Duration
+	for _, a := range d.Attempts {
+		sum += a.Latency
+	}
+	return sum
+}
+
+// DeliveryRecord is the JSON form of a delivery, one object per delivery in
+// `cbsim fire --json` and in the control API of `cbsim serve`.
+type DeliveryRecord struct {
+	Event       EventType       `json:"event"`
+	EventID     string          `json:"event_id,omitempty"`
+	Receipt     string          `json:"receipt,omitempty"`
+	OrderID     string          `json:"order_id,omitempty"`
+	Integration string          `json:"integration"`
+	Role        Role            `json:"role"`
+	URL         string          `json:"url"`
+	Status      int             `json:"status"`
+	Delivered   bool            `json:"delivered"`
+	Attempts    int             `json:"attempts"`
+	Error       string          `json:"error"`
+	Skipped     string          `json:"skipped,omitempty"`
+	TestFire    bool            `json:"test_fire,omitempty"`
+	LatencyMS   float64         `json:"latency_ms"`
+	Tries       []AttemptRecord `json:"tries,omitempty"`
+	Values      macro.Values    `json:"values"`
+}
+
+// AttemptRecord is the JSON form of an attempt.
+type AttemptRecord struct {
+	N         int     `json:"n"`
+	Status    int     `json:"status"`
+	LatencyMS float64 `json:"latency_ms"`
+	Error     string  `json:"error,omitempty"`
+}
+
+// Record returns the JSON form of d.
+func (d *Delivery) Record() DeliveryRecord {
+	r := DeliveryRecord{Event: d.Event, EventID: d.EventID, Receipt: d.Receipt, OrderID: d.OrderID,
+		Integration: d.Integration, Role: d.Role, URL: d.URL, Status: d.Status(), Delivered: d.Delivered,
+		Attempts: len(d.Attempts), Error: d.Error(), Skipped: d.Skipped, TestFire: d.TestFire,
+		LatencyMS: ms(d.Latency()), Values: d.Values}
+	for _, a := range d.Attempts {
+		r.Tries = append(r.Tries, AttemptRecord{N: a.N, Status: a.Status, LatencyMS: ms(a.Latency), Error: a.Error})
+	}
+	return r
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

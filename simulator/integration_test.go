@@ -1,0 +1,22 @@
+package simulator
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestParseIntegrationsErrors(t *testing.T) {
+	cases := []struct{ data, want string }{
+		{`{"integrations":[{"name":"a","role":"owner","events":["initial_purchase"],"url":"http://x/"}]}`, `integrations[0].role: unknown role "owner"`},
+		{`{"integrations":[{"name":"a","role":"vendor","events":["refund"],"url":"http://x/"}]}`, `integrations[0].events[0]: unknown event type "refund"`},
+		{`{"integrations":[{"name":"a","role":"vendor","events":["initial_purchase","upsell_purchase"],"per_event":true,"urls":{"initial_purchase":"http://x/"}}]}`, "event upsell_purchase is selected but has no URL"},
+		{`{"integrations":[{"name":"a","role":"vendor","events":["initial_purchase"],"url":"x.com"}]}`, "must start with http://"},
+		{`{"integrations":[{"name":"a","role":"vendor","events":[],"url":"http://x/"}]}`, "select at least one event type"},
+	}
+	for _, tc := range cases {
+		_, err := ParseIntegrations("i.json", []byte(tc.data))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("error = %v, want it to contain %q", err, tc.want)
+		}
+	}
+}

@@ -1,0 +1,30 @@
+package simulator
+
+// NoteKind says what ClickBank did on the way that is not a delivery.
+type NoteKind string
+
+// The kinds of notes.
+const (
+	// TIDDropped: the hoplink's TID broke the TID rule and ClickBank
+	// dropped it; affiliate postbacks carry an empty {tid}.
+	TIDDropped NoteKind = "tid_dropped"
+	// TIDChanged: the TID rule changed the TID (an older rule upper-cases it).
+	TIDChanged NoteKind = "tid_changed"
+	// TIDIgnored: a sale without an affiliate has no hoplink, so a TID
+	// given for it is not used.
+	TIDIgnored NoteKind = "tid_ignored"
+)
+
+// Note is something ClickBank did on the way that a harness may assert: a
+// dropped or changed TID. Steps match it by Kind; Text is for people.
+type Note struct {
+	Kind NoteKind
+	Text string
+}
+
+// String returns the note's text.
+func (n Note) String() string { return n.Text }
+
+// MarshalText writes the note as its text, as the control API and
+// `cbsim fire` print it.
+func (n Note) MarshalText() ([]byte, error) { return []byte(n.Text), nil }
