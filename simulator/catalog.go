@@ -97,19 +97,18 @@ func (c *Catalog) CheckProduct(p Product) error {
 	return nil
 }
 
+// accountFile is the JSON shape of a vendor or an affiliate.
+type accountFile struct {
+	Nickname   string `json:"nickname"`
+	Name       string `json:"name"`
+	Commission string `json:"commission"`
+}
+
 // catalogFile is the JSON shape of a catalog fixture.
 type catalogFile struct {
-	Vendors []struct {
-		Nickname   string `json:"nickname"`
-		Name       string `json:"name"`
-		Commission string `json:"commission"`
-	} `json:"vendors"`
-	Affiliates []struct {
-		Nickname   string `json:"nickname"`
-		Name       string `json:"name"`
-		Commission string `json:"commission"`
-	} `json:"affiliates"`
-	Products []struct {
+	Vendors    []accountFile `json:"vendors"`
+	Affiliates []accountFile `json:"affiliates"`
+	Products   []struct {
 		Item       string `json:"item"`
 		Vendor     string `json:"vendor"`
 		Title      string `json:"title"`
@@ -159,35 +158,37 @@ func (c *Catalog) add(file string, data []byte) error {
 		}
 		c.Rates[code] = r
 	}
-	for i, v := range f.Vendors {
-		nick, err := ids.ValidateNickname(v.Nickname)
+	// account checks one vendor or affiliate entry and returns its
+	// nickname and commission (def when the entry gives none).
+	account := func(kind string, i int, a accountFile, taken func(string) bool, def money.Percent) (string, money.Percent, error) {
+		list := kind + "s"
+		nick, err := ids.ValidateNickname(a.Nickname)
 		if err != nil {
-			return bad(err, "vendors", i, "nickname")
+			return "", 0, bad(err, list, i, "nickname")
 		}
-		if _, dup := c.Vendors[nick]; dup {
-			return bad(fmt.Errorf("vendor %q is defined twice", nick), "vendors", i, "nickname")
+		if taken(nick) {
+			return "", 0, bad(fmt.Errorf("%s %q is defined twice", kind, nick), list, i, "nickname")
 		}
-		pct := money.DefaultCommission
-		if v.Commission != "" {
-			if pct, err = money.ParsePercent(v.Commission); err != nil {
-				return bad(err, "vendors", i, "commission")
-			}
+		if a.Commission == "" {
+			return nick, def, nil
+		}
+		pct, err := money.ParsePercent(a.Commission)
+		if err != nil {
+			return "", 0, bad(err, list, i, "commission")
+		}
+		return nick, pct, nil
+	}
+	for i, v := range f.Vendors {
+		nick, pct, err := account("vendor", i, v, func(n string) bool { _, ok := c.Vendors[n]; return ok }, money.DefaultCommission)
+		if err != nil {
+			return err
 		}
 		c.Vendors[nick] = Vendor{Nickname: nick, Name: v.Name, Commission: pct}
 	}
 	for i, a := range f.Affiliates {
-		nick, err := ids.ValidateNickname(a.Nickname)
+		nick, pct, err := account("affiliate", i, a, func(n string) bool { _, ok := c.Affiliates[n]; return ok }, 0)
 		if err != nil {
-			return bad(err, "affiliates", i, "nickname")
-		}
-		if _, dup := c.Affiliates[nick]; dup {
-			return bad(fmt.Errorf("affiliate %q is defined twice", nick), "affiliates", i, "nickname")
-		}
-		var pct money.Percent
-		if a.Commission != "" {
-			if pct, err = money.ParsePercent(a.Commission); err != nil {
-				return bad(err, "affiliates", i, "commission")
-			}
+			return err
 		}
 		c.Affiliates[nick] = Affiliate{Nickname: nick, Name: a.Name, Commission: pct}
 	}

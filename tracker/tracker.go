@@ -1,268 +1,111 @@
 package tracker
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
+	"net"
+	"net/http"
+	"sync"
 	"time"
 )
 
-// Mode is a duplicate-postback mode: what the tracker does with a postback
-// for a (click id, conversion type) pair that already has a conversion.
-type Mode string
-
-// The six duplicate modes of RedTrack's offer sources.
-const (
-	// ModeNew creates a new conversion for every postback.
-	ModeNew Mode = "new"
-	// ModeNewMarked creates a new conversion for every postback and marks
-	// it: duplicate_status "new" for the first, "repeated" after.
-	ModeNewMarked Mode = "new_marked"
-	// ModeIgnore keeps the first conversion and ignores later postbacks.
-	ModeIgnore Mode = "ignore"
-	// ModeEdit updates the existing conversion with the later postback's
-	// payout, status, currency, order, event id and parameters.
-	ModeEdit Mode = "edit"
-	// ModeAddPayout keeps the existing conversion and adds the later
-	// postback's payout to it.
-	ModeAddPayout Mode = "add_payout"
-	// ModeIgnoreEventID ignores a postback whose rdtk_event_id was already
-	// recorded for the same click and type; a different (or missing) event
-	// id creates a new conversion.
-	ModeIgnoreEventID Mode = "ignore_event_id"
-)
-
-// Modes lists every duplicate mode in documentation order.
-func Modes() []Mode {
-	return []Mode{ModeNew, ModeNewMarked, ModeIgnore, ModeEdit, ModeAddPayout, ModeIgnoreEventID}
+// Tracker is an open reference tracker: a store and the HTTP handler over it.
+type Tracker struct {
+	cfg     Config
+	modes   map[string]Mode // effective duplicate mode per conversion type
+	store   *store
+	log     *slog.Logger
+	handler http.Handler
 }
 
-// ParseMode parses a duplicate mode name; the error lists the allowed names.
-func ParseMode(s string) (Mode, error) {
-	for _, m := range Modes() {
-		if string(m) == s {
-			return m, nil
+// Open opens the store named by cfg.DBPath (running its migrations), creates
+// or updates cfg.Campaigns and returns the tracker. Close releases it. An
+// invalid cfg is an error whose ErrorCode is EInvalid.
+func Open(cfg Config) (*Tracker, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("open tracker: %w", &Error{Code: EInvalid, Message: err.Error()})
+	}
+	ctx := context.Background()
+	st, err := openStore(ctx, cfg.DBPath, cfg.Now)
+	if err != nil {
+		return nil, fmt.Errorf("open tracker: %w", err)
+	}
+	t := &Tracker{cfg: cfg, modes: cfg.modes(), store: st, log: cfg.Logger}
+	for _, c := range cfg.Campaigns {
+		if _, err := st.putCampaign(ctx, c); err != nil {
+			st.close()
+			return nil, fmt.Errorf("open tracker: %w", err)
 		}
 	}
-	return "", fmt.Errorf("unknown duplicate mode %q (allowed: %s)", s, modeList())
+	t.handler = t.routes()
+	return t, nil
 }
 
-func modeList() string {
-	names := make([]string, 0, len(Modes()))
-	for _, m := range Modes() {
-		names = append(names, string(m))
-	}
-	return strings.Join(names, ", ")
+// Handler returns the tracker's HTTP handler.
+func (t *Tracker) Handler() http.Handler { return t.handler }
+
+// CreateCampaign stores a campaign; a taken name is an *Error with code
+// EConflict, a bad name or URL one with code EInvalid.
+func (t *Tracker) CreateCampaign(ctx context.Context, name, offerURL string) (Campaign, error) {
+	return t.store.createCampaign(ctx, Campaign{Name: name, OfferURL: offerURL})
 }
 
-// String returns the mode's name.
-func (m Mode) String() string { return string(m) }
-
-// Defaults used when the matching Config field is empty.
-const (
-	// DefaultType is the conversion type of a postback without a type.
-	DefaultType = "InitialPurchase"
-	// DefaultMode is the offer-wide duplicate mode: record every postback.
-	DefaultMode = ModeNew
-	// DefaultStatus is the status of a postback without a status.
-	DefaultStatus = "other"
-	// DefaultCurrency is the currency of a postback without a currency.
-	DefaultCurrency = "USD"
-	// MaxValueBytes is the longest accepted value of any postback parameter.
-	MaxValueBytes = 1024
-	// MaxQueryBytes is the longest accepted raw postback query string.
-	MaxQueryBytes = 8 << 10
-)
-
-// DefaultConversionTypes returns the types ClickBank's Postback/Pixel feature
-// sends: OrderFormImpression, InitialPurchase and UpsellPurchase, all under
-// the offer-wide mode.
-func DefaultConversionTypes() []ConversionType {
-	return []ConversionType{{Name: "OrderFormImpression"}, {Name: "InitialPurchase"}, {Name: "UpsellPurchase"}}
-}
-
-// ConversionType is a configured conversion type. Postback types must equal
-// Name exactly (case matters).
-type ConversionType struct {
-	Name string
-	Mode Mode // duplicate mode of this type; "" means Config.DuplicateMode
-}
-
-// ParseConversionType parses "Name" or "Name:mode".
-func ParseConversionType(s string) (ConversionType, error) {
-	name, mode, hasMode := strings.Cut(s, ":")
-	if err := validTypeName(name); err != nil {
-		return ConversionType{}, fmt.Errorf("conversion type %q: %w", s, err)
+// Serve answers HTTP requests on ln until ctx is done, then shuts down
+// gracefully: connections that never sent a request are closed at once and
+// requests in flight get up to 5 seconds. It returns nil after a shutdown
+// caused by ctx. It does not close the Tracker.
+func (t *Tracker) Serve(ctx context.Context, ln net.Listener) error {
+	var mu sync.Mutex                // guards fresh
+	fresh := map[net.Conn]struct{}{} // connections that have not sent a request yet
+	srv := &http.Server{
+		Handler:           t.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(t.log.Handler(), slog.LevelWarn),
+		ConnState: func(c net.Conn, st http.ConnState) {
+			mu.Lock()
+			defer mu.Unlock()
+			if st == http.StateNew {
+				fresh[c] = struct{}{}
+			} else {
+				delete(fresh, c)
+			}
+		},
 	}
-	ct := ConversionType{Name: name}
-	if hasMode {
-		m, err := ParseMode(mode)
-		if err != nil {
-			return ConversionType{}, fmt.Errorf("conversion type %q: %w", s, err)
-		}
-		ct.Mode = m
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve tracker: %w", err)
+	case <-ctx.Done():
 	}
-	return ct, nil
-}
-
-// String returns the type in the form ParseConversionType reads.
-func (c ConversionType) String() string {
-	if c.Mode == "" {
-		return c.Name
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	shut := make(chan error, 1)
+	go func() { shut <- srv.Shutdown(sctx) }()
+	// Shutdown counts a connection without a request as busy for its first
+	// 5 seconds; such connections are idle clients' spares: close them.
+	mu.Lock()
+	for c := range fresh {
+		c.Close()
 	}
-	return c.Name + ":" + string(c.Mode)
-}
-
-func validTypeName(name string) error {
-	if name == "" {
-		return fmt.Errorf("empty name")
+	mu.Unlock()
+	err := <-shut
+	if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
 	}
-	if len(name) > 100 {
-		return fmt.Errorf("name longer than 100 bytes")
-	}
-	for _, r := range name {
-		if r < 0x21 || r > 0x7e || r == ':' {
-			return fmt.Errorf("name may hold printable ASCII other than ':' and space only")
-		}
+	if err != nil {
+		return fmt.Errorf("shut down tracker: %w", err)
 	}
 	return nil
 }
 
-// Campaign is a tracker campaign: clicks on it redirect to OfferURL with
-// every {clickid} replaced by the click id.
-type Campaign struct {
-	ID       string `json:"id"`
-	Name     string `json:"name"`
-	OfferURL string `json:"offer_url"`
-}
-
-// ParseCampaign parses "NAME=URL" as given to the --campaign flag.
-func ParseCampaign(s string) (Campaign, error) {
-	name, u, ok := strings.Cut(s, "=")
-	if !ok {
-		return Campaign{}, fmt.Errorf("campaign %q: want NAME=URL", s)
+// Close closes the store. Serve must have returned.
+func (t *Tracker) Close() error {
+	if err := t.store.close(); err != nil {
+		return fmt.Errorf("close tracker: %w", err)
 	}
-	c := Campaign{Name: name, OfferURL: u}
-	if err := c.validate(); err != nil {
-		return Campaign{}, fmt.Errorf("campaign %q: %w", s, err)
-	}
-	return c, nil
-}
-
-// Config configures a Tracker. Fields are read once by Open.
-type Config struct {
-	// DBPath is the SQLite database file; "" or ":memory:" keeps a private
-	// in-memory database that is lost on Close.
-	DBPath string
-	// APIKey is required as the api_key query parameter of the reporting
-	// and campaign API; "" disables the check.
-	APIKey string
-	// PostbackToken, when set, must be sent as the ptoken parameter of
-	// every postback; "" means no token is required.
-	PostbackToken string
-	// ConversionTypes are the accepted postback types; nil means
-	// DefaultConversionTypes.
-	ConversionTypes []ConversionType
-	// DefaultType is the type of a postback without one; "" means
-	// DefaultType. It must be one of ConversionTypes.
-	DefaultType string
-	// EventIDParam is the postback parameter with the Event ID role (the
-	// offer source's additional parameter, e.g. "eventid" for the ClickBank
-	// template's eventid={event_id}); "" means rdtk_event_id. The event id
-	// is what ModeIgnoreEventID deduplicates on.
-	EventIDParam string
-	// DuplicateMode is the offer-wide duplicate mode for types without
-	// their own; "" means DefaultMode.
-	DuplicateMode Mode
-	// Campaigns are created at Open, or their offer URL updated when a
-	// campaign of that name exists.
-	Campaigns []Campaign
-	// Now is the clock; nil means time.Now.
-	Now func() time.Time
-	// Logger receives request logs; nil discards them.
-	Logger *slog.Logger
-}
-
-// withDefaults fills the empty fields and checks the rest.
-func (c Config) withDefaults() (Config, error) {
-	if c.DBPath == "" {
-		c.DBPath = ":memory:"
-	}
-	if c.ConversionTypes == nil {
-		c.ConversionTypes = DefaultConversionTypes()
-	}
-	if len(c.ConversionTypes) == 0 {
-		return c, fmt.Errorf("no conversion types configured")
-	}
-	if c.DefaultType == "" {
-		c.DefaultType = DefaultType
-		if !c.hasType(DefaultType) {
-			c.DefaultType = c.ConversionTypes[0].Name
-		}
-	}
-	if c.DuplicateMode == "" {
-		c.DuplicateMode = DefaultMode
-	}
-	if _, err := ParseMode(string(c.DuplicateMode)); err != nil {
-		return c, err
-	}
-	seen := map[string]bool{}
-	for _, ct := range c.ConversionTypes {
-		if err := validTypeName(ct.Name); err != nil {
-			return c, fmt.Errorf("conversion type %q: %w", ct.Name, err)
-		}
-		if seen[ct.Name] {
-			return c, fmt.Errorf("conversion type %q configured twice", ct.Name)
-		}
-		seen[ct.Name] = true
-		if ct.Mode != "" {
-			if _, err := ParseMode(string(ct.Mode)); err != nil {
-				return c, fmt.Errorf("conversion type %q: %w", ct.Name, err)
-			}
-		}
-	}
-	if !c.hasType(c.DefaultType) {
-		return c, fmt.Errorf("default type %q is not a configured conversion type", c.DefaultType)
-	}
-	for _, cp := range c.Campaigns {
-		if err := cp.validate(); err != nil {
-			return c, fmt.Errorf("campaign %q: %w", cp.Name, err)
-		}
-	}
-	if c.Now == nil {
-		c.Now = time.Now
-	}
-	if c.Logger == nil {
-		c.Logger = slog.New(slog.DiscardHandler)
-	}
-	return c, nil
-}
-
-func (c Config) hasType(name string) bool {
-	for _, ct := range c.ConversionTypes {
-		if ct.Name == name {
-			return true
-		}
-	}
-	return false
-}
-
-// modes maps each configured type to its effective duplicate mode.
-func (c Config) modes() map[string]Mode {
-	m := make(map[string]Mode, len(c.ConversionTypes))
-	for _, ct := range c.ConversionTypes {
-		m[ct.Name] = ct.Mode
-		if ct.Mode == "" {
-			m[ct.Name] = c.DuplicateMode
-		}
-	}
-	return m
-}
-
-func (c Config) typeNames() string {
-	names := make([]string, 0, len(c.ConversionTypes))
-	for _, ct := range c.ConversionTypes {
-		names = append(names, ct.Name)
-	}
-	return strings.Join(names, ", ")
+	return nil
 }

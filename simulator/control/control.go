@@ -24,7 +24,6 @@ package control
 import (
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"sync/atomic"
@@ -65,7 +64,7 @@ func NewHandler(sim *simulator.Simulator, seed uint64) *Handler {
 		writeJSON(w, http.StatusOK, macro.Catalog())
 	})
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, &Error{Code: ENotFound, Message: fmt.Sprintf("no such endpoint %s %s (endpoints: POST /fire, POST /journeys, GET|DELETE /journal, GET /integrations, GET /macros, GET /healthz)", r.Method, r.URL.Path)})
+		writeError(w, refuse(ENotFound, "", "no such endpoint %s %s (endpoints: POST /fire, POST /journeys, GET|DELETE /journal, GET /integrations, GET /macros, GET /healthz)", r.Method, r.URL.Path))
 	})
 	return h
 }
@@ -76,7 +75,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if _, pattern := h.mux.Handler(r); pattern == "/" {
 		if allow := allowed(r.URL.Path); allow != "" {
 			w.Header().Set("Allow", allow)
-			writeError(w, &Error{Code: EMethod, Message: fmt.Sprintf("method %s not allowed on %s (allowed: %s)", r.Method, r.URL.Path, allow)})
+			writeError(w, refuse(EMethod, "", "method %s not allowed on %s (allowed: %s)", r.Method, r.URL.Path, allow))
 			return
 		}
 	}
@@ -104,28 +103,39 @@ func (h *Handler) seedOf(given *uint64) uint64 {
 	return h.seed + h.next.Add(1) - 1
 }
 
+// buyerBody holds the fields /fire and /journeys share: what the buyer's
+// click carries, who the buyer is, and how to run.
+type buyerBody struct {
+	TID      string            `json:"tid"`
+	TIDRule  string            `json:"tid_rule"`
+	VTID     string            `json:"vtid"`
+	Params   map[string]string `json:"params"`
+	Zip      string            `json:"zip"`
+	Country  string            `json:"country"`
+	TestCard bool              `json:"test_card"`
+	Seed     *uint64           `json:"seed"`
+	DryRun   bool              `json:"dry_run"`
+}
+
+// buyer returns the buyer the body describes; the rest is drawn from the seed.
+func (b buyerBody) buyer() simulator.Buyer {
+	return simulator.Buyer{PostalCode: b.Zip, Country: b.Country}
+}
+
 // fireBody is the JSON of POST /fire.
 type fireBody struct {
-	Event       string            `json:"event"`
-	Role        string            `json:"role"`
-	URL         string            `json:"url"`
-	Integration string            `json:"integration"`
-	Vendor      string            `json:"vendor"`
-	Affiliate   *string           `json:"affiliate"` // absent = the default affiliate, "" = a direct sale
-	Item        string            `json:"item"`
-	Price       string            `json:"price"`
-	Commission  string            `json:"commission"`
-	Currency    string            `json:"currency"`
-	TID         string            `json:"tid"`
-	TIDRule     string            `json:"tid_rule"`
-	VTID        string            `json:"vtid"`
-	Params      map[string]string `json:"params"`
-	Zip         string            `json:"zip"`
-	Country     string            `json:"country"`
-	TestCard    bool              `json:"test_card"`
-	Seed        *uint64           `json:"seed"`
-	TestFire    bool              `json:"test_fire"`
-	DryRun      bool              `json:"dry_run"`
+	Event       string  `json:"event"`
+	Role        string  `json:"role"`
+	URL         string  `json:"url"`
+	Integration string  `json:"integration"`
+	Vendor      string  `json:"vendor"`
+	Affiliate   *string `json:"affiliate"` // absent = the default affiliate, "" = a direct sale
+	Item        string  `json:"item"`
+	Price       string  `json:"price"`
+	Commission  string  `json:"commission"`
+	Currency    string  `json:"currency"`
+	TestFire    bool    `json:"test_fire"`
+	buyerBody
 }
 
 func (h *Handler) fire(w http.ResponseWriter, r *http.Request) {
@@ -136,7 +146,7 @@ func (h *Handler) fire(w http.ResponseWriter, r *http.Request) {
 	}
 	req := simulator.FireRequest{URL: b.URL, Integration: b.Integration, Vendor: b.Vendor, Affiliate: simulator.DefaultAffiliate,
 		Item: b.Item, Currency: b.Currency, TID: b.TID, VTID: b.VTID, Tracking: b.Params, TestCard: b.TestCard,
-		Buyer: simulator.Buyer{PostalCode: b.Zip, Country: b.Country}, TestFire: b.TestFire, DryRun: b.DryRun}
+		Buyer: b.buyer(), TestFire: b.TestFire, DryRun: b.DryRun}
 	if b.Affiliate != nil {
 		req.Affiliate = *b.Affiliate
 	}
@@ -156,19 +166,11 @@ func (h *Handler) fire(w http.ResponseWriter, r *http.Request) {
 
 // journeyBody is the JSON of POST /journeys.
 type journeyBody struct {
-	Funnel    string            `json:"funnel"`
-	Affiliate string            `json:"affiliate"`
-	TID       string            `json:"tid"`
-	TIDRule   string            `json:"tid_rule"`
-	VTID      string            `json:"vtid"`
-	Params    map[string]string `json:"params"`
-	Zip       string            `json:"zip"`
-	Country   string            `json:"country"`
-	Accept    []bool            `json:"accept"`
-	Abandon   bool              `json:"abandon"`
-	TestCard  bool              `json:"test_card"`
-	Seed      *uint64           `json:"seed"`
-	DryRun    bool              `json:"dry_run"`
+	Funnel    string `json:"funnel"`
+	Affiliate string `json:"affiliate"`
+	Accept    []bool `json:"accept"`
+	Abandon   bool   `json:"abandon"`
+	buyerBody
 }
 
 func (h *Handler) journey(w http.ResponseWriter, r *http.Request) {
@@ -179,11 +181,11 @@ func (h *Handler) journey(w http.ResponseWriter, r *http.Request) {
 	}
 	rule, err := ids.ParseTIDRule(b.TIDRule)
 	if err != nil {
-		writeError(w, &Error{Code: EInvalid, Param: "tid_rule", Message: err.Error()})
+		writeError(w, &Error{Code: EInvalid, Param: "tid_rule", Err: err})
 		return
 	}
 	j := simulator.Journey{Funnel: b.Funnel, Affiliate: b.Affiliate, TID: b.TID, TIDRule: rule, VTID: b.VTID, Tracking: b.Params,
-		Buyer: simulator.Buyer{PostalCode: b.Zip, Country: b.Country}, TestCard: b.TestCard, Accept: b.Accept, Abandon: b.Abandon}
+		Buyer: b.buyer(), TestCard: b.TestCard, Accept: b.Accept, Abandon: b.Abandon}
 	walk, ds, err := h.sim.Run(r.Context(), j, simulator.NewRand(h.seedOf(b.Seed)), simulator.DefaultTime, b.DryRun)
 	if err != nil {
 		e := errorOf(err)
@@ -239,9 +241,9 @@ func decodeBody(r *http.Request, v any) error {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		if errors.Is(err, io.EOF) {
-			return &Error{Code: EInvalid, Message: "the request body must be a JSON object"}
+			return refuse(EInvalid, "", "the request body must be a JSON object")
 		}
-		return &Error{Code: EInvalid, Message: "request body: " + err.Error()}
+		return refuse(EInvalid, "", "request body: %w", err)
 	}
 	return nil
 }
@@ -249,7 +251,7 @@ func decodeBody(r *http.Request, v any) error {
 // writeError writes err with the status of its code.
 func writeError(w http.ResponseWriter, err error) {
 	e := errorOf(err)
-	body := map[string]string{"error": e.Message}
+	body := map[string]string{"error": e.Err.Error()}
 	if e.Param != "" {
 		body["param"] = e.Param
 	}

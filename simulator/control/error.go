@@ -2,6 +2,7 @@ package control
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/cbsim/cbsim/simulator"
@@ -14,21 +15,23 @@ const (
 	EMethod   = "method"    // a method the endpoint does not take: 405
 )
 
-// Error is a coded error of the control API. Its body is
-// {"error": Message, "param": Param}; Param names the request field at
-// fault, if any.
+// Error is a refused request: a code, the request field at fault if any,
+// and the reason. Its JSON body is {"error": Err, "param": Param}.
 type Error struct {
-	Code    string
-	Param   string
-	Message string
+	Code  string
+	Param string
+	Err   error
 }
 
-// Error returns the parameter and the reason.
-func (e *Error) Error() string {
-	if e.Param == "" {
-		return e.Message
-	}
-	return e.Param + ": " + e.Message
+// Error returns the reason; the param travels beside it in the body.
+func (e *Error) Error() string { return e.Err.Error() }
+
+// Unwrap returns the reason.
+func (e *Error) Unwrap() error { return e.Err }
+
+// refuse returns a coded error.
+func refuse(code, param, format string, args ...any) *Error {
+	return &Error{Code: code, Param: param, Err: fmt.Errorf(format, args...)}
 }
 
 // statusOf is the one table from error codes to HTTP status; a code not in
@@ -53,12 +56,12 @@ func errorOf(err error) *Error {
 	if e, ok := errors.AsType[*Error](err); ok {
 		return e
 	}
-	code, param, msg := EInvalid, "", err.Error()
+	e := &Error{Code: EInvalid, Err: err}
 	if pe, ok := errors.AsType[*simulator.ParamError](err); ok {
-		param, msg = pe.Param, pe.Err.Error()
+		e.Param, e.Err = pe.Param, pe.Err
 	}
 	if _, ok := errors.AsType[*simulator.NotFoundError](err); ok {
-		code = ENotFound
+		e.Code = ENotFound
 	}
-	return &Error{Code: code, Param: param, Message: msg}
+	return e
 }
