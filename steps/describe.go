@@ -26,23 +26,25 @@ func describeDeliveries(ds []simulator.Delivery) string {
 }
 
 func describeConversions(cs []Conversion) string {
-	if len(cs) == 0 {
-		return "  (none)"
-	}
-	var b strings.Builder
-	for _, c := range cs {
-		fmt.Fprintf(&b, "  type=%s payout=%s status=%s order=%s dup=%s params=%v\n", c.Type, money.Cents(c.Payout), c.Status, c.Order, c.DuplicateStatus, c.Params)
-	}
-	return b.String()
+	return describeEach(cs, func(c Conversion) string {
+		return fmt.Sprintf("type=%s payout=%s status=%s order=%s dup=%s params=%v", c.Type, money.Cents(c.Payout), c.Status, c.Order, c.DuplicateStatus, c.Params)
+	})
 }
 
 func describeRejections(rs []Rejection) string {
-	if len(rs) == 0 {
+	return describeEach(rs, func(r Rejection) string {
+		return fmt.Sprintf("%d %s: %s (%s)", r.Status, r.Param, r.Reason, r.Query)
+	})
+}
+
+// describeEach lists xs one indented line each, "(none)" for none.
+func describeEach[T any](xs []T, line func(T) string) string {
+	if len(xs) == 0 {
 		return "  (none)"
 	}
 	var b strings.Builder
-	for _, r := range rs {
-		fmt.Fprintf(&b, "  %d %s: %s (%s)\n", r.Status, r.Param, r.Reason, r.Query)
+	for _, x := range xs {
+		b.WriteString("  " + line(x) + "\n")
 	}
 	return b.String()
 }

@@ -106,23 +106,21 @@ func (w *World) last() (*simulator.Delivery, error) {
 }
 
 func (w *World) notDelivered(n int) error {
-	d, err := w.last()
-	if err != nil {
-		return err
-	}
-	if d.Delivered || len(d.Attempts) != n {
-		return fmt.Errorf("expected the postback to fail after %d attempts, but delivered=%v after %d attempts (%s)", n, d.Delivered, len(d.Attempts), d.Error())
-	}
-	return nil
+	return w.lastEnded(false, n, fmt.Sprintf("to fail after %d attempts", n))
 }
 
 func (w *World) deliveredAfter(n int) error {
+	return w.lastEnded(true, n, fmt.Sprintf("to be delivered on attempt %d", n))
+}
+
+// lastEnded checks how the last postback ended: delivered or not, after n attempts.
+func (w *World) lastEnded(delivered bool, n int, expected string) error {
 	d, err := w.last()
 	if err != nil {
 		return err
 	}
-	if !d.Delivered || len(d.Attempts) != n {
-		return fmt.Errorf("expected the postback to be delivered on attempt %d, but delivered=%v after %d attempts (%s)", n, d.Delivered, len(d.Attempts), d.Error())
+	if d.Delivered != delivered || len(d.Attempts) != n {
+		return fmt.Errorf("expected the postback %s, but delivered=%v after %d attempts (%s)", expected, d.Delivered, len(d.Attempts), d.Error())
 	}
 	return nil
 }

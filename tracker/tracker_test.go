@@ -195,6 +195,22 @@ func TestParseMode(t *testing.T) {
 	}
 }
 
+// parsed checks what a parser gave: an error containing wantErr when it
+// is not empty, else want. It reports whether the parser succeeded.
+func parsed[T comparable](t *testing.T, got T, err error, want T, wantErr string) bool {
+	t.Helper()
+	if wantErr != "" {
+		if err == nil || !strings.Contains(err.Error(), wantErr) {
+			t.Fatalf("error = %v, want it to contain %q", err, wantErr)
+		}
+		return false
+	}
+	if err != nil || got != want {
+		t.Fatalf("= %+v, %v, want %+v", got, err, want)
+	}
+	return true
+}
+
 func TestParseConversionType(t *testing.T) {
 	tests := []struct {
 		in      string
@@ -212,14 +228,8 @@ func TestParseConversionType(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			got, err := tracker.ParseConversionType(tt.in)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("error = %v, want it to contain %q", err, tt.wantErr)
-				}
+			if !parsed(t, got, err, tt.want, tt.wantErr) {
 				return
-			}
-			if err != nil || got != tt.want {
-				t.Fatalf("= %+v, %v, want %+v", got, err, tt.want)
 			}
 			if got.String() != tt.in {
 				t.Errorf("String() = %q, want %q", got.String(), tt.in)
@@ -244,15 +254,7 @@ func TestParseCampaign(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
 			got, err := tracker.ParseCampaign(tt.in)
-			if tt.wantErr != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-					t.Fatalf("error = %v, want it to contain %q", err, tt.wantErr)
-				}
-				return
-			}
-			if err != nil || got != tt.want {
-				t.Fatalf("= %+v, %v, want %+v", got, err, tt.want)
-			}
+			parsed(t, got, err, tt.want, tt.wantErr)
 		})
 	}
 }

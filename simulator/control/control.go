@@ -22,6 +22,7 @@
 package control
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -48,8 +49,8 @@ func NewHandler(sim *simulator.Simulator, seed uint64) *Handler {
 	h.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	h.mux.HandleFunc("POST /fire", h.fire)
-	h.mux.HandleFunc("POST /journeys", h.journey)
+	h.mux.HandleFunc("POST /fire", run(h.fire))
+	h.mux.HandleFunc("POST /journeys", run(h.journey))
 	h.mux.HandleFunc("GET /journal", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, runBody(sim.Journal.Deliveries(), sim.Journal.Notes()))
 	})
@@ -138,12 +139,25 @@ type fireBody struct {
 	buyerBody
 }
 
-func (h *Handler) fire(w http.ResponseWriter, r *http.Request) {
-	var b fireBody
-	if err := decodeBody(r, &b); err != nil {
-		writeError(w, err)
-		return
+// run adapts a run of the simulator to HTTP: it decodes the body B
+// strictly, and writes the result or the error.
+func run[B any](f func(ctx context.Context, b *B) (runResult, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		var b B
+		err := decodeBody(r, &b)
+		var res runResult
+		if err == nil {
+			res, err = f(r.Context(), &b)
+		}
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, res)
 	}
+}
+
+func (h *Handler) fire(ctx context.Context, b *fireBody) (runResult, error) {
 	req := simulator.FireRequest{URL: b.URL, Integration: b.Integration, Vendor: b.Vendor, Affiliate: simulator.DefaultAffiliate,
 		Item: b.Item, Currency: b.Currency, TID: b.TID, VTID: b.VTID, Tracking: b.Params, TestCard: b.TestCard,
 		Buyer: b.buyer(), TestFire: b.TestFire, DryRun: b.DryRun}
@@ -152,16 +166,11 @@ func (h *Handler) fire(w http.ResponseWriter, r *http.Request) {
 	}
 	text := simulator.FireText{Event: b.Event, Role: b.Role, TIDRule: b.TIDRule, Price: b.Price, Commission: b.Commission}
 	if err := text.Apply(&req); err != nil {
-		writeError(w, errorOf(err))
-		return
+		return runResult{}, err
 	}
 	req.Seed = h.seedOf(b.Seed)
-	res, err := h.sim.Fire(r.Context(), req)
-	if err != nil {
-		writeError(w, errorOf(err))
-		return
-	}
-	writeJSON(w, http.StatusOK, runBody(res.Deliveries, res.Notes))
+	res, err := h.sim.Fire(ctx, req)
+	return runBody(res.Deliveries, res.Notes), err
 }
 
 // journeyBody is the JSON of POST /journeys.
@@ -173,29 +182,18 @@ type journeyBody struct {
 	buyerBody
 }
 
-func (h *Handler) journey(w http.ResponseWriter, r *http.Request) {
-	var b journeyBody
-	if err := decodeBody(r, &b); err != nil {
-		writeError(w, err)
-		return
-	}
+func (h *Handler) journey(ctx context.Context, b *journeyBody) (runResult, error) {
 	rule, err := ids.ParseTIDRule(b.TIDRule)
 	if err != nil {
-		writeError(w, &Error{Code: EInvalid, Param: "tid_rule", Err: err})
-		return
+		return runResult{}, &simulator.ParamError{Param: "tid_rule", Err: err}
 	}
 	j := simulator.Journey{Funnel: b.Funnel, Affiliate: b.Affiliate, TID: b.TID, TIDRule: rule, VTID: b.VTID, Tracking: b.Params,
 		Buyer: b.buyer(), TestCard: b.TestCard, Accept: b.Accept, Abandon: b.Abandon}
-	walk, ds, err := h.sim.Run(r.Context(), j, simulator.NewRand(h.seedOf(b.Seed)), simulator.DefaultTime, b.DryRun)
-	if err != nil {
-		e := errorOf(err)
-		if nf, ok := errors.AsType[*simulator.NotFoundError](err); ok && e.Param == "" {
-			e.Param = nf.Kind // the body's field that named it: funnel or affiliate
-		}
-		writeError(w, e)
-		return
+	walk, ds, err := h.sim.Run(ctx, j, simulator.NewRand(h.seedOf(b.Seed)), simulator.DefaultTime, b.DryRun)
+	if nf, ok := errors.AsType[*simulator.NotFoundError](err); ok {
+		return runResult{}, &Error{Code: ENotFound, Param: nf.Kind, Err: err} // the body's field that named it: funnel or affiliate
 	}
-	writeJSON(w, http.StatusOK, runBody(ds, walk.Notes))
+	return runBody(ds, walk.Notes), err
 }
 
 // runResult is the reply of /fire, /journeys and GET /journal.
@@ -255,7 +253,11 @@ func writeError(w http.ResponseWriter, err error) {
 	if e.Param != "" {
 		body["param"] = e.Param
 	}
-	writeJSON(w, statusOf(e.Code), body)
+	status, ok := statusOf[e.Code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	writeJSON(w, status, body)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

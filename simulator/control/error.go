@@ -36,17 +36,10 @@ func refuse(code, param, format string, args ...any) *Error {
 
 // statusOf is the one table from error codes to HTTP status; a code not in
 // it is a 500.
-func statusOf(code string) int {
-	switch code {
-	case EInvalid:
-		return http.StatusBadRequest
-	case ENotFound:
-		return http.StatusNotFound
-	case EMethod:
-		return http.StatusMethodNotAllowed
-	default:
-		return http.StatusInternalServerError
-	}
+var statusOf = map[string]int{
+	EInvalid:  http.StatusBadRequest,
+	ENotFound: http.StatusNotFound,
+	EMethod:   http.StatusMethodNotAllowed,
 }
 
 // errorOf codes an error of the simulator: an unknown name is not_found,

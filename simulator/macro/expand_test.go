@@ -92,13 +92,20 @@ var trickyValues = []string{
 	"$&+,/:;=?@", "!*'()", "\x00\x01\xff", "{tid}", "a\nb", `"quoted" <tag>`, "+++", " ",
 }
 
+// expandTID expands template with tid=v and parses the result.
+func expandTID(t *testing.T, template, v string) (string, *url.URL) {
+	t.Helper()
+	got := Expand(template, valuesOf(t, map[string]string{"tid": v}))
+	u, err := url.Parse(got)
+	if err != nil {
+		t.Fatalf("value %q: url.Parse(%q): %v", v, got, err)
+	}
+	return got, u
+}
+
 func TestExpandQueryRoundTrip(t *testing.T) {
 	for _, v := range trickyValues {
-		got := Expand("https://t.example/postback?clickid={tid}&type=InitialPurchase#f={tid}", valuesOf(t, map[string]string{"tid": v}))
-		u, err := url.Parse(got)
-		if err != nil {
-			t.Fatalf("value %q: url.Parse(%q): %v", v, got, err)
-		}
+		got, u := expandTID(t, "https://t.example/postback?clickid={tid}&type=InitialPurchase#f={tid}", v)
 		if q := u.Query(); q.Get("clickid") != v || q.Get("type") != "InitialPurchase" {
 			t.Errorf("value %q: %q reads back clickid=%q type=%q", v, got, q.Get("clickid"), q.Get("type"))
 		}
@@ -113,11 +120,7 @@ func TestExpandQueryRoundTrip(t *testing.T) {
 
 func TestExpandPathRoundTrip(t *testing.T) {
 	for _, v := range trickyValues {
-		got := Expand("https://t.example/a/{tid}/b?x=1", valuesOf(t, map[string]string{"tid": v}))
-		u, err := url.Parse(got)
-		if err != nil {
-			t.Fatalf("value %q: url.Parse(%q): %v", v, got, err)
-		}
+		got, u := expandTID(t, "https://t.example/a/{tid}/b?x=1", v)
 		if u.Path != "/a/"+v+"/b" || u.RawQuery != "x=1" {
 			t.Errorf("value %q: %q reads back path %q query %q", v, got, u.Path, u.RawQuery)
 		}

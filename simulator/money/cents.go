@@ -30,16 +30,20 @@ func Parse(s string) (Cents, error) {
 // "45.75", "0.00", "-1.00".
 func (c Cents) String() string {
 	var buf [24]byte
-	b := buf[:0]
-	u := uint64(c)
-	if c < 0 {
+	b, r := appendHundredths(buf[:0], int64(c))
+	b = append(b, '.', byte('0'+r/10), byte('0'+r%10))
+	return string(b)
+}
+
+// appendHundredths appends the sign and the whole part of v hundredths to
+// b, and returns the remaining hundredths (0 to 99).
+func appendHundredths(b []byte, v int64) ([]byte, uint64) {
+	u := uint64(v)
+	if v < 0 {
 		b = append(b, '-')
 		u = -u // two's complement: also right for math.MinInt64
 	}
-	b = strconv.AppendUint(b, u/100, 10)
-	r := u % 100
-	b = append(b, '.', byte('0'+r/10), byte('0'+r%10))
-	return string(b)
+	return strconv.AppendUint(b, u/100, 10), u % 100
 }
 
 // parseDecimal reads s as "D+" or "D+.D{1,maxFrac}" where D is an ASCII

@@ -2,7 +2,6 @@ package money
 
 import (
 	"fmt"
-	"strconv"
 )
 
 // Percent is a rate in basis points: 5000 is 50%, 725 is 7.25%. Commission
@@ -34,14 +33,8 @@ func ParsePercent(s string) (Percent, error) {
 // trailing zero decimals: "50", "50.5", "7.25", "0".
 func (p Percent) String() string {
 	var buf [24]byte
-	b := buf[:0]
-	u := uint64(p)
-	if p < 0 {
-		b = append(b, '-')
-		u = -u
-	}
-	b = strconv.AppendUint(b, u/100, 10)
-	switch r := u % 100; {
+	b, r := appendHundredths(buf[:0], int64(p))
+	switch {
 	case r == 0:
 	case r%10 == 0:
 		b = append(b, '.', byte('0'+r/10))
