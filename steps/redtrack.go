@@ -9,7 +9,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/cbsim/cbsim/tracker/redtrack"
+	"github.com/cbsim/cbsim/redtrack"
 )
 
 // DefaultOfferURLs are the offer URLs of the campaigns the steps create on

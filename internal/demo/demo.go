@@ -11,10 +11,10 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/cbsim/cbsim/redtrack"
 	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/steps"
 	"github.com/cbsim/cbsim/tracker"
-	"github.com/cbsim/cbsim/tracker/redtrack"
 )
 
 // Options tune the demo.
