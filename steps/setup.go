@@ -14,7 +14,7 @@ import (
 )
 
 func (w *World) anIntegrationWith(role, click, sum string) error {
-	in := w.integration(Role(role))
+	in := w.integration(simulator.Role(role))
 	for _, t := range simulator.EventTypes() {
 		in.URLs[t] = fmt.Sprintf("?clickid={%s}&sum={%s}&eventid={event_id}&zip={postal_code}&order_id={order_id}&type=%s", click, sum, w.opts.typeName(t))
 		if !slices.Contains(in.Events, t) {
@@ -25,7 +25,7 @@ func (w *World) anIntegrationWith(role, click, sum string) error {
 }
 
 func (w *World) integrationSendsFor(role, tmpl, event string) error {
-	in := w.integration(Role(role))
+	in := w.integration(simulator.Role(role))
 	if err := checkTemplate(tmpl); err != nil {
 		return err
 	}
@@ -39,7 +39,7 @@ func (w *World) integrationSendsFor(role, tmpl, event string) error {
 }
 
 func (w *World) integrationOneURL(role, tmpl string) error {
-	in := w.integration(Role(role))
+	in := w.integration(simulator.Role(role))
 	if err := checkTemplate(tmpl); err != nil {
 		return err
 	}
@@ -49,7 +49,7 @@ func (w *World) integrationOneURL(role, tmpl string) error {
 }
 
 func (w *World) integrationInactive(role string) error {
-	in := w.integrations[Role(role)]
+	in := w.integrations[simulator.Role(role)]
 	if in == nil {
 		return fmt.Errorf("there is no %s integration to turn off", role)
 	}

@@ -59,7 +59,7 @@ type World struct {
 	cfgTouched bool // a step configured the tracker
 
 	catalog      *simulator.Catalog
-	integrations map[Role]*simulator.Integration
+	integrations map[simulator.Role]*simulator.Integration
 	dispatcher   *simulator.Dispatcher
 	journal      *simulator.Journal
 
@@ -70,7 +70,7 @@ type World struct {
 	vtid      string // what the pay link carries
 	click     Click
 	clicked   bool
-	clickRole Role
+	clickRole simulator.Role
 	tracking  map[string]string
 	buyer     simulator.Buyer
 	testCard  bool
@@ -90,7 +90,7 @@ func newWorld(f TrackerFactory, opts Options) *World {
 	}
 	return &World{opts: opts, factory: f, journal: j, funnel: "keto",
 		dispatcher:   &simulator.Dispatcher{Journal: j, Timeout: timeout},
-		integrations: map[Role]*simulator.Integration{}, tracking: map[string]string{},
+		integrations: map[simulator.Role]*simulator.Integration{}, tracking: map[string]string{},
 		now: time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC)}
 }
 
@@ -183,10 +183,10 @@ func checkTemplate(u string) error {
 }
 
 // integration returns (creating) the integration of role.
-func (w *World) integration(role Role) *simulator.Integration {
+func (w *World) integration(role simulator.Role) *simulator.Integration {
 	in := w.integrations[role]
 	if in == nil {
-		in = &simulator.Integration{Name: "tracker-" + string(role), Role: simulator.Role(role), Active: true,
+		in = &simulator.Integration{Name: "tracker-" + string(role), Role: role, Active: true,
 			PerEvent: true, URLs: map[simulator.EventType]string{}}
 		w.integrations[role] = in
 	}
@@ -199,7 +199,7 @@ const hopAffiliate = "aff01"
 // journey builds the buyer's journey from what the scenario said so far.
 func (w *World) journey() simulator.Journey {
 	j := simulator.Journey{Funnel: w.funnel, TIDRule: w.tidRule, VTID: w.vtid, Buyer: w.buyer, TestCard: w.testCard}
-	if w.clickRole != Vendor || w.tidSet {
+	if w.clickRole != simulator.RoleVendor || w.tidSet {
 		j.Affiliate = hopAffiliate
 		j.TID = w.tid
 		j.Tracking = w.tracking
@@ -227,7 +227,7 @@ func (w *World) resolved(ctx context.Context, in simulator.Integration) (simulat
 // sim returns a simulator over the scenario's catalog and integrations.
 func (w *World) sim(ctx context.Context) (*simulator.Simulator, error) {
 	var ins []simulator.Integration
-	for _, r := range []Role{Affiliate, Vendor} {
+	for _, r := range []simulator.Role{simulator.RoleAffiliate, simulator.RoleVendor} {
 		if in := w.integrations[r]; in != nil {
 			res, err := w.resolved(ctx, *in)
 			if err != nil {
