@@ -15,6 +15,7 @@ import (
 	"github.com/cbsim/cbsim/containers"
 	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/steps"
+	"github.com/cbsim/cbsim/steps/reference"
 )
 
 func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -115,7 +116,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		o.Factory = steps.Shared{Tracker: rt}
 	}
-	return suiteExit(steps.Run(o), stderr)
+	return suiteExit(reference.Run(o), stderr)
 }
 
 // suiteExit is the exit code of a suite's godog status.
