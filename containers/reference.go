@@ -7,6 +7,7 @@ import (
 
 	"github.com/testcontainers/testcontainers-go"
 
+	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/steps"
 )
 
@@ -109,7 +110,7 @@ func (s *scenarioReference) release() {
 }
 
 // Click sends a visitor through the current tracker.
-func (s *scenarioReference) Click(ctx context.Context, role steps.Role) (steps.Click, error) {
+func (s *scenarioReference) Click(ctx context.Context, role simulator.Role) (steps.Click, error) {
 	return s.current().Click(ctx, role)
 }
 

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/steps"
 )
 
@@ -52,7 +53,7 @@ var (
 // tracker's campaign id per role; a role without one gets a campaign created
 // through POST {APIURL}/api/campaigns on its first click (cbsim's reference
 // tracker allows it). ctx bounds reading the URLs from Docker.
-func NewStepsTracker(ctx context.Context, c *TrackerContainer, campaigns map[steps.Role]string) (*StepsTracker, error) {
+func NewStepsTracker(ctx context.Context, c *TrackerContainer, campaigns map[simulator.Role]string) (*StepsTracker, error) {
 	if c == nil || c.Container == nil {
 		return nil, errors.New("steps tracker: no container")
 	}
@@ -91,7 +92,7 @@ func (s *StepsTracker) refresh(ctx context.Context) error {
 func (s *StepsTracker) Container() *TrackerContainer { return s.c }
 
 // Click sends a visitor through the tracker's campaign of role.
-func (s *StepsTracker) Click(ctx context.Context, role steps.Role) (steps.Click, error) {
+func (s *StepsTracker) Click(ctx context.Context, role simulator.Role) (steps.Click, error) {
 	if s.closed.Load() {
 		return steps.Click{}, ErrTrackerClosed
 	}

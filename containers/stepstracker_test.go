@@ -8,7 +8,7 @@ import (
 
 	"github.com/cbsim/cbsim/containers"
 	"github.com/cbsim/cbsim/containers/containertest"
-	"github.com/cbsim/cbsim/steps"
+	"github.com/cbsim/cbsim/simulator"
 )
 
 // TestStepsTrackerRestartUnderLoad restarts the container twice while
@@ -23,7 +23,7 @@ func TestStepsTrackerRestartUnderLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, err := trk.Click(ctx, steps.Affiliate)
+	first, err := trk.Click(ctx, simulator.RoleAffiliate)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +31,7 @@ func TestStepsTrackerRestartUnderLoad(t *testing.T) {
 	stop := make(chan struct{})
 	errs := make(chan error, 16)
 	var wg sync.WaitGroup
-	for _, role := range []steps.Role{steps.Affiliate, steps.Vendor, steps.Affiliate} {
+	for _, role := range []simulator.Role{simulator.RoleAffiliate, simulator.RoleVendor, simulator.RoleAffiliate} {
 		wg.Go(func() {
 			for {
 				select {
@@ -69,7 +69,7 @@ func TestStepsTrackerRestartUnderLoad(t *testing.T) {
 	}
 	// The campaign created before the restarts lives in the tracker's store
 	// and still takes clicks.
-	if _, err := trk.Click(ctx, steps.Affiliate); err != nil {
+	if _, err := trk.Click(ctx, simulator.RoleAffiliate); err != nil {
 		t.Fatalf("click after the restarts: %v", err)
 	}
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/testcontainers/testcontainers-go"
 
+	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/steps"
 )
 
@@ -31,7 +32,7 @@ type SuiteSpec struct {
 	Options []testcontainers.ContainerCustomizer
 	// Campaigns gives the tracker's campaign id per role; a role without
 	// one gets a campaign created through POST /api/campaigns.
-	Campaigns map[steps.Role]string
+	Campaigns map[simulator.Role]string
 	// ObserveOnly says the tracker has no reporting API: only what was sent
 	// and the tracker's replies are asserted, and it is not restarted.
 	ObserveOnly bool

@@ -19,6 +19,7 @@ import (
 	"github.com/cbsim/cbsim/containers/containertest"
 	"github.com/cbsim/cbsim/features"
 	"github.com/cbsim/cbsim/steps"
+	"github.com/cbsim/cbsim/steps/reference"
 )
 
 // TestFeaturesInContainer runs every bundled feature against the reference
@@ -49,7 +50,7 @@ func TestFeaturesInContainer(t *testing.T) {
 		t.Fatalf("feature suite against the reference tracker containers failed with status %d", status)
 	}
 	var inProcess bytes.Buffer
-	steps.Run(steps.SuiteOptions{Format: "progress", Output: &inProcess})
+	reference.Run(steps.SuiteOptions{Format: "progress", Output: &inProcess})
 	if got, want := scenarioTotal(out.String()), scenarioTotal(inProcess.String()); got != want || got == 0 {
 		t.Fatalf("%d scenarios ran against the containers, %d run in-process: the same features must run", got, want)
 	}

@@ -1,4 +1,4 @@
-package steps
+package steps_test
 
 import (
 	"io"
@@ -10,13 +10,14 @@ import (
 	"time"
 
 	"github.com/cbsim/cbsim/features"
+	"github.com/cbsim/cbsim/steps"
 	"github.com/cbsim/cbsim/tracker"
 )
 
 // brokenTracker puts a real reference tracker behind a proxy that corrupts
 // postbacks the way a broken tracker would, and returns the tracker the
 // steps see: clicks and postbacks through the proxy, reports from the store.
-func brokenTracker(t *testing.T, corrupt func(q url.Values)) Tracker {
+func brokenTracker(t *testing.T, corrupt func(q url.Values)) steps.Tracker {
 	t.Helper()
 	srv, err := tracker.NewServer(tracker.Config{APIKey: "k"})
 	if err != nil {
@@ -47,7 +48,7 @@ func brokenTracker(t *testing.T, corrupt func(q url.Values)) Tracker {
 		io.Copy(w, resp.Body)
 	}))
 	t.Cleanup(proxy.Close)
-	return &RedTrack{TrackingURL: proxy.URL, APIURL: srv.URL, APIKey: "k"}
+	return &steps.RedTrack{TrackingURL: proxy.URL, APIURL: srv.URL, APIKey: "k"}
 }
 
 // TestSuiteCatchesABrokenTracker proves the portable features fail against a
@@ -71,9 +72,9 @@ func TestSuiteCatchesABrokenTracker(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			trk := brokenTracker(t, c.corrupt)
-			status := Run(SuiteOptions{Factory: Shared{Tracker: trk}, Features: features.FS,
+			status := steps.Run(steps.SuiteOptions{Factory: steps.Shared{Tracker: trk}, Features: features.FS,
 				Paths:  []string{"04_offer_url.feature", "05_mapping.feature", "06_upsells.feature"},
-				Format: "progress", Steps: Options{Wait: 50 * time.Millisecond}})
+				Format: "progress", Steps: steps.Options{Wait: 50 * time.Millisecond}})
 			if (status == 0) != (c.want == 0) {
 				t.Fatalf("suite status %d against a tracker that %s; want %s", status, c.name, map[bool]string{true: "pass", false: "fail"}[c.want == 0])
 			}

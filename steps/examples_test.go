@@ -8,11 +8,12 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/cbsim/cbsim/steps"
+	"github.com/cbsim/cbsim/steps/reference"
 )
 
-// Run the bundled features against a tracker that speaks RedTrack's
-// surface. With no Factory, each scenario gets an in-process reference
-// tracker instead.
+// Run features against the trackers a factory gives: here an in-process
+// reference tracker per scenario (package steps/reference); for a tracker
+// under test, steps.Shared{Tracker: &steps.RedTrack{...}}.
 func ExampleRun() {
 	feature := fstest.MapFS{"mapping.feature": {Data: []byte(`Feature: affiliate mapping
   Scenario: the sale's commission reaches the tracker
@@ -22,7 +23,7 @@ func ExampleRun() {
     Then the Initial Purchase postback has clickid=the click id
     And the tracker recorded an "InitialPurchase" conversion with payout 45.75
 `)}}
-	status := steps.Run(steps.SuiteOptions{Features: feature, Output: io.Discard})
+	status := steps.Run(steps.SuiteOptions{Factory: reference.Factory{}, Features: feature, Output: io.Discard})
 	fmt.Println("status", status)
 	// Output: status 0
 }

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"strings"
+
+	"github.com/cbsim/cbsim/simulator"
 )
 
 // ObserveOnly is a tracker with no click API and no reporting API: only
@@ -18,7 +20,7 @@ type ObserveOnly struct {
 var _ Tracker = ObserveOnly{}
 
 // Click invents a click id in RedTrack's shape: there is no tracker to ask.
-func (o ObserveOnly) Click(ctx context.Context, role Role) (Click, error) {
+func (o ObserveOnly) Click(ctx context.Context, role simulator.Role) (Click, error) {
 	var b [12]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return Click{}, err

@@ -50,16 +50,6 @@ func TestObserveOnlyNeverPassesSilently(t *testing.T) {
 	}
 }
 
-func TestUndefinedStepFailsAndEmptySelectionFails(t *testing.T) {
-	undefined := fstest.MapFS{"f.feature": {Data: []byte("Feature: f\n  Scenario: s\n    Given the moon is made of cheese\n")}}
-	if status := Run(SuiteOptions{Features: undefined}); status == 0 {
-		t.Error("a scenario with an undefined step passed: the suite is not strict")
-	}
-	if status := Run(SuiteOptions{Tags: "@no-such-tag"}); status == 0 {
-		t.Error("a run that selected no scenario passed")
-	}
-}
-
 func TestQuotedList(t *testing.T) {
 	got, err := quotedList(`"A", "B" and "C"`)
 	if err != nil || strings.Join(got, "|") != "A|B|C" {

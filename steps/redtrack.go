@@ -9,15 +9,16 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/cbsim/cbsim/tracker/redtrack"
+	"github.com/cbsim/cbsim/redtrack"
+	"github.com/cbsim/cbsim/simulator"
 )
 
 // DefaultOfferURLs are the offer URLs of the campaigns the steps create on
 // a tracker that lets them (cbsim's reference tracker): the ClickBank
 // hoplink with tid={clickid}, and the pay link with vtid={clickid}.
-var defaultOfferURLs = map[Role]string{
-	Affiliate: "https://hop.clickbank.net/?affiliate=aff01&vendor=ven01&tid={clickid}",
-	Vendor:    "https://ven01.pay.clickbank.net/?cbitems=KETO-FE&vtid={clickid}",
+var defaultOfferURLs = map[simulator.Role]string{
+	simulator.RoleAffiliate: "https://hop.clickbank.net/?affiliate=aff01&vendor=ven01&tid={clickid}",
+	simulator.RoleVendor:    "https://ven01.pay.clickbank.net/?cbitems=KETO-FE&vtid={clickid}",
 }
 
 // RedTrack is a tracker that speaks RedTrack's surface: clicks at
@@ -25,14 +26,14 @@ var defaultOfferURLs = map[Role]string{
 // reporting API at {APIURL}/conversions?api_key=... Real RedTrack and cbsim's
 // reference tracker both do. It is safe for concurrent scenarios.
 type RedTrack struct {
-	TrackingURL string          // base of campaign links and of the postback URL
-	APIURL      string          // reporting API base; "" = TrackingURL
-	APIKey      string          // reporting API key
-	Campaigns   map[Role]string // campaign id (or name) per role; a missing one is created via POST /api/campaigns
-	HTTPClient  *http.Client    // nil = http.DefaultClient
+	TrackingURL string                    // base of campaign links and of the postback URL
+	APIURL      string                    // reporting API base; "" = TrackingURL
+	APIKey      string                    // reporting API key
+	Campaigns   map[simulator.Role]string // campaign id (or name) per role; a missing one is created via POST /api/campaigns
+	HTTPClient  *http.Client              // nil = http.DefaultClient
 
 	mu      sync.Mutex // guards created
-	created map[Role]string
+	created map[simulator.Role]string
 }
 
 var _ Tracker = (*RedTrack)(nil)
@@ -49,7 +50,7 @@ func (r *RedTrack) client() *redtrack.Client {
 func (r *RedTrack) PostbackURL() string { return strings.TrimRight(r.TrackingURL, "/") + "/postback" }
 
 // campaign returns the campaign of role, creating it when none was given.
-func (r *RedTrack) campaign(ctx context.Context, role Role) (string, error) {
+func (r *RedTrack) campaign(ctx context.Context, role simulator.Role) (string, error) {
 	if id := r.Campaigns[role]; id != "" {
 		return id, nil
 	}
@@ -63,7 +64,7 @@ func (r *RedTrack) campaign(ctx context.Context, role Role) (string, error) {
 		return "", fmt.Errorf("no %s campaign was given and creating one failed (give its id with --campaign %s=ID): %w", role, role, err)
 	}
 	if r.created == nil {
-		r.created = map[Role]string{}
+		r.created = map[simulator.Role]string{}
 	}
 	r.created[role] = c.ID
 	return c.ID, nil
@@ -71,7 +72,7 @@ func (r *RedTrack) campaign(ctx context.Context, role Role) (string, error) {
 
 // Click sends a visitor to the campaign of role without following the
 // redirect: the Location is the offer URL with the click id in it.
-func (r *RedTrack) Click(ctx context.Context, role Role) (Click, error) {
+func (r *RedTrack) Click(ctx context.Context, role simulator.Role) (Click, error) {
 	id, err := r.campaign(ctx, role)
 	if err != nil {
 		return Click{}, err
@@ -102,7 +103,7 @@ func (r *RedTrack) Click(ctx context.Context, role Role) (Click, error) {
 		return Click{}, fmt.Errorf("campaign %s redirected without a usable Location: %w", id, err)
 	}
 	param := "tid"
-	if role == Vendor {
+	if role == simulator.RoleVendor {
 		param = "vtid"
 	}
 	cid := landing.Query().Get(param)

@@ -9,12 +9,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/simulator/ids"
 	"github.com/cbsim/cbsim/simulator/macro"
 )
 
 func (w *World) anIntegrationWith(role, click, sum string) error {
-	in := w.integration(Role(role))
+	in := w.integration(simulator.Role(role))
 	for _, t := range macro.EventTypes() {
 		in.URLs[t] = fmt.Sprintf("?clickid={%s}&sum={%s}&eventid={event_id}&zip={postal_code}&order_id={order_id}&type=%s", click, sum, w.opts.typeName(t))
 		if !slices.Contains(in.Events, t) {
@@ -25,7 +26,7 @@ func (w *World) anIntegrationWith(role, click, sum string) error {
 }
 
 func (w *World) integrationSendsFor(role, tmpl, event string) error {
-	in := w.integration(Role(role))
+	in := w.integration(simulator.Role(role))
 	if err := checkTemplate(tmpl); err != nil {
 		return err
 	}
@@ -39,7 +40,7 @@ func (w *World) integrationSendsFor(role, tmpl, event string) error {
 }
 
 func (w *World) integrationOneURL(role, tmpl string) error {
-	in := w.integration(Role(role))
+	in := w.integration(simulator.Role(role))
 	if err := checkTemplate(tmpl); err != nil {
 		return err
 	}
@@ -49,7 +50,7 @@ func (w *World) integrationOneURL(role, tmpl string) error {
 }
 
 func (w *World) integrationInactive(role string) error {
-	in := w.integrations[Role(role)]
+	in := w.integrations[simulator.Role(role)]
 	if in == nil {
 		return fmt.Errorf("there is no %s integration to turn off", role)
 	}

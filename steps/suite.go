@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"regexp"
 	"strings"
 	"sync/atomic"
@@ -18,8 +19,10 @@ import (
 
 // SuiteOptions describe one run of a feature suite.
 type SuiteOptions struct {
-	// Factory gives each scenario its tracker. Nil = an in-process
-	// reference tracker per scenario.
+	// Factory gives each scenario its tracker: Shared for one tracker under
+	// test, or reference.Factory (package steps/reference) for an
+	// in-process reference tracker per scenario. Run needs one;
+	// reference.Run fills it in when it is nil.
 	Factory TrackerFactory
 	// Reference says the tracker is cbsim's reference tracker: scenarios
 	// tagged @reference (which configure the tracker) run only then.
@@ -49,12 +52,23 @@ type SuiteOptions struct {
 	T *testing.T
 }
 
+// noFactory is what Run writes when SuiteOptions.Factory is nil.
+const noFactory = "steps.Run: SuiteOptions.Factory is nil, so no scenario has a tracker: " +
+	"give the tracker under test (steps.Shared{Tracker: ...}), or run the suite with reference.Run " +
+	"(package github.com/cbsim/cbsim/steps/reference) for an in-process reference tracker per scenario"
+
 // Run runs the suite and returns godog's status: 0 only when every
-// scenario passed (strict: an undefined or pending step fails).
+// scenario passed (strict: an undefined or pending step fails). Without a
+// Factory it runs nothing: it writes what to do to Output (to os.Stderr
+// when Output is nil) and returns 2.
 func Run(o SuiteOptions) int {
 	if o.Factory == nil {
-		o.Factory = Reference{}
-		o.Reference, o.CanRestart = true, true
+		out := o.Output
+		if out == nil {
+			out = os.Stderr
+		}
+		fmt.Fprintln(out, noFactory)
+		return 2
 	}
 	if o.Features == nil && len(o.Paths) == 0 {
 		o.Features = features.FS

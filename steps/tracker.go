@@ -4,22 +4,14 @@ import (
 	"context"
 	"errors"
 	"net/url"
+
+	"github.com/cbsim/cbsim/simulator"
 )
 
 // ErrNotSupported is returned by a Tracker that cannot do what a step asks
 // (an observe-only tracker has no reporting API). Steps fail with it; they
 // never pass silently.
 var ErrNotSupported = errors.New("not supported by this tracker")
-
-// Role is whose campaign a click belongs to: an affiliate's (the offer URL
-// carries tid={clickid}) or a vendor's (vtid={clickid}).
-type Role string
-
-// The two roles.
-const (
-	Affiliate Role = "affiliate"
-	Vendor    Role = "vendor"
-)
 
 // Click is what the tracker did with one visitor's click.
 type Click struct {
@@ -50,8 +42,10 @@ type Rejection struct {
 
 // Tracker is the tracker under test, as the steps see it.
 type Tracker interface {
-	// Click sends one visitor through the tracker's campaign of role.
-	Click(ctx context.Context, role Role) (Click, error)
+	// Click sends one visitor through the tracker's campaign of role: an
+	// affiliate's (the offer URL carries tid={clickid}) or a vendor's
+	// (vtid={clickid}).
+	Click(ctx context.Context, role simulator.Role) (Click, error)
 	// PostbackURL is the base URL postbacks go to, without a query.
 	PostbackURL() string
 	// Conversions lists what the tracker recorded for a click id.

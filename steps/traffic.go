@@ -15,13 +15,13 @@ func (w *World) visitorClicks(ctx context.Context, role string) error {
 	if err != nil {
 		return err
 	}
-	c, err := t.Click(ctx, Role(role))
+	c, err := t.Click(ctx, simulator.Role(role))
 	if err != nil {
 		return fmt.Errorf("click the %s campaign: %w", role, err)
 	}
-	w.click, w.clicked, w.clickRole = c, true, Role(role)
+	w.click, w.clicked, w.clickRole = c, true, simulator.Role(role)
 	param := "tid"
-	if Role(role) == Vendor {
+	if simulator.Role(role) == simulator.RoleVendor {
 		param = "vtid"
 	}
 	value := c.ID
@@ -32,7 +32,7 @@ func (w *World) visitorClicks(ctx context.Context, role string) error {
 			return fmt.Errorf("the tracker redirected the visitor to %s, which carries no %s=: the offer URL must end with %s={clickid}", c.Landing, param, param)
 		}
 	}
-	if Role(role) == Vendor {
+	if simulator.Role(role) == simulator.RoleVendor {
 		w.vtid = value
 	} else if !w.tidSet {
 		w.tid = value
@@ -101,7 +101,7 @@ func (w *World) buys(ctx context.Context, upsells string) error {
 }
 
 func (w *World) testFire(ctx context.Context, event, role string) error {
-	in := w.integrations[Role(role)]
+	in := w.integrations[simulator.Role(role)]
 	if in == nil {
 		return fmt.Errorf("there is no %s integration to test", role)
 	}

@@ -61,7 +61,7 @@ type World struct {
 	cfgTouched bool // a step configured the tracker
 
 	catalog      *simulator.Catalog
-	integrations map[Role]*simulator.Integration
+	integrations map[simulator.Role]*simulator.Integration
 	dispatcher   *simulator.Dispatcher
 	journal      *simulator.Journal
 
@@ -72,7 +72,7 @@ type World struct {
 	vtid      string // what the pay link carries
 	click     Click
 	clicked   bool
-	clickRole Role
+	clickRole simulator.Role
 	tracking  map[string]string
 	buyer     simulator.Buyer
 	testCard  bool
@@ -91,7 +91,7 @@ func newWorld(f TrackerFactory, opts Options) *World {
 	}
 	return &World{opts: opts, factory: f, journal: &simulator.Journal{}, funnel: simulator.DefaultFunnel,
 		dispatcher:   &simulator.Dispatcher{Timeout: timeout},
-		integrations: map[Role]*simulator.Integration{}, tracking: map[string]string{},
+		integrations: map[simulator.Role]*simulator.Integration{}, tracking: map[string]string{},
 		now: simulator.DefaultTime}
 }
 
@@ -184,10 +184,10 @@ func checkTemplate(u string) error {
 }
 
 // integration returns (creating) the integration of role.
-func (w *World) integration(role Role) *simulator.Integration {
+func (w *World) integration(role simulator.Role) *simulator.Integration {
 	in := w.integrations[role]
 	if in == nil {
-		in = &simulator.Integration{Name: "tracker-" + string(role), Role: simulator.Role(role), Active: true,
+		in = &simulator.Integration{Name: "tracker-" + string(role), Role: role, Active: true,
 			PerEvent: true, URLs: map[simulator.EventType]string{}}
 		w.integrations[role] = in
 	}
@@ -197,7 +197,7 @@ func (w *World) integration(role Role) *simulator.Integration {
 // journey builds the buyer's journey from what the scenario said so far.
 func (w *World) journey() simulator.Journey {
 	j := simulator.Journey{Funnel: w.funnel, TIDRule: w.tidRule, VTID: w.vtid, Buyer: w.buyer, TestCard: w.testCard}
-	if w.clickRole != Vendor || w.tidSet {
+	if w.clickRole != simulator.RoleVendor || w.tidSet {
 		j.Affiliate = simulator.DefaultAffiliate
 		j.TID = w.tid
 		j.Tracking = w.tracking
@@ -225,7 +225,7 @@ func (w *World) resolved(ctx context.Context, in simulator.Integration) (simulat
 // sim returns a simulator over the scenario's catalog and integrations.
 func (w *World) sim(ctx context.Context) (*simulator.Simulator, error) {
 	var ins []simulator.Integration
-	for _, r := range []Role{Affiliate, Vendor} {
+	for _, r := range []simulator.Role{simulator.RoleAffiliate, simulator.RoleVendor} {
 		if in := w.integrations[r]; in != nil {
 			res, err := w.resolved(ctx, *in)
 			if err != nil {

@@ -2,6 +2,9 @@ package tracker_test
 
 import (
 	"go/build"
+	"io/fs"
+	"path"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -9,6 +12,8 @@ import (
 // TestSharesNoCodeWithSimulator guards the house rule: the reference
 // tracker and the simulator meet only over HTTP, so no package of tracker/
 // may import simulator/, directly or through another package of the module.
+// Their tests are held to the same rule for what they link from the module,
+// such as the RedTrack client (package redtrack) that reads the tracker back.
 func TestSharesNoCodeWithSimulator(t *testing.T) {
 	const module = "github.com/cbsim/cbsim/"
 	seen := map[string]bool{}
@@ -32,9 +37,39 @@ func TestSharesNoCodeWithSimulator(t *testing.T) {
 			}
 		}
 	}
-	walk(module+"tracker", "")
-	walk(module+"tracker/redtrack", "")
-	if len(seen) < 2 {
-		t.Fatal("walked no packages")
+	var trackerPkgs []*build.Package
+	err := filepath.WalkDir(".", func(dir string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		if d.Name() == "testdata" || (dir != "." && strings.HasPrefix(d.Name(), ".")) {
+			return filepath.SkipDir
+		}
+		pkg, err := build.ImportDir(dir, 0)
+		if _, none := err.(*build.NoGoError); none {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		pkg.ImportPath = path.Join(module+"tracker", filepath.ToSlash(dir))
+		trackerPkgs = append(trackerPkgs, pkg)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pkg := range trackerPkgs {
+		walk(pkg.ImportPath, "")
+	}
+	for _, pkg := range trackerPkgs {
+		for _, imp := range append(pkg.TestImports, pkg.XTestImports...) {
+			if strings.HasPrefix(imp, module) {
+				walk(imp, pkg.ImportPath+" (tests)")
+			}
+		}
+	}
+	if len(trackerPkgs) == 0 || !seen[module+"tracker"] || len(seen) < 2 {
+		t.Fatalf("walked %d packages of tracker/ and %d in all: the walk is broken", len(trackerPkgs), len(seen))
 	}
 }

@@ -4,8 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/cbsim/cbsim/redtrack"
 	"github.com/cbsim/cbsim/tracker"
-	"github.com/cbsim/cbsim/tracker/redtrack"
 )
 
 func TestRestartDurability(t *testing.T) {

@@ -13,7 +13,9 @@ import (
 	"github.com/testcontainers/testcontainers-go"
 
 	"github.com/cbsim/cbsim/containers"
+	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/steps"
+	"github.com/cbsim/cbsim/steps/reference"
 )
 
 func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -114,7 +116,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		o.Factory = steps.Shared{Tracker: rt}
 	}
-	return suiteExit(steps.Run(o), stderr)
+	return suiteExit(reference.Run(o), stderr)
 }
 
 // suiteExit is the exit code of a suite's godog status.
@@ -127,12 +129,12 @@ func suiteExit(status int, stderr io.Writer) int {
 }
 
 // campaignsOf checks the roles of --campaign; the int is an exit code, or -1.
-func campaignsOf(fs *flag.FlagSet, campaigns keyValues) (map[steps.Role]string, int) {
-	out := map[steps.Role]string{}
+func campaignsOf(fs *flag.FlagSet, campaigns keyValues) (map[simulator.Role]string, int) {
+	out := map[simulator.Role]string{}
 	for role, id := range campaigns {
-		switch steps.Role(role) {
-		case steps.Affiliate, steps.Vendor:
-			out[steps.Role(role)] = id
+		switch simulator.Role(role) {
+		case simulator.RoleAffiliate, simulator.RoleVendor:
+			out[simulator.Role(role)] = id
 		default:
 			return nil, usageError(fs, "--campaign %s=%s: the role must be affiliate or vendor", role, id)
 		}

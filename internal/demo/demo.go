@@ -10,10 +10,10 @@ import (
 	"net/http"
 	"text/tabwriter"
 
+	"github.com/cbsim/cbsim/redtrack"
 	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/steps"
 	"github.com/cbsim/cbsim/tracker"
-	"github.com/cbsim/cbsim/tracker/redtrack"
 )
 
 // Options tune the demo.
@@ -28,7 +28,7 @@ const demoKey = "demo"
 // journeyPlan is one buyer of the demo.
 type journeyPlan struct {
 	title    string
-	role     string // whose campaign the visitor clicks
+	role     simulator.Role // whose campaign the visitor clicks
 	offerURL string
 	journey  simulator.Journey
 }
@@ -76,15 +76,14 @@ func Run(ctx context.Context, w io.Writer, o Options) error {
 		if err != nil {
 			return err
 		}
-		role := steps.Role(p.role)
-		visitor := &steps.RedTrack{TrackingURL: base, APIKey: key, HTTPClient: hc, Campaigns: map[steps.Role]string{role: camp.ID}}
-		click, err := visitor.Click(ctx, role)
+		visitor := &steps.RedTrack{TrackingURL: base, APIKey: key, HTTPClient: hc, Campaigns: map[simulator.Role]string{p.role: camp.ID}}
+		click, err := visitor.Click(ctx, p.role)
 		if err != nil {
 			return err
 		}
 		j := p.journey
 		clickID := click.ID
-		if role == steps.Vendor {
+		if p.role == simulator.RoleVendor {
 			j.VTID = clickID
 		} else {
 			j.TID = clickID

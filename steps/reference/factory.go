@@ -1,4 +1,4 @@
-package steps
+package reference
 
 import (
 	"context"
@@ -6,49 +6,54 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/cbsim/cbsim/steps"
 	"github.com/cbsim/cbsim/tracker"
 )
 
-// referenceAPIKey is the api key of in-process reference trackers.
-const referenceAPIKey = "cbsim-reference"
+// apiKey is the api key of in-process reference trackers.
+const apiKey = "cbsim-reference"
 
-// Reference gives each scenario its own in-process reference tracker (an
-// in-memory store on a loopback port), configured as the scenario says.
-type Reference struct{}
+// Factory gives each scenario its own in-process reference tracker (a store
+// in a file of its own on a loopback port), configured as the scenario says
+// (steps.Configurable) and restartable on the same store (steps.Restarter).
+// Its zero value is ready to use.
+type Factory struct{}
+
+var _ steps.TrackerFactory = Factory{}
 
 // Open starts a reference tracker with the default configuration.
-func (Reference) Open(ctx context.Context) (Tracker, error) {
-	r := &reference{}
-	if err := r.Configure(ctx, TrackerConfig{}); err != nil {
+func (Factory) Open(ctx context.Context) (steps.Tracker, error) {
+	r := &scenarioTracker{}
+	if err := r.Configure(ctx, steps.TrackerConfig{}); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-// Release stops the scenario's tracker.
-func (Reference) Release(t Tracker) {
-	if r, ok := t.(*reference); ok {
+// Release stops the scenario's tracker and removes its store.
+func (Factory) Release(t steps.Tracker) {
+	if r, ok := t.(*scenarioTracker); ok {
 		r.close()
 	}
 }
 
-// reference is one in-process reference tracker, reached over real HTTP,
-// with its store in a file of its own so that it survives a restart.
-type reference struct {
-	*RedTrack
+// scenarioTracker is one in-process reference tracker, reached over real
+// HTTP, with its store in a file of its own so that it survives a restart.
+type scenarioTracker struct {
+	*steps.RedTrack
 	srv *tracker.Server
 	cfg tracker.Config
 	dir string // holds the database file
 }
 
 var (
-	_ Configurable = (*reference)(nil)
-	_ Restarter    = (*reference)(nil)
+	_ steps.Configurable = (*scenarioTracker)(nil)
+	_ steps.Restarter    = (*scenarioTracker)(nil)
 )
 
 // Restart closes the tracker and opens it again on the same database; it
 // comes back on another port, as a restarted container would.
-func (r *reference) Restart(ctx context.Context) error {
+func (r *scenarioTracker) Restart(ctx context.Context) error {
 	r.srv.Close()
 	srv, err := tracker.NewServer(r.cfg)
 	if err != nil {
@@ -61,8 +66,8 @@ func (r *reference) Restart(ctx context.Context) error {
 }
 
 // Configure restarts the tracker with cfg.
-func (r *reference) Configure(ctx context.Context, cfg TrackerConfig) error {
-	tc := tracker.Config{APIKey: referenceAPIKey, PostbackToken: cfg.PostbackToken, EventIDParam: cfg.EventIDParam}
+func (r *scenarioTracker) Configure(ctx context.Context, cfg steps.TrackerConfig) error {
+	tc := tracker.Config{APIKey: apiKey, PostbackToken: cfg.PostbackToken, EventIDParam: cfg.EventIDParam}
 	for _, s := range cfg.ConversionTypes {
 		ct, err := tracker.ParseConversionType(s)
 		if err != nil {
@@ -98,11 +103,11 @@ func (r *reference) Configure(ctx context.Context, cfg TrackerConfig) error {
 		return fmt.Errorf("start the reference tracker: %w", err)
 	}
 	r.srv, r.cfg = srv, tc
-	r.RedTrack = &RedTrack{TrackingURL: srv.URL, APIKey: referenceAPIKey, HTTPClient: srv.Client()}
+	r.RedTrack = &steps.RedTrack{TrackingURL: srv.URL, APIKey: apiKey, HTTPClient: srv.Client()}
 	return nil
 }
 
-func (r *reference) close() {
+func (r *scenarioTracker) close() {
 	if r.srv != nil {
 		r.srv.Close()
 		r.srv = nil

@@ -1,11 +1,3 @@
-// Package redtrack is a client for the RedTrack reporting API subset that
-// cbsim's steps assert on: conversions, tracks (clicks) and, on cbsim's
-// reference tracker only, the rejections log and campaign creation.
-//
-// The same Client works against real RedTrack (BaseURL
-// "https://api.redtrack.io" plus an api key, TrackingURL the account's
-// tracking domain) and against package tracker's server (both URLs the
-// server's URL).
 package redtrack
 
 import (

@@ -6,8 +6,8 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/cbsim/cbsim/redtrack"
 	"github.com/cbsim/cbsim/tracker"
-	"github.com/cbsim/cbsim/tracker/redtrack"
 )
 
 // TestAgainstTracker runs the client against the reference tracker.

@@ -15,7 +15,7 @@ import (
 
 	"github.com/jarcoal/httpmock"
 
-	"github.com/cbsim/cbsim/tracker/redtrack"
+	"github.com/cbsim/cbsim/redtrack"
 )
 
 const api = "https://api.redtrack.test"
