@@ -1,9 +1,30 @@
-// Package simulator is the mock ClickBank: a catalog of vendors, affiliates,
-// products and funnels; journeys that walk a buyer through hoplink, order form,
-// purchase and upsells and yield events; integrations that turn events into
-// postback URLs; a dispatcher that sends them over real HTTP; and a journal of
-// every attempt.
+// Package simulator is the mock ClickBank's domain: a catalog of vendors,
+// affiliates, products and funnels; journeys that walk a buyer through the
+// order form, the purchase and the upsells and yield events; integrations
+// that turn events into postback URLs; a dispatcher that sends them over
+// real HTTP; and a journal of every delivery. The domain facts it relies on
+// are in docs/clickbank.md.
 //
-// Pure computations live in leaf packages: macro (catalog and expansion),
-// money (cents and ClickBank's split), ids (receipts, click ids, TID rules).
+// One concept per file:
+//
+//	defaults.go     the defaults every caller starts from (vendor, affiliate, item, funnel, time)
+//	catalog.go      the catalog, its fixture loader and Catalog.CheckProduct, the rules of a product
+//	buyer.go        the simulated buyer and how missing details are drawn
+//	tracking.go     the affiliate tracking parameters (data of the macro catalog)
+//	walk.go         journeys: Catalog.Walk and the order they build
+//	event.go        events and their macro values (Event.Values)
+//	integration.go  integrations as ClickBank's Custom Postback/Pixel form has them
+//	delivery.go     what one postback is: Build, BuildTest, Delivery and its attempts, its JSON form
+//	dispatch.go     the Dispatcher that sends a delivery, with timeout and retries
+//	journal.go      the journal; only the Simulator writes it
+//	note.go         typed notes (a dropped TID) that harnesses match by kind
+//	fire.go         Simulator.Fire: one ad-hoc event, as `cbsim fire` and the control API ask
+//	simulator.go    the Simulator: Run, Plan, Deliver, Send
+//	errors.go       ParamError and NotFoundError, which callers name in their own terms
+//	table.go        deliveries as a readable table
+//
+// Pure computations live in leaf packages: macro (the module's Role and
+// EventType, the macro catalog, Values and Expand), money (cents and
+// ClickBank's split), ids (receipts, click ids, TID rules). The JSON
+// control API is package control, the integration linter package lint.
 package simulator
