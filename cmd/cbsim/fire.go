@@ -10,12 +10,13 @@ import (
 
 	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/simulator/ids"
+	"github.com/cbsim/cbsim/simulator/macro"
 )
 
 func runFire(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("fire", "--event TYPE --role ROLE (--url TEMPLATE | --integration FILE) [flags]", stderr)
-	event := fs.String("event", "", "event type: order_form_impression, initial_purchase or upsell_purchase")
-	role := fs.String("role", "", "whose integration fires: affiliate or vendor")
+	event := fs.String("event", "", "event type: "+macro.EventTypeNames)
+	role := fs.String("role", "", "whose integration fires: "+macro.RoleNames)
 	tmpl := fs.String("url", "", "postback URL template with {macros}")
 	sf := addSimFlags(fs, "integration", "integration file (JSON) instead of --url",
 		"", "with --integration: point its URLs at this tracker base URL (e.g. http://127.0.0.1:8800)")
