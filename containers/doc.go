@@ -6,6 +6,9 @@
 // (URL, PostbackURL, APIURL) even when they fail, so the caller can always
 // Terminate it.
 //
+// It knows nothing of Gherkin: package steps/containersuite runs cbsim's
+// feature suite against the containers started here.
+//
 // # Images without a registry
 //
 // No image is ever pulled. The reference image (the repository's Dockerfile)
@@ -16,16 +19,6 @@
 // run skips the build; RunTrackerDockerfile does the same for any Dockerfile.
 // After a build, dev images of the same repository older than ten minutes
 // are pruned so that one per source change does not pile up.
-//
-// # The feature suite against a container
-//
-// NewStepsTracker turns a TrackerContainer into the step library's tracker
-// (steps.Tracker and steps.Restarter): it speaks RedTrack's surface at the
-// container's URLs and reads them again after Restart, when the mapped port
-// changes. RunSuite does the whole job of `cbsim test --tracker-image`:
-// start the container a SuiteSpec describes (StartForSuite), run the
-// portable scenarios and @restart against it, and terminate it, also when
-// the suite fails or its context is cancelled.
 //
 // # Environment
 //

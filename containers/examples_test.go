@@ -5,13 +5,9 @@ import (
 	"fmt"
 	"log"
 	"net/http"
-	"os"
 	"strings"
 
-	"github.com/testcontainers/testcontainers-go"
-
 	"github.com/cbsim/cbsim/containers"
-	"github.com/cbsim/cbsim/steps"
 )
 
 // ExampleRunTracker starts the reference tracker in a container, sends it a
@@ -100,43 +96,4 @@ func ExampleRunSimulator() {
 	}
 	defer resp.Body.Close()
 	fmt.Println(resp.Status)
-}
-
-// ExampleRunSuite runs the bundled feature suite against a tracker image,
-// as `cbsim test --tracker-image my-tracker:latest` does: the container is
-// started, the portable scenarios and the restart scenario run against it,
-// and it is terminated even when the suite fails.
-func ExampleRunSuite() {
-	ctx := context.Background()
-	status, err := containers.RunSuite(ctx, containers.SuiteSpec{
-		Image: "my-tracker:latest",
-		Options: []testcontainers.ContainerCustomizer{
-			containers.WithPort("9000"),
-			containers.WithAPIKey("secret"),
-			testcontainers.WithEnv(map[string]string{"API_KEY": "secret"}),
-		},
-	}, steps.SuiteOptions{Format: "pretty,junit:out.xml", Output: os.Stdout})
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println("status", status) // 0 when every scenario passed
-}
-
-// ExampleNewStepsTracker runs a suite of one's own against a tracker
-// container started beforehand, with the restart scenario.
-func ExampleNewStepsTracker() {
-	ctx := context.Background()
-	tracker, err := containers.RunTracker(ctx)
-	if tracker != nil {
-		defer tracker.Terminate(ctx)
-	}
-	if err != nil {
-		log.Fatal(err)
-	}
-	trk, err := containers.NewStepsTracker(ctx, tracker, nil)
-	if err != nil {
-		log.Fatal(err)
-	}
-	status := steps.Run(steps.SuiteOptions{Factory: steps.Shared{Tracker: trk}, CanRestart: true, Output: os.Stdout})
-	fmt.Println("status", status)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/cbsim/cbsim/containers"
 	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/steps"
+	"github.com/cbsim/cbsim/steps/containersuite"
 	"github.com/cbsim/cbsim/steps/reference"
 )
 
@@ -74,7 +75,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case container && *apiURL != "":
 		return usageError(fs, "--api is the reporting API of a running tracker; for a tracker container give its path with --api-path")
 	case container:
-		spec := containers.SuiteSpec{Image: *trackerImage, Dockerfile: *trackerDockerfile, ObserveOnly: *observe,
+		spec := containersuite.Spec{Image: *trackerImage, Dockerfile: *trackerDockerfile, ObserveOnly: *observe,
 			Options: []testcontainers.ContainerCustomizer{
 				containers.WithPort(*trackerPort),
 				containers.WithPostbackPath(*postbackPath),
@@ -92,7 +93,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return code
 		}
 		spec.Campaigns = cs
-		status, err := containers.RunSuite(ctx, spec, o)
+		status, err := containersuite.Run(ctx, spec, o)
 		if err != nil {
 			fmt.Fprintf(stderr, "cbsim test: %v\n", err)
 			return 1
@@ -144,7 +145,7 @@ func campaignsOf(fs *flag.FlagSet, campaigns keyValues) (map[simulator.Role]stri
 
 // checkContainerOptions reports a bad container flag (exit code 2) before
 // anything is started; -1 means all are good.
-func checkContainerOptions(fs *flag.FlagSet, spec containers.SuiteSpec) int {
+func checkContainerOptions(fs *flag.FlagSet, spec containersuite.Spec) int {
 	if err := containers.CheckOptions(spec.Options...); err != nil {
 		return usageError(fs, "%v", err)
 	}

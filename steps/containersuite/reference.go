@@ -1,4 +1,4 @@
-package containers
+package containersuite
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 
 	"github.com/testcontainers/testcontainers-go"
 
+	"github.com/cbsim/cbsim/containers"
 	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/steps"
 )
@@ -19,9 +20,10 @@ import (
 // configuration and terminated when the scenario ends.
 type ReferenceFactory struct {
 	// Shared is the tracker of the scenarios that do not configure it.
-	Shared *StepsTracker
-	// Options are given to RunTracker for each scenario's own container
-	// (WithBinary, WithAPIKey, ...), before the scenario's configuration.
+	Shared *Tracker
+	// Options are given to containers.RunTracker for each scenario's own
+	// container (containers.WithBinary, containers.WithAPIKey, ...), before
+	// the scenario's configuration.
 	Options []testcontainers.ContainerCustomizer
 }
 
@@ -46,8 +48,8 @@ func (f *ReferenceFactory) Release(t steps.Tracker) {
 // scenarioReference is one scenario's view of the reference tracker.
 type scenarioReference struct {
 	f   *ReferenceFactory
-	mu  sync.Mutex    // guards own
-	own *StepsTracker // the scenario's own container, once configured
+	mu  sync.Mutex // guards own
+	own *Tracker   // the scenario's own container, once configured
 }
 
 var (
@@ -55,7 +57,7 @@ var (
 	_ steps.Restarter    = (*scenarioReference)(nil)
 )
 
-func (s *scenarioReference) current() *StepsTracker {
+func (s *scenarioReference) current() *Tracker {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.own != nil {
@@ -68,25 +70,25 @@ func (s *scenarioReference) current() *StepsTracker {
 func (s *scenarioReference) Configure(ctx context.Context, cfg steps.TrackerConfig) error {
 	opts := append([]testcontainers.ContainerCustomizer(nil), s.f.Options...)
 	for _, ct := range cfg.ConversionTypes {
-		opts = append(opts, WithConversionType(ct))
+		opts = append(opts, containers.WithConversionType(ct))
 	}
 	if cfg.DuplicateMode != "" {
-		opts = append(opts, WithDuplicateMode(cfg.DuplicateMode))
+		opts = append(opts, containers.WithDuplicateMode(cfg.DuplicateMode))
 	}
 	if cfg.PostbackToken != "" {
-		opts = append(opts, WithPostbackToken(cfg.PostbackToken))
+		opts = append(opts, containers.WithPostbackToken(cfg.PostbackToken))
 	}
 	if cfg.EventIDParam != "" {
-		opts = append(opts, WithEventIDParam(cfg.EventIDParam))
+		opts = append(opts, containers.WithEventIDParam(cfg.EventIDParam))
 	}
-	c, err := RunTracker(ctx, opts...)
+	c, err := containers.RunTracker(ctx, opts...)
 	if err != nil {
 		if c != nil {
 			_ = c.Terminate(context.Background())
 		}
 		return fmt.Errorf("start the scenario's reference tracker: %w", err)
 	}
-	t, err := NewStepsTracker(ctx, c, nil)
+	t, err := NewTracker(ctx, c, nil)
 	if err != nil {
 		_ = c.Terminate(context.Background())
 		return err

@@ -1,4 +1,4 @@
-package containers_test
+package containersuite_test
 
 import (
 	"bytes"
@@ -19,6 +19,7 @@ import (
 	"github.com/cbsim/cbsim/containers/containertest"
 	"github.com/cbsim/cbsim/features"
 	"github.com/cbsim/cbsim/steps"
+	"github.com/cbsim/cbsim/steps/containersuite"
 	"github.com/cbsim/cbsim/steps/reference"
 )
 
@@ -35,7 +36,7 @@ func TestFeaturesInContainer(t *testing.T) {
 	start := time.Now()
 	c := containertest.Tracker(t)
 	t.Logf("RunTracker ready in %v (binary and image build included when not cached)", time.Since(start).Round(time.Millisecond))
-	trk, err := containers.NewStepsTracker(ctx, c, nil)
+	trk, err := containersuite.NewTracker(ctx, c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +44,7 @@ func TestFeaturesInContainer(t *testing.T) {
 
 	start = time.Now()
 	var out bytes.Buffer
-	status := steps.Run(steps.SuiteOptions{T: t, Factory: &containers.ReferenceFactory{Shared: trk}, Reference: true, CanRestart: true,
+	status := steps.Run(steps.SuiteOptions{T: t, Factory: &containersuite.ReferenceFactory{Shared: trk}, Reference: true, CanRestart: true,
 		Seed: 1, Format: "progress", Output: io.MultiWriter(&out, testOutput(t))})
 	t.Logf("feature suite against the containers in %v", time.Since(start).Round(time.Millisecond))
 	if status != 0 {
@@ -56,31 +57,31 @@ func TestFeaturesInContainer(t *testing.T) {
 	}
 }
 
-// TestRunSuiteImage starts the reference image by name through RunSuite,
+// TestRunImage starts the reference image by name through Run,
 // on a fixed host port so that its URL survives the restart scenario, and
 // runs part of the suite against it.
-func TestRunSuiteImage(t *testing.T) {
+func TestRunImage(t *testing.T) {
 	containertest.SkipIfNoDocker(t)
 	t.Parallel()
 	ctx := testContext(t)
 	image := referenceImage(t, ctx)
 	var out bytes.Buffer
-	status, err := containers.RunSuite(ctx, containers.SuiteSpec{
+	status, err := containersuite.Run(ctx, containersuite.Spec{
 		Image:   image,
 		Options: []testcontainers.ContainerCustomizer{containers.WithAPIKey(containers.DefaultAPIKey), containers.WithHostPort(0)},
 	}, steps.SuiteOptions{Features: features.FS, Paths: []string{"05_mapping.feature", "13_restart.feature"}, Format: "progress", Output: &out, Seed: 2})
 	if err != nil || status != 0 {
-		t.Fatalf("RunSuite = %d, %v; want 0, nil\n%s", status, err, out.String())
+		t.Fatalf("Run = %d, %v; want 0, nil\n%s", status, err, out.String())
 	}
 	if !strings.Contains(out.String(), "scenarios (") {
 		t.Errorf("no summary in the suite's output:\n%s", out.String())
 	}
 }
 
-// TestRunSuiteDockerfileObserveOnly runs scenarios about what ClickBank
+// TestRunDockerfileObserveOnly runs scenarios about what ClickBank
 // sent against a tracker that is not cbsim's, built from its Dockerfile,
 // with its own port and paths and no reporting API the steps understand.
-func TestRunSuiteDockerfileObserveOnly(t *testing.T) {
+func TestRunDockerfileObserveOnly(t *testing.T) {
 	containertest.SkipIfNoDocker(t)
 	t.Parallel()
 	ctx := testContext(t)
@@ -93,32 +94,32 @@ func TestRunSuiteDockerfileObserveOnly(t *testing.T) {
     And every postback has clickid=the click id
 `)}}
 	var out bytes.Buffer
-	status, err := containers.RunSuite(ctx, containers.SuiteSpec{Dockerfile: miniTrackerContext(t), Options: miniOptions(), ObserveOnly: true},
+	status, err := containersuite.Run(ctx, containersuite.Spec{Dockerfile: miniTrackerContext(t), Options: miniOptions(), ObserveOnly: true},
 		steps.SuiteOptions{Features: feature, Format: "pretty", Output: &out})
 	if err != nil || status != 0 {
-		t.Fatalf("RunSuite = %d, %v; want 0, nil\n%s", status, err, out.String())
+		t.Fatalf("Run = %d, %v; want 0, nil\n%s", status, err, out.String())
 	}
 }
 
-// TestRunSuiteWrongAPIKey fails before any scenario, in one line, when the
+// TestStartWrongAPIKey fails before any scenario, in one line, when the
 // reporting API refuses the key, and leaves no container behind.
-func TestRunSuiteWrongAPIKey(t *testing.T) {
+func TestStartWrongAPIKey(t *testing.T) {
 	containertest.SkipIfNoDocker(t)
 	t.Parallel()
 	ctx := testContext(t)
 	image := referenceImage(t, ctx)
-	st, err := containers.StartForSuite(ctx, containers.SuiteSpec{Image: image, Options: []testcontainers.ContainerCustomizer{containers.WithAPIKey("wrong")}})
+	st, err := containersuite.Start(ctx, containersuite.Spec{Image: image, Options: []testcontainers.ContainerCustomizer{containers.WithAPIKey("wrong")}})
 	if st != nil {
 		containertest.Cleanup(t, st.TrackerContainer.Container)
 	}
 	if err == nil || !strings.Contains(err.Error(), "reporting API") {
-		t.Fatalf("StartForSuite with a wrong key: %v; want an error about the reporting API", err)
+		t.Fatalf("Start with a wrong key: %v; want an error about the reporting API", err)
 	}
 }
 
-// TestRunSuiteInterrupted cancels the suite's context while it runs: the
-// container is terminated and RunSuite reports the interruption.
-func TestRunSuiteInterrupted(t *testing.T) {
+// TestRunInterrupted cancels the suite's context while it runs: the
+// container is terminated and Run reports the interruption.
+func TestRunInterrupted(t *testing.T) {
 	containertest.SkipIfNoDocker(t)
 	t.Parallel()
 	ctx, cancel := context.WithCancel(testContext(t))
@@ -133,10 +134,10 @@ func TestRunSuiteInterrupted(t *testing.T) {
 		cancel()
 	}()
 	start := time.Now()
-	status, err := containers.RunSuite(ctx, containers.SuiteSpec{Image: image, Options: []testcontainers.ContainerCustomizer{containers.WithAPIKey(containers.DefaultAPIKey), testcontainers.WithLabels(label)}},
+	status, err := containersuite.Run(ctx, containersuite.Spec{Image: image, Options: []testcontainers.ContainerCustomizer{containers.WithAPIKey(containers.DefaultAPIKey), testcontainers.WithLabels(label)}},
 		steps.SuiteOptions{Format: "progress", Output: &out, Seed: 3})
 	if status == 0 || err == nil || !strings.Contains(err.Error(), "interrupted") {
-		t.Fatalf("RunSuite after cancel = %d, %v; want a failure saying interrupted", status, err)
+		t.Fatalf("Run after cancel = %d, %v; want a failure saying interrupted", status, err)
 	}
 	t.Logf("interrupted suite returned in %v", time.Since(start).Round(time.Millisecond))
 	if n := countContainers(t, label); n != 0 {

@@ -1,4 +1,4 @@
-package containers
+package containersuite
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/testcontainers/testcontainers-go"
 
+	"github.com/cbsim/cbsim/containers"
 	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/steps"
 )
@@ -17,18 +18,19 @@ import (
 // which runs even when the suite's context is done.
 const terminateTimeout = 30 * time.Second
 
-// SuiteSpec says which tracker container a feature suite runs against.
-type SuiteSpec struct {
+// Spec says which tracker container a feature suite runs against.
+type Spec struct {
 	// Image runs a tracker under test from an image on the engine
-	// (RunTrackerImage). Mutually exclusive with Dockerfile.
+	// (containers.RunTrackerImage). Mutually exclusive with Dockerfile.
 	Image string
 	// Dockerfile builds the tracker under test from a Dockerfile
-	// (RunTrackerDockerfile). With neither, the suite runs against
-	// cbsim's reference tracker (RunTracker).
+	// (containers.RunTrackerDockerfile). With neither, the suite runs
+	// against cbsim's reference tracker (containers.RunTracker).
 	Dockerfile string
-	// Options configure the container: WithPort, WithAPIKey,
-	// WithHealthPath, WithPostbackPath, WithAPIPath, testcontainers.WithEnv,
-	// ... as for the Run function chosen.
+	// Options configure the container: containers.WithPort,
+	// containers.WithAPIKey, containers.WithHealthPath,
+	// containers.WithPostbackPath, containers.WithAPIPath,
+	// testcontainers.WithEnv, ... as for the containers function chosen.
 	Options []testcontainers.ContainerCustomizer
 	// Campaigns gives the tracker's campaign id per role; a role without
 	// one gets a campaign created through POST /api/campaigns.
@@ -38,37 +40,37 @@ type SuiteSpec struct {
 	ObserveOnly bool
 }
 
-// SuiteTracker is a tracker container started for a feature suite with the
+// Container is a tracker container started for a feature suite with the
 // tracker the steps see. Terminate it when the suite is done.
-type SuiteTracker struct {
-	*TrackerContainer
-	// Tracker is what every scenario gets: a *StepsTracker, or a
-	// steps.ObserveOnly for SuiteSpec.ObserveOnly.
+type Container struct {
+	*containers.TrackerContainer
+	// Tracker is what every scenario gets: a *Tracker, or a
+	// steps.ObserveOnly for Spec.ObserveOnly.
 	Tracker steps.Tracker
 }
 
-// StartForSuite starts the tracker container spec describes, waits until it
+// Start starts the tracker container spec describes, waits until it
 // is healthy and, unless spec.ObserveOnly, until its reporting API accepts
 // the API key, so that a wrong key fails here in one line rather than in
-// every scenario. The SuiteTracker is returned even with an error when the
+// every scenario. The Container is returned even with an error when the
 // container was created: Terminate it.
-func StartForSuite(ctx context.Context, spec SuiteSpec) (*SuiteTracker, error) {
-	var c *TrackerContainer
+func Start(ctx context.Context, spec Spec) (*Container, error) {
+	var c *containers.TrackerContainer
 	var err error
 	switch {
 	case spec.Image != "" && spec.Dockerfile != "":
 		return nil, errors.New("start tracker for the suite: give an image or a Dockerfile, not both")
 	case spec.Image != "":
-		c, err = RunTrackerImage(ctx, spec.Image, spec.Options...)
+		c, err = containers.RunTrackerImage(ctx, spec.Image, spec.Options...)
 	case spec.Dockerfile != "":
-		c, err = RunTrackerDockerfile(ctx, spec.Dockerfile, spec.Options...)
+		c, err = containers.RunTrackerDockerfile(ctx, spec.Dockerfile, spec.Options...)
 	default:
-		c, err = RunTracker(ctx, spec.Options...)
+		c, err = containers.RunTracker(ctx, spec.Options...)
 	}
 	if c == nil {
 		return nil, err
 	}
-	st := &SuiteTracker{TrackerContainer: c}
+	st := &Container{TrackerContainer: c}
 	if err != nil {
 		return st, err
 	}
@@ -80,7 +82,7 @@ func StartForSuite(ctx context.Context, spec SuiteSpec) (*SuiteTracker, error) {
 		st.Tracker = steps.ObserveOnly{URL: pb}
 		return st, nil
 	}
-	t, err := NewStepsTracker(ctx, c, spec.Campaigns)
+	t, err := NewTracker(ctx, c, spec.Campaigns)
 	if err != nil {
 		return st, fmt.Errorf("start tracker for the suite: %w", err)
 	}
@@ -93,37 +95,37 @@ func StartForSuite(ctx context.Context, spec SuiteSpec) (*SuiteTracker, error) {
 }
 
 // Factory returns the suite's tracker factory: every scenario gets Tracker.
-func (s *SuiteTracker) Factory() steps.TrackerFactory { return steps.Shared{Tracker: s.Tracker} }
+func (s *Container) Factory() steps.TrackerFactory { return steps.Shared{Tracker: s.Tracker} }
 
 // CanRestart says whether the steps can restart the tracker (every
 // container can, unless observe-only).
-func (s *SuiteTracker) CanRestart() bool {
+func (s *Container) CanRestart() bool {
 	_, ok := s.Tracker.(steps.Restarter)
 	return ok
 }
 
 // Terminate makes the steps' calls fail fast, then stops and removes the
 // container.
-func (s *SuiteTracker) Terminate(ctx context.Context, opts ...testcontainers.TerminateOption) error {
-	if t, ok := s.Tracker.(*StepsTracker); ok {
+func (s *Container) Terminate(ctx context.Context, opts ...testcontainers.TerminateOption) error {
+	if t, ok := s.Tracker.(*Tracker); ok {
 		t.Close()
 	}
 	return s.TrackerContainer.Terminate(ctx, opts...)
 }
 
-// RunSuite starts the tracker spec describes (StartForSuite), runs the
+// Run starts the tracker spec describes (Start), runs the
 // feature suite o against it and terminates the container, also when the
 // suite fails and when ctx is done: cancelling ctx (an interrupt) stops
 // the container at once and the remaining scenarios fail fast.
 //
-// RunSuite sets o.Factory and o.CanRestart: the @restart scenarios run
+// Run sets o.Factory and o.CanRestart: the @restart scenarios run
 // when the tracker can restart and scenarios run one at a time (a restart
 // would fail the postbacks of concurrent scenarios); o.Reference is false,
 // since a container is not configured per scenario. It returns godog's
 // status (0 only when every scenario passed) and an error when the tracker
 // did not start, ctx was done, or the container could not be terminated.
-func RunSuite(ctx context.Context, spec SuiteSpec, o steps.SuiteOptions) (int, error) {
-	st, err := StartForSuite(ctx, spec)
+func Run(ctx context.Context, spec Spec, o steps.SuiteOptions) (int, error) {
+	st, err := Start(ctx, spec)
 	var once sync.Once
 	var terr error
 	terminate := func() {

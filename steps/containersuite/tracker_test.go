@@ -1,4 +1,4 @@
-package containers_test
+package containersuite_test
 
 import (
 	"context"
@@ -6,20 +6,20 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/cbsim/cbsim/containers"
 	"github.com/cbsim/cbsim/containers/containertest"
 	"github.com/cbsim/cbsim/simulator"
+	"github.com/cbsim/cbsim/steps/containersuite"
 )
 
-// TestStepsTrackerRestartUnderLoad restarts the container twice while
+// TestTrackerRestartUnderLoad restarts the container twice while
 // scenarios click and read conversions: their calls wait for the restart
 // instead of failing, and use the new port afterwards.
-func TestStepsTrackerRestartUnderLoad(t *testing.T) {
+func TestTrackerRestartUnderLoad(t *testing.T) {
 	containertest.SkipIfNoDocker(t)
 	t.Parallel()
 	ctx := testContext(t)
 	c := containertest.Tracker(t)
-	trk, err := containers.NewStepsTracker(ctx, c, nil)
+	trk, err := containersuite.NewTracker(ctx, c, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,10 +74,10 @@ func TestStepsTrackerRestartUnderLoad(t *testing.T) {
 	}
 
 	trk.Close()
-	if _, err := trk.Conversions(ctx, first.ID); !errors.Is(err, containers.ErrTrackerClosed) {
+	if _, err := trk.Conversions(ctx, first.ID); !errors.Is(err, containersuite.ErrTrackerClosed) {
 		t.Errorf("Conversions after Close: %v, want ErrTrackerClosed", err)
 	}
-	if err := trk.Restart(context.Background()); !errors.Is(err, containers.ErrTrackerClosed) {
+	if err := trk.Restart(context.Background()); !errors.Is(err, containersuite.ErrTrackerClosed) {
 		t.Errorf("Restart after Close: %v, want ErrTrackerClosed", err)
 	}
 }

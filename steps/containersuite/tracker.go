@@ -1,4 +1,4 @@
-package containers
+package containersuite
 
 import (
 	"context"
@@ -9,18 +9,19 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/cbsim/cbsim/containers"
 	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/steps"
 )
 
-// ErrTrackerClosed is returned by a StepsTracker after Close: the suite
-// was interrupted and the container is going away.
+// ErrTrackerClosed is returned by a Tracker after Close: the suite was
+// interrupted and the container is going away.
 var ErrTrackerClosed = errors.New("the tracker container was stopped")
 
-// stepsHTTPTimeout bounds one request of a StepsTracker to its container.
+// stepsHTTPTimeout bounds one request of a Tracker to its container.
 const stepsHTTPTimeout = 30 * time.Second
 
-// StepsTracker is a TrackerContainer as the step library sees it: a
+// Tracker is a containers.TrackerContainer as the step library sees it: a
 // steps.Tracker that speaks RedTrack's surface (clicks at
 // {URL}/{campaign}, postbacks at PostbackURL, the reporting API at
 // {APIURL}/conversions?api_key=APIKey) and a steps.Restarter that restarts
@@ -29,12 +30,12 @@ const stepsHTTPTimeout = 30 * time.Second
 // after a restart.
 //
 // The container's mapped port may change on Restart (unless it was started
-// WithHostPort): Restart reads the URLs again. It is safe for concurrent
-// scenarios: every call holds a read lock, Restart the write lock, so no
-// call sees the tracker half restarted. Postbacks that other scenarios send
+// with containers.WithHostPort): Restart reads the URLs again. It is safe
+// for concurrent scenarios: every call holds a read lock, Restart the write
+// lock, so no call sees the tracker half restarted. Postbacks that other scenarios send
 // during a restart still fail; run @restart scenarios one at a time.
-type StepsTracker struct {
-	c         *TrackerContainer
+type Tracker struct {
+	c         *containers.TrackerContainer
 	transport *http.Transport // its idle connections die with a restart
 
 	closed atomic.Bool // Close was called
@@ -45,20 +46,20 @@ type StepsTracker struct {
 }
 
 var (
-	_ steps.Tracker   = (*StepsTracker)(nil)
-	_ steps.Restarter = (*StepsTracker)(nil)
+	_ steps.Tracker   = (*Tracker)(nil)
+	_ steps.Restarter = (*Tracker)(nil)
 )
 
-// NewStepsTracker returns the steps' view of c. campaigns gives the
+// NewTracker returns the steps' view of c. campaigns gives the
 // tracker's campaign id per role; a role without one gets a campaign created
 // through POST {APIURL}/api/campaigns on its first click (cbsim's reference
 // tracker allows it). ctx bounds reading the URLs from Docker.
-func NewStepsTracker(ctx context.Context, c *TrackerContainer, campaigns map[simulator.Role]string) (*StepsTracker, error) {
+func NewTracker(ctx context.Context, c *containers.TrackerContainer, campaigns map[simulator.Role]string) (*Tracker, error) {
 	if c == nil || c.Container == nil {
 		return nil, errors.New("steps tracker: no container")
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	s := &StepsTracker{c: c, transport: tr, rt: &steps.RedTrack{
+	s := &Tracker{c: c, transport: tr, rt: &steps.RedTrack{
 		APIKey:     c.APIKey(),
 		Campaigns:  campaigns,
 		HTTPClient: &http.Client{Transport: tr, Timeout: stepsHTTPTimeout},
@@ -71,7 +72,7 @@ func NewStepsTracker(ctx context.Context, c *TrackerContainer, campaigns map[sim
 
 // refresh reads the container's URLs into rt; the caller holds mu for
 // writing (or s is not shared yet).
-func (s *StepsTracker) refresh(ctx context.Context) error {
+func (s *Tracker) refresh(ctx context.Context) error {
 	base, err := s.c.URL(ctx)
 	if err != nil {
 		return err
@@ -89,10 +90,10 @@ func (s *StepsTracker) refresh(ctx context.Context) error {
 }
 
 // Container returns the container s drives.
-func (s *StepsTracker) Container() *TrackerContainer { return s.c }
+func (s *Tracker) Container() *containers.TrackerContainer { return s.c }
 
 // Click sends a visitor through the tracker's campaign of role.
-func (s *StepsTracker) Click(ctx context.Context, role simulator.Role) (steps.Click, error) {
+func (s *Tracker) Click(ctx context.Context, role simulator.Role) (steps.Click, error) {
 	if s.closed.Load() {
 		return steps.Click{}, ErrTrackerClosed
 	}
@@ -102,14 +103,14 @@ func (s *StepsTracker) Click(ctx context.Context, role simulator.Role) (steps.Cl
 }
 
 // PostbackURL returns the container's PostbackURL as of its last start.
-func (s *StepsTracker) PostbackURL() string {
+func (s *Tracker) PostbackURL() string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.postback
 }
 
 // Conversions reads the reporting API for a click id.
-func (s *StepsTracker) Conversions(ctx context.Context, clickID string) ([]steps.Conversion, error) {
+func (s *Tracker) Conversions(ctx context.Context, clickID string) ([]steps.Conversion, error) {
 	if s.closed.Load() {
 		return nil, ErrTrackerClosed
 	}
@@ -120,7 +121,7 @@ func (s *StepsTracker) Conversions(ctx context.Context, clickID string) ([]steps
 
 // Rejections reads cbsim's rejections log; a tracker without one answers
 // steps.ErrNotSupported.
-func (s *StepsTracker) Rejections(ctx context.Context) ([]steps.Rejection, error) {
+func (s *Tracker) Rejections(ctx context.Context) ([]steps.Rejection, error) {
 	if s.closed.Load() {
 		return nil, ErrTrackerClosed
 	}
@@ -129,10 +130,11 @@ func (s *StepsTracker) Rejections(ctx context.Context) ([]steps.Rejection, error
 	return s.rt.Rejections(ctx)
 }
 
-// Restart restarts the container (TrackerContainer.Restart: its store
-// survives) and reads its URLs again, which change unless it was started
-// WithHostPort. Calls of other scenarios wait until it is done.
-func (s *StepsTracker) Restart(ctx context.Context) error {
+// Restart restarts the container (containers.TrackerContainer.Restart: its
+// store survives) and reads its URLs again, which change unless it was
+// started with containers.WithHostPort. Calls of other scenarios wait until
+// it is done.
+func (s *Tracker) Restart(ctx context.Context) error {
 	if s.closed.Load() {
 		return ErrTrackerClosed
 	}
@@ -151,7 +153,7 @@ func (s *StepsTracker) Restart(ctx context.Context) error {
 // Close makes every later call fail fast with ErrTrackerClosed and drops
 // idle connections; it does not stop the container, nor wait for calls in
 // flight, which fail once the container is gone.
-func (s *StepsTracker) Close() {
+func (s *Tracker) Close() {
 	s.closed.Store(true)
 	s.transport.CloseIdleConnections()
 }
