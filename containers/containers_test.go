@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/cbsim/cbsim/containers"
+	"github.com/cbsim/cbsim/containers/containertest"
 )
 
 func TestSetDefaultEnv(t *testing.T) {
@@ -68,7 +69,8 @@ func TestCheckStaticLinux(t *testing.T) {
 	if err := os.WriteFile(notELF, []byte("#!/bin/sh\n"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	static := filepath.Join(filepath.Dir(miniTrackerContext(t)), "minitracker")
+	dockerfile, _ := containertest.MiniTracker(t)
+	static := filepath.Join(filepath.Dir(dockerfile), "minitracker")
 	tests := []struct {
 		name    string
 		path    string

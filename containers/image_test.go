@@ -11,27 +11,13 @@ import (
 	"github.com/cbsim/cbsim/containers/containertest"
 )
 
-// miniOptions describe testdata/minitracker, a tracker that is not cbsim's:
-// another port, health path, postback path and API base, and its API key
-// from the environment.
-func miniOptions() []testcontainers.ContainerCustomizer {
-	return []testcontainers.ContainerCustomizer{
-		containers.WithPort("9000"),
-		containers.WithHealthPath("/health"),
-		containers.WithPostbackPath("/pb"),
-		containers.WithAPIPath("/api/v1"),
-		containers.WithAPIKey("mini-key"),
-		testcontainers.WithEnv(map[string]string{"API_KEY": "mini-key"}),
-	}
-}
-
 func TestRunTrackerDockerfile(t *testing.T) {
 	containertest.SkipIfNoDocker(t)
 	t.Parallel()
-	ctx := testContext(t)
-	dockerfile := miniTrackerContext(t)
+	ctx := containertest.Context(t)
+	dockerfile, mini := containertest.MiniTracker(t)
 
-	c, err := containers.RunTrackerDockerfile(ctx, dockerfile, miniOptions()...)
+	c, err := containers.RunTrackerDockerfile(ctx, dockerfile, mini...)
 	if c != nil {
 		containertest.Cleanup(t, c.Container)
 	}
@@ -44,8 +30,9 @@ func TestRunTrackerDockerfile(t *testing.T) {
 func TestRunTrackerImage(t *testing.T) {
 	containertest.SkipIfNoDocker(t)
 	t.Parallel()
-	ctx := testContext(t)
-	image, err := containers.DockerfileImage(ctx, miniTrackerContext(t), "", nil)
+	ctx := containertest.Context(t)
+	dockerfile, mini := containertest.MiniTracker(t)
+	image, err := containers.DockerfileImage(ctx, dockerfile, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +40,7 @@ func TestRunTrackerImage(t *testing.T) {
 		t.Errorf("image %q, want %s:dev-<hash>", image, containers.DockerfileRepo)
 	}
 
-	c, err := containers.RunTrackerImage(ctx, image, miniOptions()...)
+	c, err := containers.RunTrackerImage(ctx, image, mini...)
 	if c != nil {
 		containertest.Cleanup(t, c.Container)
 	}
@@ -66,7 +53,7 @@ func TestRunTrackerImage(t *testing.T) {
 // roundTrip sends a postback to the mini tracker and reads it back.
 func roundTrip(t *testing.T, c *containers.TrackerContainer) {
 	t.Helper()
-	ctx := testContext(t)
+	ctx := containertest.Context(t)
 	base, err := c.URL(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -99,8 +86,9 @@ func roundTrip(t *testing.T, c *containers.TrackerContainer) {
 func TestRunTrackerImageFailure(t *testing.T) {
 	containertest.SkipIfNoDocker(t)
 	t.Parallel()
-	ctx := testContext(t)
-	image, err := containers.DockerfileImage(ctx, miniTrackerContext(t), "", nil)
+	ctx := containertest.Context(t)
+	dockerfile, _ := containertest.MiniTracker(t)
+	image, err := containers.DockerfileImage(ctx, dockerfile, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 func TestRunSimulator(t *testing.T) {
 	containertest.SkipIfNoDocker(t)
 	t.Parallel()
-	ctx := testContext(t)
+	ctx := containertest.Context(t)
 	tracker := containertest.Tracker(t)
 	internal, err := tracker.InternalURL(ctx)
 	if err != nil {

@@ -30,7 +30,7 @@ func click(t *testing.T, base, apiKey, campaign string) string {
 
 func conversions(t *testing.T, c *containers.TrackerContainer) conversionList {
 	t.Helper()
-	api, err := c.APIURL(testContext(t))
+	api, err := c.APIURL(containertest.Context(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,17 +42,19 @@ func conversions(t *testing.T, c *containers.TrackerContainer) conversionList {
 func TestRunTracker(t *testing.T) {
 	containertest.SkipIfNoDocker(t)
 	t.Parallel()
-	ctx := testContext(t)
+	ctx := containertest.Context(t)
 	// Build the binary and the image first so that the figure below is
 	// RunTracker-to-ready with the image cached.
+	build, cancel := context.WithTimeout(context.Background(), containertest.BuildTimeout)
+	defer cancel()
 	start := time.Now()
-	bin, err := containers.BuildBinary(ctx)
+	bin, err := containers.BuildBinary(build)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("BuildBinary in %v", time.Since(start).Round(time.Millisecond))
 	start = time.Now()
-	if _, err := containers.ReferenceImage(ctx, bin, nil); err != nil {
+	if _, err := containers.ReferenceImage(build, bin, nil); err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("ReferenceImage in %v (built, or found by its tag)", time.Since(start).Round(time.Millisecond))
@@ -130,15 +132,8 @@ func TestRunTracker(t *testing.T) {
 func TestRunTrackerImageReference(t *testing.T) {
 	containertest.SkipIfNoDocker(t)
 	t.Parallel()
-	ctx := testContext(t)
-	bin, err := containers.BuildBinary(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	image, err := containers.ReferenceImage(ctx, bin, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin, image := containertest.ReferenceImage(t)
+	ctx := containertest.Context(t)
 	if !strings.HasPrefix(image, containers.ReferenceRepo+":dev-") {
 		t.Errorf("image %q, want %s:dev-<hash>", image, containers.ReferenceRepo)
 	}
@@ -183,13 +178,7 @@ func TestRunTrackerImageReference(t *testing.T) {
 func BenchmarkRunTracker(b *testing.B) {
 	containertest.SkipIfNoDocker(b)
 	ctx := context.Background()
-	bin, err := containers.BuildBinary(ctx)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := containers.ReferenceImage(ctx, bin, nil); err != nil {
-		b.Fatal(err)
-	}
+	bin, _ := containertest.ReferenceImage(b)
 	b.ResetTimer()
 	for range b.N {
 		c, err := containers.RunTracker(ctx, containers.WithBinary(bin))

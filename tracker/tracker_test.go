@@ -3,6 +3,7 @@ package tracker_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -195,28 +196,39 @@ func TestParseMode(t *testing.T) {
 	}
 }
 
-// parsed checks what a parser gave: an error containing wantErr when it
-// is not empty, else want. It reports whether the parser succeeded.
-func parsed[T comparable](t *testing.T, got T, err error, want T, wantErr string) bool {
-	t.Helper()
-	if wantErr != "" {
-		if err == nil || !strings.Contains(err.Error(), wantErr) {
-			t.Fatalf("error = %v, want it to contain %q", err, wantErr)
-		}
-		return false
+// parseCase is one input of a parser: what it must give, or the error it
+// must say.
+type parseCase[T comparable] struct {
+	in      string
+	want    T
+	wantErr string
+}
+
+// testParse runs parse on every case, as a subtest named after the input.
+// A value parsed without error must print back as its input when it has a
+// String method.
+func testParse[T comparable](t *testing.T, parse func(string) (T, error), cases []parseCase[T]) {
+	for _, tc := range cases {
+		t.Run(tc.in, func(t *testing.T) {
+			got, err := parse(tc.in)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error = %v, want it to contain %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tc.want {
+				t.Fatalf("= %+v, %v, want %+v", got, err, tc.want)
+			}
+			if s, ok := any(got).(fmt.Stringer); ok && s.String() != tc.in {
+				t.Errorf("String() = %q, want %q", s.String(), tc.in)
+			}
+		})
 	}
-	if err != nil || got != want {
-		t.Fatalf("= %+v, %v, want %+v", got, err, want)
-	}
-	return true
 }
 
 func TestParseConversionType(t *testing.T) {
-	tests := []struct {
-		in      string
-		want    tracker.ConversionType
-		wantErr string
-	}{
+	testParse(t, tracker.ParseConversionType, []parseCase[tracker.ConversionType]{
 		{in: "InitialPurchase", want: tracker.ConversionType{Name: "InitialPurchase"}},
 		{in: "UpsellPurchase:add_payout", want: tracker.ConversionType{Name: "UpsellPurchase", Mode: tracker.ModeAddPayout}},
 		{in: "Lead:ignore_event_id", want: tracker.ConversionType{Name: "Lead", Mode: tracker.ModeIgnoreEventID}},
@@ -224,39 +236,18 @@ func TestParseConversionType(t *testing.T) {
 		{in: ":new", wantErr: "empty name"},
 		{in: "Lead:sometimes", wantErr: "allowed: new,"},
 		{in: "Two Words", wantErr: "printable ASCII"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			got, err := tracker.ParseConversionType(tt.in)
-			if !parsed(t, got, err, tt.want, tt.wantErr) {
-				return
-			}
-			if got.String() != tt.in {
-				t.Errorf("String() = %q, want %q", got.String(), tt.in)
-			}
-		})
-	}
+	})
 }
 
 func TestParseCampaign(t *testing.T) {
-	tests := []struct {
-		in      string
-		want    tracker.Campaign
-		wantErr string
-	}{
+	testParse(t, tracker.ParseCampaign, []parseCase[tracker.Campaign]{
 		{in: "aff=http://127.0.0.1:8700/hop?tid={clickid}&a=b", want: tracker.Campaign{Name: "aff", OfferURL: "http://127.0.0.1:8700/hop?tid={clickid}&a=b"}},
 		{in: "aff", wantErr: "want NAME=URL"},
 		{in: "=http://x/", wantErr: "name is empty"},
 		{in: "postback=http://x/", wantErr: "reserved"},
 		{in: "a/b=http://x/", wantErr: "letters, digits"},
 		{in: "aff=/relative", wantErr: "absolute http(s) URL"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			got, err := tracker.ParseCampaign(tt.in)
-			parsed(t, got, err, tt.want, tt.wantErr)
-		})
-	}
+	})
 }
 
 func TestOpenConfigErrors(t *testing.T) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/xml"
 	"fmt"
 	"os"
@@ -20,17 +19,8 @@ import (
 // scenario and @restart against it, writes one JUnit test case per
 // scenario and exits 0.
 func TestTestTrackerImage(t *testing.T) {
-	containertest.SkipIfNoDocker(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	bin, err := containers.BuildBinary(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	image, err := containers.ReferenceImage(ctx, bin, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, image := containertest.ReferenceImage(t)
+	ctx := containertest.Context(t)
 	junit := filepath.Join(t.TempDir(), "out.xml")
 	var out, errb bytes.Buffer
 	start := time.Now()
@@ -83,13 +73,8 @@ func TestTestTrackerImage(t *testing.T) {
 // the repository's Dockerfile in a build context of its own, on two of the
 // bundled features (the restart among them) copied to a directory.
 func TestTestTrackerDockerfile(t *testing.T) {
-	containertest.SkipIfNoDocker(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	bin, err := containers.BuildBinary(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin, _ := containertest.ReferenceImage(t)
+	ctx := containertest.Context(t)
 	buildCtx := t.TempDir()
 	copyFile(t, filepath.Join("..", "..", "Dockerfile"), filepath.Join(buildCtx, "Dockerfile"))
 	copyFile(t, bin, filepath.Join(buildCtx, "bin", "cbsim"))

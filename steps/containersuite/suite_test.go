@@ -32,7 +32,7 @@ import (
 // host port, and no conversion is lost.
 func TestFeaturesInContainer(t *testing.T) {
 	containertest.SkipIfNoDocker(t)
-	ctx := testContext(t)
+	ctx := containertest.Context(t)
 	start := time.Now()
 	c := containertest.Tracker(t)
 	t.Logf("RunTracker ready in %v (binary and image build included when not cached)", time.Since(start).Round(time.Millisecond))
@@ -63,8 +63,8 @@ func TestFeaturesInContainer(t *testing.T) {
 func TestRunImage(t *testing.T) {
 	containertest.SkipIfNoDocker(t)
 	t.Parallel()
-	ctx := testContext(t)
-	image := referenceImage(t, ctx)
+	ctx := containertest.Context(t)
+	_, image := containertest.ReferenceImage(t)
 	var out bytes.Buffer
 	status, err := containersuite.Run(ctx, containersuite.Spec{
 		Image:   image,
@@ -84,7 +84,7 @@ func TestRunImage(t *testing.T) {
 func TestRunDockerfileObserveOnly(t *testing.T) {
 	containertest.SkipIfNoDocker(t)
 	t.Parallel()
-	ctx := testContext(t)
+	ctx := containertest.Context(t)
 	feature := fstest.MapFS{"sent.feature": {Data: []byte(`Feature: what ClickBank sent
   Scenario: an affiliate purchase reaches the tracker
     Given an affiliate integration with CLICKID={tid} and SUM={affiliate_earnings}
@@ -94,7 +94,8 @@ func TestRunDockerfileObserveOnly(t *testing.T) {
     And every postback has clickid=the click id
 `)}}
 	var out bytes.Buffer
-	status, err := containersuite.Run(ctx, containersuite.Spec{Dockerfile: miniTrackerContext(t), Options: miniOptions(), ObserveOnly: true},
+	dockerfile, mini := containertest.MiniTracker(t)
+	status, err := containersuite.Run(ctx, containersuite.Spec{Dockerfile: dockerfile, Options: mini, ObserveOnly: true},
 		steps.SuiteOptions{Features: feature, Format: "pretty", Output: &out})
 	if err != nil || status != 0 {
 		t.Fatalf("Run = %d, %v; want 0, nil\n%s", status, err, out.String())
@@ -106,8 +107,8 @@ func TestRunDockerfileObserveOnly(t *testing.T) {
 func TestStartWrongAPIKey(t *testing.T) {
 	containertest.SkipIfNoDocker(t)
 	t.Parallel()
-	ctx := testContext(t)
-	image := referenceImage(t, ctx)
+	ctx := containertest.Context(t)
+	_, image := containertest.ReferenceImage(t)
 	st, err := containersuite.Start(ctx, containersuite.Spec{Image: image, Options: []testcontainers.ContainerCustomizer{containers.WithAPIKey("wrong")}})
 	if st != nil {
 		containertest.Cleanup(t, st.TrackerContainer.Container)
@@ -122,8 +123,8 @@ func TestStartWrongAPIKey(t *testing.T) {
 func TestRunInterrupted(t *testing.T) {
 	containertest.SkipIfNoDocker(t)
 	t.Parallel()
-	ctx, cancel := context.WithCancel(testContext(t))
-	image := referenceImage(t, context.Background())
+	ctx, cancel := context.WithCancel(containertest.Context(t))
+	_, image := containertest.ReferenceImage(t)
 	label := map[string]string{"cbsim.test": t.Name() + "-" + time.Now().Format("150405.000000")}
 	var out syncBuffer
 	go func() {
@@ -143,20 +144,6 @@ func TestRunInterrupted(t *testing.T) {
 	if n := countContainers(t, label); n != 0 {
 		t.Fatalf("%d containers labelled %v left after the interrupted suite", n, label)
 	}
-}
-
-// referenceImage builds (or finds) the reference image once per process.
-func referenceImage(t testing.TB, ctx context.Context) string {
-	t.Helper()
-	bin, err := containers.BuildBinary(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	image, err := containers.ReferenceImage(ctx, bin, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return image
 }
 
 // testOutput is where a suite's formatter writes: the test log with -v,

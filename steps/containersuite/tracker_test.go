@@ -17,7 +17,7 @@ import (
 func TestTrackerRestartUnderLoad(t *testing.T) {
 	containertest.SkipIfNoDocker(t)
 	t.Parallel()
-	ctx := testContext(t)
+	ctx := containertest.Context(t)
 	c := containertest.Tracker(t)
 	trk, err := containersuite.NewTracker(ctx, c, nil)
 	if err != nil {
