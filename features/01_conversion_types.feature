@@ -7,6 +7,8 @@ Feature: Step 1 — the tracker has a conversion type for each ClickBank event
   Background:
     Given the tracker has the conversion types "OrderFormImpression", "InitialPurchase" and "UpsellPurchase"
     And an affiliate integration with CLICKID={tid} and SUM={affiliate_earnings}
+    And the front-end product costs 100.00 USD with 50% commission
+    And the first upsell costs 47.00 USD with 50% commission
     And a visitor clicks the affiliate campaign
 
   Scenario: every event is recorded under its own conversion type

@@ -24,4 +24,5 @@ Feature: Step 2 — the offer source template's parameters
     And the Order Form Impression postback has sum=0.00
     And the Order Form Impression postback has zip=empty
     And the Order Form Impression postback has order_id=empty
+    And the Order Form Impression postback has no receipt parameter
     And the tracker recorded an "OrderFormImpression" conversion with payout 0.00

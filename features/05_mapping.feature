@@ -7,6 +7,7 @@ Feature: Step 5 — affiliate and vendor mapping of click id and sum
   Scenario Outline: a <role> integration maps the <event> postback
     Given a <role> integration with CLICKID={<click>} and SUM={<sum>}
     And the front-end product costs 100.00 USD with 50% commission
+    And the first upsell costs 47.00 USD with 50% commission
     And a visitor clicks the <role> campaign
     When the buyer <action>
     Then the <event> postback has clickid=the click id
@@ -26,12 +27,14 @@ Feature: Step 5 — affiliate and vendor mapping of click id and sum
   Scenario: a vendor whose sale came through an affiliate earns the rest of the net
     Given a vendor integration with CLICKID={vtid} and SUM={vendor_earnings}
     And an affiliate integration with CLICKID={tid} and SUM={affiliate_earnings}
+    And the front-end product costs 100.00 USD with 40% commission
     And a visitor clicks the vendor campaign
     And the hoplink carries the TID "aff_campaign_7"
     When the buyer buys the front-end product
     Then ClickBank sent 4 postbacks
-    And the Initial Purchase postback has sum=45.75
+    And the Initial Purchase postback to the affiliate integration has sum=36.60
+    And the Initial Purchase postback to the vendor integration has sum=54.90
     And the tracker recorded these conversions for the click:
       | type                | payout |
       | OrderFormImpression | 0.00   |
-      | InitialPurchase     | 45.75  |
+      | InitialPurchase     | 54.90  |

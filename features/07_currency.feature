@@ -5,6 +5,7 @@ Feature: Sales in other currencies
   Scenario Outline: a <currency> sale pays its commission in USD
     Given an affiliate integration with CLICKID={tid} and SUM={affiliate_earnings}
     And the affiliate integration sends "?clickid={tid}&sum={affiliate_earnings}&cur={currency}&paid={total_transaction_amount}&type=InitialPurchase" for Initial Purchase
+    And ClickBank converts <currency> at <rate> USD
     And the front-end product costs <price> <currency> with 50% commission
     And a visitor clicks the affiliate campaign
     When the buyer buys the front-end product
@@ -14,7 +15,7 @@ Feature: Sales in other currencies
     And the tracker recorded an "InitialPurchase" conversion with payout <usd commission>
 
     Examples:
-      | currency | price  | usd commission |
-      | USD      | 100.00 | 45.75          |
-      | EUR      | 100.00 | 49.45          |
-      | GBP      | 39.00  | 22.41          |
+      | currency | rate | price  | usd commission |
+      | USD      | 1.00 | 100.00 | 45.75          |
+      | EUR      | 1.08 | 100.00 | 49.45          |
+      | GBP      | 1.27 | 39.00  | 22.41          |

@@ -34,6 +34,7 @@ Feature: Tracker faults
     And the tracker fails the first 1 postback with HTTP 502
     When the buyer opens the order form and leaves
     Then the postback was delivered after 2 attempts
+    And every attempt carried the same eventid
     And the tracker recorded 1 conversion for the click
 
   Scenario: the tracker resets the connection

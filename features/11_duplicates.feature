@@ -8,6 +8,9 @@ Feature: The tracker's duplicate modes
 
   Background:
     Given an affiliate integration with CLICKID={tid} and SUM={affiliate_earnings}
+    And the front-end product costs 100.00 USD with 50% commission
+    And the first upsell costs 47.00 USD with 50% commission
+    And the second upsell costs 197.00 USD with 40% commission
 
   Scenario: with duplicates ignored, the second upsell of an order is lost
     Given the tracker ignores duplicates of "UpsellPurchase"

@@ -15,6 +15,7 @@ Feature: The postback protection token
     Given the tracker requires the postback token "s3cret"
     And an affiliate integration with CLICKID={tid} and SUM={affiliate_earnings}
     And the affiliate integration sends "?clickid={tid}&sum={affiliate_earnings}&ptoken=s3cret&type=InitialPurchase" for Initial Purchase
+    And the front-end product costs 100.00 USD with 50% commission
     And a visitor clicks the affiliate campaign
     When the buyer buys the front-end product
     Then the tracker recorded an "InitialPurchase" conversion with payout 45.75

@@ -144,6 +144,16 @@ func LoadCatalog(fsys fs.FS, names ...string) (*Catalog, error) {
 	return c, nil
 }
 
+// ParseCatalog parses one catalog file's content; file names it in errors.
+func ParseCatalog(file string, data []byte) (*Catalog, error) {
+	c := NewCatalog()
+	if err := c.add(file, data); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// add merges a catalog file's content into c.
 func (c *Catalog) add(file string, data []byte) error {
 	var f catalogFile
 	if err := jsonpos.DecodeStrict(file, data, &f); err != nil {

@@ -10,6 +10,7 @@ import (
 // Attempt is one HTTP request of a delivery.
 type Attempt struct {
 	N       int           // 1 for the first attempt
+	URL     string        // what was requested
 	Status  int           // HTTP status, 0 when no response came
 	Latency time.Duration // from sending to the end of the response body
 	Error   string        // transport error or why the status counts as a failure

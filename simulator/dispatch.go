@@ -74,7 +74,7 @@ func (d *Dispatcher) Send(ctx context.Context, del Delivery) Delivery {
 }
 
 func (d *Dispatcher) attempt(ctx context.Context, url string, n int) Attempt {
-	a := Attempt{N: n}
+	a := Attempt{N: n, URL: url}
 	timeout := d.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout

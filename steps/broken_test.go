@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,8 +53,9 @@ func brokenTracker(t *testing.T, corrupt func(q url.Values)) steps.Tracker {
 }
 
 // TestSuiteCatchesABrokenTracker proves the portable features fail against a
-// tracker that records the wrong sum or loses the click id, and pass
-// against the same proxy when it corrupts nothing.
+// tracker that records the wrong sum, loses, alters or upper-cases the
+// click id, or records every conversion under one type, and pass against
+// the same proxy when it corrupts nothing.
 func TestSuiteCatchesABrokenTracker(t *testing.T) {
 	cases := []struct {
 		name    string
@@ -67,7 +69,9 @@ func TestSuiteCatchesABrokenTracker(t *testing.T) {
 			}
 		}, 1},
 		{"DroppedClickID", func(q url.Values) { q.Set("clickid", "") }, 1},
-		{"ClickIDLowercasedAway", func(q url.Values) { q.Set("clickid", q.Get("clickid")+"x") }, 1},
+		{"ClickIDAltered", func(q url.Values) { q.Set("clickid", q.Get("clickid")+"x") }, 1},
+		{"ClickIDUpperCased", func(q url.Values) { q.Set("clickid", strings.ToUpper(q.Get("clickid"))) }, 1},
+		{"EveryConversionOneType", func(q url.Values) { q.Set("type", "InitialPurchase") }, 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -10,7 +10,8 @@ import (
 	"github.com/cbsim/cbsim/simulator/money"
 )
 
-func firstAttemptBody(d *simulator.Delivery) string {
+// lastReply returns the body of the tracker's reply to the last attempt.
+func lastReply(d *simulator.Delivery) string {
 	if len(d.Attempts) == 0 {
 		return ""
 	}
@@ -20,7 +21,11 @@ func firstAttemptBody(d *simulator.Delivery) string {
 func describeDeliveries(ds []simulator.Delivery) string {
 	var b strings.Builder
 	for _, d := range ds {
-		fmt.Fprintf(&b, "  %s %s → %d %s\n", d.Event.Title(), d.URL, d.Status(), d.Error())
+		fmt.Fprintf(&b, "  %s %s → %d %s", d.Event.Title(), d.URL, d.Status(), d.Error())
+		if body := strings.TrimSpace(lastReply(&d)); body != "" && !d.Delivered {
+			fmt.Fprintf(&b, ": %s", body)
+		}
+		b.WriteByte('\n')
 	}
 	return b.String()
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/cucumber/godog"
 
+	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/simulator/money"
 )
 
@@ -71,7 +72,7 @@ func (w *World) recordedCount(ctx context.Context, n int) error {
 	}
 	w.settle(ctx)
 	if len(cs) != n {
-		return fmt.Errorf("expected %d conversions for click %s, but the tracker recorded %d:\n%s", n, w.click.ID, len(cs), describeConversions(cs))
+		return fmt.Errorf("expected %d conversions for click %s, but the tracker recorded %d:\n%s", n, w.click.ID, len(cs), w.recorded(cs))
 	}
 	return nil
 }
@@ -83,12 +84,47 @@ func (w *World) recordedNone(ctx context.Context) error {
 		return err
 	}
 	if len(cs) != 0 {
-		return fmt.Errorf("expected no conversion for click %s, but the tracker recorded %d:\n%s", w.click.ID, len(cs), describeConversions(cs))
+		return fmt.Errorf("expected no conversion for click %s, but the tracker recorded %d:\n%s", w.click.ID, len(cs), w.recorded(cs))
 	}
 	return nil
 }
 
-func (w *World) recordedType(ctx context.Context, typ, payout string) error {
+func (w *World) recordedNoType(ctx context.Context, name string) error {
+	typ := w.conversionType(name)
+	w.settle(ctx)
+	cs, err := w.conversions(ctx, func([]Conversion) bool { return true })
+	if err != nil {
+		return err
+	}
+	if i := slices.IndexFunc(cs, func(c Conversion) bool { return c.Type == typ }); i >= 0 {
+		return fmt.Errorf("expected no %q conversion for click %s, but the tracker recorded:\n%s", typ, w.click.ID, w.recorded(cs))
+	}
+	return nil
+}
+
+// recorded describes what the tracker recorded, and what it answered to
+// the postbacks it refused (see undelivered).
+func (w *World) recorded(cs []Conversion) string {
+	return describeConversions(cs) + w.undelivered()
+}
+
+// undelivered describes the postbacks the tracker refused or never got,
+// with its replies: a "(none)" alone would hide why nothing was recorded.
+func (w *World) undelivered() string {
+	var failed []simulator.Delivery
+	for _, d := range w.sent("") {
+		if !d.Delivered {
+			failed = append(failed, d)
+		}
+	}
+	if len(failed) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("\n  and %d postbacks were not delivered:\n%s", len(failed), describeDeliveries(failed))
+}
+
+func (w *World) recordedType(ctx context.Context, name, payout string) error {
+	typ := w.conversionType(name)
 	match := func(c Conversion) bool {
 		return c.Type == typ && (payout == "" || money.Cents(c.Payout).String() == payout)
 	}
@@ -101,7 +137,7 @@ func (w *World) recordedType(ctx context.Context, typ, payout string) error {
 		if payout != "" {
 			want += " with payout " + payout
 		}
-		return fmt.Errorf("expected %s for click %s, but the tracker recorded:\n%s", want, w.click.ID, describeConversions(cs))
+		return fmt.Errorf("expected %s for click %s, but the tracker recorded:\n%s", want, w.click.ID, w.recorded(cs))
 	}
 	return nil
 }
@@ -145,6 +181,9 @@ func (w *World) recordedTable(ctx context.Context, table *godog.Table) error {
 			v := exp.literal
 			switch exp.ref {
 			case "":
+				if cols[i] == "type" {
+					v = w.conversionType(v)
+				}
 			case "click id":
 				v = w.click.ID
 			case "order id":
@@ -161,7 +200,7 @@ func (w *World) recordedTable(ctx context.Context, table *godog.Table) error {
 		for _, c := range cs {
 			var row []string
 			for _, col := range cols {
-				row = append(row, field(c, col))
+				row = append(row, field(c, w.templateName(col)))
 			}
 			out = append(out, row)
 		}
@@ -172,7 +211,7 @@ func (w *World) recordedTable(ctx context.Context, table *godog.Table) error {
 		return err
 	}
 	if got := render(cs); !slices.EqualFunc(got, want, slices.Equal) {
-		return fmt.Errorf("the tracker recorded other conversions for click %s:\n%s\nexpected:\n%s", w.click.ID, formatRows(cols, got), formatRows(cols, want))
+		return fmt.Errorf("the tracker recorded other conversions for click %s:\n%s\nexpected:\n%s%s", w.click.ID, formatRows(cols, got), formatRows(cols, want), w.undelivered())
 	}
 	return nil
 }
@@ -197,6 +236,9 @@ func (w *World) conversionParamIs(ctx context.Context, name, macro string) error
 	for _, d := range w.sent("") {
 		if !d.Delivered || d.TestFire || !strings.Contains(d.Template, "{"+macro+"}") {
 			continue
+		}
+		if p, ok := paramCarrying(d.Template, macro); ok && templateRoles[name] != nil {
+			name = p // the template's own name for the parameter (zip may be postcode)
 		}
 		want = append(want, d.Values.Get(macro))
 		typ, has, err := paramOf(&d, "type")
@@ -240,7 +282,7 @@ func (w *World) refused(ctx context.Context, event, param string) error {
 	}
 	d := ds[len(ds)-1]
 	if d.Delivered {
-		return fmt.Errorf("expected the tracker to refuse %s, but it replied %d: %s", d.URL, d.Status(), firstAttemptBody(&d))
+		return fmt.Errorf("expected the tracker to refuse %s, but it replied %d: %s", d.URL, d.Status(), lastReply(&d))
 	}
 	t, err := w.trk(ctx)
 	if err != nil {
@@ -252,8 +294,8 @@ func (w *World) refused(ctx context.Context, event, param string) error {
 		if d.Status() < 400 || d.Status() > 499 {
 			return fmt.Errorf("expected a 4xx refusal of %s, but the tracker replied %d (%s)", d.URL, d.Status(), d.Error())
 		}
-		if param != "" && !strings.Contains(firstAttemptBody(&d), param) {
-			return fmt.Errorf("expected the refusal to name %q, but the tracker replied %s", param, firstAttemptBody(&d))
+		if param != "" && !strings.Contains(lastReply(&d), param) {
+			return fmt.Errorf("expected the refusal to name %q, but the tracker replied %s", param, lastReply(&d))
 		}
 		return nil
 	}

@@ -3,6 +3,7 @@ package steps
 // Step methods that assert what ClickBank sent: the journal.
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -25,6 +26,10 @@ func (w *World) sentCount(n int, role string) error {
 }
 
 func (w *World) sentNone(role, why string) error {
+	if w.integrations[simulator.Role(role)] == nil {
+		return fmt.Errorf("no %s integration is set up in this scenario: that it sent nothing proves nothing", role)
+	}
+	skipped := 0
 	for _, d := range w.deliveries {
 		if d.Role != simulator.Role(role) {
 			continue
@@ -35,15 +40,36 @@ func (w *World) sentNone(role, why string) error {
 		if why != "" && !strings.Contains(d.Skipped, why) {
 			return fmt.Errorf("expected the %s postback to be skipped because %q, but it was skipped because %q", role, why, d.Skipped)
 		}
+		skipped++
+	}
+	if why != "" && skipped == 0 {
+		return fmt.Errorf("expected ClickBank to skip a %s postback because %q, but no event came for the %s integration to skip", role, why, role)
 	}
 	return nil
 }
 
-// paramOf returns a query parameter of a delivery's URL.
+func (w *World) sentNoEvent(event string) error {
+	if len(w.integrations) == 0 {
+		return fmt.Errorf("no integration is set up in this scenario: that ClickBank sent no %s postback proves nothing", event)
+	}
+	if ds := w.sent(eventNames[event]); len(ds) > 0 {
+		return fmt.Errorf("expected no %s postback, but ClickBank sent %d:\n%s", event, len(ds), describeDeliveries(ds))
+	}
+	return nil
+}
+
+// paramOf returns a query parameter of a delivery's URL. name is a
+// parameter of the offer-source template (clickid, sum, eventid, zip,
+// order_id) or any other parameter name; see paramFor.
 func paramOf(d *simulator.Delivery, name string) (string, bool, error) {
-	u, err := url.Parse(d.URL)
+	return paramIn(d.URL, paramFor(d.Template, name))
+}
+
+// paramIn returns the query parameter name of a URL and whether it has it.
+func paramIn(raw, name string) (string, bool, error) {
+	u, err := url.Parse(raw)
 	if err != nil {
-		return "", false, fmt.Errorf("postback URL %q does not parse: %w", d.URL, err)
+		return "", false, fmt.Errorf("postback URL %q does not parse: %w", raw, err)
 	}
 	q := u.Query()
 	_, has := q[name]
@@ -61,12 +87,15 @@ func (w *World) checkParam(ds []simulator.Delivery, what, name, want string) err
 		if err != nil {
 			return err
 		}
+		if name == "type" {
+			wantV = w.conversionType(wantV)
+		}
 		got, has, err := paramOf(d, name)
 		if err != nil {
 			return err
 		}
-		if !has && wantV != "" {
-			return fmt.Errorf("expected the %s postback to have %s=%s, but it has no %s parameter: %s", d.Event.Title(), name, wantV, name, d.URL)
+		if !has {
+			return fmt.Errorf("expected the %s postback to have %s=%q (%s), but it has no %s parameter: %s", d.Event.Title(), name, wantV, exp, paramFor(d.Template, name), d.URL)
 		}
 		if got != wantV {
 			return fmt.Errorf("expected the %s postback to have %s=%q (%s), but it has %s=%q: %s", d.Event.Title(), name, wantV, exp, name, got, d.URL)
@@ -82,6 +111,56 @@ func (w *World) postbackHas(event, name, want string) error {
 
 func (w *World) everyPostbackHas(name, want string) error {
 	return w.checkParam(w.sent(""), "postback", name, want)
+}
+
+func (w *World) integrationPostbackHas(event, role, name, want string) error {
+	var ds []simulator.Delivery
+	for _, d := range w.sent(eventNames[event]) {
+		if d.Role == simulator.Role(role) {
+			ds = append(ds, d)
+		}
+	}
+	return w.checkParam(ds, event+" postback to the "+role+" integration", name, want)
+}
+
+func (w *World) postbackLacks(event, name string) error {
+	ds := w.sent(eventNames[event])
+	if len(ds) == 0 {
+		return fmt.Errorf("ClickBank sent no %s postback", event)
+	}
+	for i := range ds {
+		if v, has, err := paramOf(&ds[i], name); err != nil || has {
+			return errors.Join(err, fmt.Errorf("expected the %s postback to have no %s parameter, but it has %s=%q: %s", event, name, name, v, ds[i].URL))
+		}
+	}
+	return nil
+}
+
+// sameInEveryAttempt checks that a retried postback carried the same value
+// of a parameter in every attempt: what a tracker that deduplicates by it
+// needs.
+func (w *World) sameInEveryAttempt(name string) error {
+	retried := 0
+	for _, d := range w.sent("") {
+		if len(d.Attempts) < 2 {
+			continue
+		}
+		retried++
+		pname := paramFor(d.Template, name)
+		first, has, err := paramIn(d.Attempts[0].URL, pname)
+		if err != nil || !has || first == "" {
+			return errors.Join(err, fmt.Errorf("the %s postback's first attempt carried no %s: %s", d.Event.Title(), pname, d.Attempts[0].URL))
+		}
+		for _, a := range d.Attempts[1:] {
+			if v, _, _ := paramIn(a.URL, pname); v != first {
+				return fmt.Errorf("the %s postback carried %s=%q in attempt 1 but %q in attempt %d", d.Event.Title(), pname, first, v, a.N)
+			}
+		}
+	}
+	if retried == 0 {
+		return fmt.Errorf("no postback was retried in this scenario: there is no second attempt to compare (add \"Given ClickBank retries a failed postback 2 times\" and a failing tracker)")
+	}
+	return nil
 }
 
 func (w *World) everyDelivered() error {

@@ -4,6 +4,7 @@ package steps
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -12,10 +13,18 @@ import (
 	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/simulator/ids"
 	"github.com/cbsim/cbsim/simulator/macro"
+	"github.com/cbsim/cbsim/simulator/money"
 )
 
 func (w *World) anIntegrationWith(role, click, sum string) error {
 	in := w.integration(simulator.Role(role))
+	own, err := w.ownIntegration(simulator.Role(role))
+	if err != nil {
+		return err
+	}
+	if own != nil {
+		return w.fromOwn(in, own, click, sum)
+	}
 	for _, t := range macro.EventTypes() {
 		in.URLs[t] = fmt.Sprintf("?clickid={%s}&sum={%s}&eventid={event_id}&zip={postal_code}&order_id={order_id}&type=%s", click, sum, w.opts.typeName(t))
 		if !slices.Contains(in.Events, t) {
@@ -32,7 +41,7 @@ func (w *World) integrationSendsFor(role, tmpl, event string) error {
 	}
 	t := eventNames[event]
 	in.PerEvent = true
-	in.URLs[t] = tmpl
+	in.URLs[t] = w.withTypeNames(tmpl)
 	if !slices.Contains(in.Events, t) {
 		in.Events = append(in.Events, t)
 	}
@@ -44,7 +53,7 @@ func (w *World) integrationOneURL(role, tmpl string) error {
 	if err := checkTemplate(tmpl); err != nil {
 		return err
 	}
-	in.PerEvent, in.URLs, in.URL = false, nil, tmpl
+	in.PerEvent, in.URLs, in.URL = false, nil, w.withTypeNames(tmpl)
 	in.Events = macro.EventTypes()
 	return nil
 }
@@ -90,14 +99,82 @@ func (w *World) sellsFunnel(name string) error {
 	return nil
 }
 
-func (w *World) productCosts(price, currency, commission string) error {
-	return w.setProduct(price, currency, commission)
+func (w *World) productCosts(which, price, currency, commission string) error {
+	f, ok := w.catalog.Funnels[w.funnel]
+	if !ok {
+		return fmt.Errorf("unknown funnel %q", w.funnel)
+	}
+	item := f.Front
+	if which != "front-end product" {
+		n := map[string]int{"first upsell": 1, "second upsell": 2, "third upsell": 3}[which]
+		if n > len(f.Upsells) {
+			return fmt.Errorf("funnel %q has %d upsells, so it has no %s", f.Name, len(f.Upsells), which)
+		}
+		item = f.Upsells[n-1].Item
+	}
+	return w.setProduct(item, price, currency, commission)
+}
+
+func (w *World) convertsAt(currency, rate string) error {
+	r, err := money.ParseRate(rate)
+	if err != nil {
+		return fmt.Errorf("rate: %w", err)
+	}
+	if currency == "USD" {
+		if one, _ := money.ParseRate("1"); r != one {
+			return fmt.Errorf("USD is what ClickBank pays in: its rate is 1, not %s", rate)
+		}
+		return nil
+	}
+	c := *w.catalog
+	c.Rates = maps.Clone(c.Rates)
+	c.Rates[currency] = r
+	w.catalog = &c
+	return nil
+}
+
+func (w *World) usesIntegration(name string) error {
+	from := w.opts.Integrations
+	if from == nil {
+		_, defaults, err := simulator.LoadDefaults()
+		if err != nil {
+			return err
+		}
+		w.opts.Integrations = defaults // this scenario's copy of the options
+		from = defaults
+	}
+	for _, in := range from {
+		if in.Name == name {
+			if w.integrations[in.Role] != nil {
+				return fmt.Errorf("name the integration before setting up the %s integration", in.Role)
+			}
+			w.picked[in.Role] = name
+			return nil
+		}
+	}
+	names := make([]string, len(from))
+	for i, in := range from {
+		names[i] = in.Name
+	}
+	return fmt.Errorf("no integration is named %q (there are: %s)", name, strings.Join(names, ", "))
+}
+
+func (w *World) seedStep(seed uint64) error {
+	if len(w.events) > 0 {
+		return fmt.Errorf("seed ClickBank's random choices before the first purchase")
+	}
+	w.seed = seed
+	w.rng = simulator.NewRand(seed)
+	return nil
 }
 
 func (w *World) conversionTypes(list string) error {
 	names, err := quotedList(list)
 	if err != nil {
 		return err
+	}
+	for i, n := range names {
+		names[i] = w.conversionType(n)
 	}
 	return w.configure(func(c *TrackerConfig) {
 		// keep per-type modes set earlier
@@ -128,6 +205,9 @@ var modeNames = map[string]string{
 
 func (w *World) duplicateMode(phrase, typ string) error {
 	mode := modeNames[phrase]
+	if typ != "" {
+		typ = w.conversionType(typ)
+	}
 	return w.configure(func(c *TrackerConfig) {
 		if typ == "" {
 			c.DuplicateMode = mode
@@ -157,5 +237,6 @@ func (w *World) requiresToken(token string) error {
 }
 
 func (w *World) eventIDParam(name string) error {
+	name = w.templateName(name)
 	return w.configure(func(c *TrackerConfig) { c.EventIDParam = name })
 }

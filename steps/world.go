@@ -1,12 +1,14 @@
 package steps
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"hash/fnv"
 	"maps"
 	"math/rand/v2"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,17 +35,59 @@ type Options struct {
 	ConversionTypes [3]string
 	// PostbackTimeout is ClickBank's per-attempt timeout. Zero = 5s.
 	PostbackTimeout time.Duration
+	// Catalog is the vendors, affiliates, products and funnels the
+	// scenarios sell (a user's own funnel); nil = the embedded catalog.
+	// Scenarios use its funnel simulator.DefaultFunnel, or else its first
+	// funnel by name, and its affiliate simulator.DefaultAffiliate, or
+	// else its first affiliate. It is shared and never modified.
+	Catalog *simulator.Catalog
+	// Integrations are a user's own ClickBank integrations (as pasted into
+	// ClickBank); nil = the guide's offer-source template. When set, "a
+	// ROLE integration with CLICKID={x} and SUM={y}" uses the first active
+	// integration of that role (or the one a scenario names): its URLs,
+	// relative to the tracker under test, its parameter names and type
+	// names; see fromOwn.
+	Integrations []simulator.Integration
+	// Set are parameters added to every postback URL the suite builds,
+	// such as a postback token: name → value.
+	Set map[string]string
 }
 
-func (o Options) typeName(t simulator.EventType) string {
-	names := o.ConversionTypes
-	if names == [3]string{} {
-		names = [3]string{"OrderFormImpression", "InitialPurchase", "UpsellPurchase"}
-	}
-	for i, et := range macro.EventTypes() {
-		if et == t {
-			return names[i]
+// eventTypes are the three event types in funnel order.
+var eventTypes = macro.EventTypes()
+
+// defaultTypeNames are the conversion type names of the guide, the names
+// the bundled features use.
+var defaultTypeNames = map[simulator.EventType]string{
+	simulator.OrderFormImpression: "OrderFormImpression",
+	simulator.InitialPurchase:     "InitialPurchase",
+	simulator.UpsellPurchase:      "UpsellPurchase",
+}
+
+// TypeNames returns the tracker's conversion type names of the three
+// events, in funnel order: ConversionTypes where set, else the type= each
+// event's URL sends in the first active integration of Integrations that
+// has one, else the guide's names.
+func (o Options) TypeNames() [3]string {
+	var out [3]string
+	for i, t := range eventTypes {
+		out[i] = o.ConversionTypes[i]
+		for _, in := range o.Integrations {
+			if u, ok := in.URLFor(t); out[i] == "" && ok && in.Active && in.Subscribed(t) {
+				if typ := typeOf(u); typ != "" && !strings.Contains(typ, "{") {
+					out[i] = typ
+				}
+			}
 		}
+		out[i] = cmp.Or(out[i], defaultTypeNames[t])
+	}
+	return out
+}
+
+// typeName returns the tracker's conversion type name of event type t.
+func (o Options) typeName(t simulator.EventType) string {
+	if i := slices.Index(eventTypes, t); i >= 0 {
+		return o.TypeNames()[i]
 	}
 	return string(t)
 }
@@ -65,18 +109,20 @@ type World struct {
 	dispatcher   *simulator.Dispatcher
 	journal      *simulator.Journal
 
-	funnel    string
-	tidRule   ids.TIDRule
-	tidSet    bool   // the hoplink's TID was set by a step, not by a click
-	tid       string // what the hoplink carries
-	vtid      string // what the pay link carries
-	click     Click
-	clicked   bool
-	clickRole simulator.Role
-	tracking  map[string]string
-	buyer     simulator.Buyer
-	testCard  bool
-	now       time.Time
+	funnel       string
+	hopAffiliate string                    // the affiliate of the hoplink traffic
+	picked       map[simulator.Role]string // integrations of Options.Integrations a step named
+	tidRule      ids.TIDRule
+	tidSet       bool   // the hoplink's TID was set by a step, not by a click
+	tid          string // what the hoplink carries
+	vtid         string // what the pay link carries
+	click        Click
+	clicked      bool
+	clickRole    simulator.Role
+	tracking     map[string]string
+	buyer        simulator.Buyer
+	testCard     bool
+	now          time.Time
 
 	fault *fault // misbehaviour between ClickBank and the tracker, if any
 
@@ -89,7 +135,7 @@ func newWorld(f TrackerFactory, opts Options) *World {
 	if timeout == 0 {
 		timeout = simulator.DefaultTimeout
 	}
-	return &World{opts: opts, factory: f, journal: &simulator.Journal{}, funnel: simulator.DefaultFunnel,
+	return &World{opts: opts, factory: f, journal: &simulator.Journal{}, picked: map[simulator.Role]string{},
 		dispatcher:   &simulator.Dispatcher{Timeout: timeout},
 		integrations: map[simulator.Role]*simulator.Integration{}, tracking: map[string]string{},
 		now: simulator.DefaultTime}
@@ -101,12 +147,25 @@ func (w *World) start(name string) error {
 	h.Write([]byte(name))
 	w.seed = w.opts.Seed ^ h.Sum64()
 	w.rng = simulator.NewRand(w.seed)
-	c, _, err := simulator.LoadDefaults()
-	if err != nil {
-		return err
+	w.catalog = w.opts.Catalog
+	if w.catalog == nil {
+		c, _, err := simulator.LoadDefaults()
+		if err != nil {
+			return err
+		}
+		w.catalog = c
 	}
-	w.catalog = c
+	w.funnel = firstOr(w.catalog.Funnels, simulator.DefaultFunnel)
+	w.hopAffiliate = firstOr(w.catalog.Affiliates, simulator.DefaultAffiliate)
 	return nil
+}
+
+// firstOr returns name when m has it, else m's first key in order, else name.
+func firstOr[V any](m map[string]V, name string) string {
+	if _, ok := m[name]; ok || len(m) == 0 {
+		return name
+	}
+	return slices.Sorted(maps.Keys(m))[0]
 }
 
 func (w *World) close() {
@@ -198,7 +257,7 @@ func (w *World) integration(role simulator.Role) *simulator.Integration {
 func (w *World) journey() simulator.Journey {
 	j := simulator.Journey{Funnel: w.funnel, TIDRule: w.tidRule, VTID: w.vtid, Buyer: w.buyer, TestCard: w.testCard}
 	if w.clickRole != simulator.RoleVendor || w.tidSet {
-		j.Affiliate = simulator.DefaultAffiliate
+		j.Affiliate = w.hopAffiliate
 		j.TID = w.tid
 		j.Tracking = w.tracking
 	}
@@ -206,20 +265,38 @@ func (w *World) journey() simulator.Journey {
 }
 
 // resolved returns the integration with its URLs resolved against the
-// tracker and pointed at the fault in front of it, if any.
+// tracker, the Options.Set parameters added, and pointed at the fault in
+// front of the tracker, if any.
 func (w *World) resolved(ctx context.Context, in simulator.Integration) (simulator.Integration, error) {
 	var err error
-	if in.URL, err = w.resolve(ctx, in.URL); err != nil || in.URL == "" && !in.PerEvent {
-		return in, err
+	if in.URL != "" {
+		if in.URL, err = w.resolve(ctx, in.URL); err != nil {
+			return in, err
+		}
+		in.URL = withParams(in.URL, w.opts.Set)
 	}
 	urls := make(map[simulator.EventType]string, len(in.URLs))
 	for t, u := range in.URLs {
 		if urls[t], err = w.resolve(ctx, u); err != nil {
 			return in, err
 		}
+		urls[t] = withParams(urls[t], w.opts.Set)
 	}
 	in.URLs = urls
 	return w.viaFault(in), nil
+}
+
+// withParams appends the parameters set to a URL template, in name order,
+// their names and values escaped so that they are never read as macros.
+func withParams(tmpl string, set map[string]string) string {
+	for _, name := range slices.Sorted(maps.Keys(set)) {
+		sep := "&"
+		if !strings.Contains(tmpl, "?") {
+			sep = "?"
+		}
+		tmpl += sep + url.QueryEscape(name) + "=" + url.QueryEscape(set[name])
+	}
+	return tmpl
 }
 
 // sim returns a simulator over the scenario's catalog and integrations.
@@ -296,28 +373,24 @@ func (w *World) clickID() (string, error) {
 	return w.click.ID, nil
 }
 
-// setProduct changes the funnel's front-end product price, currency and commission.
-func (w *World) setProduct(price, currency, commission string) error {
-	f, ok := w.catalog.Funnels[w.funnel]
-	if !ok {
-		return fmt.Errorf("unknown funnel %q", w.funnel)
-	}
-	fe := w.catalog.Products[f.Front]
+// setProduct changes the price, currency and commission of a product of
+// the scenario's catalog (a copy: the catalog is shared).
+func (w *World) setProduct(item, price, currency, commission string) error {
+	p := w.catalog.Products[item]
 	var err error
-	if fe.Price, err = money.Parse(price); err != nil {
+	if p.Price, err = money.Parse(price); err != nil {
 		return fmt.Errorf("price: %w", err)
 	}
-	if fe.Commission, err = money.ParsePercent(commission); err != nil {
+	if p.Commission, err = money.ParsePercent(commission); err != nil {
 		return fmt.Errorf("commission: %w", err)
 	}
-	fe.Currency = currency
-	if err := w.catalog.CheckProduct(fe); err != nil {
+	p.Currency = currency
+	if err := w.catalog.CheckProduct(p); err != nil {
 		return err
 	}
-	products := maps.Clone(w.catalog.Products)
-	products[f.Front] = fe
 	c := *w.catalog
-	c.Products = products
+	c.Products = maps.Clone(c.Products)
+	c.Products[item] = p
 	w.catalog = &c
 	return nil
 }

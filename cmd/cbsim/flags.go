@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -99,13 +98,13 @@ func addSimFlags(fs *flag.FlagSet, integrationsFlag, integrationsUsage, trackerD
 func (f *simFlags) simulator(fs *flag.FlagSet, defaults bool) (*simulator.Simulator, int) {
 	c, ins, err := simulator.LoadDefaults()
 	if err == nil && *f.catalog != "" {
-		c, err = simulator.LoadCatalog(os.DirFS(filepath.Dir(*f.catalog)), filepath.Base(*f.catalog))
+		c, err = readFile(*f.catalog, simulator.ParseCatalog)
 	}
 	if !defaults {
 		ins = nil
 	}
 	if err == nil && *f.integrations != "" {
-		ins, err = simulator.LoadIntegrations(os.DirFS(filepath.Dir(*f.integrations)), filepath.Base(*f.integrations))
+		ins, err = readFile(*f.integrations, simulator.ParseIntegrations)
 	}
 	if err != nil {
 		fmt.Fprintf(fs.Output(), "cbsim %s: %v\n", fs.Name(), err)
@@ -122,4 +121,15 @@ func (f *simFlags) simulator(fs *flag.FlagSet, defaults bool) (*simulator.Simula
 		}
 	}
 	return sim, -1
+}
+
+// readFile reads a fixture file and parses it; errors name the file by the
+// path given.
+func readFile[T any](path string, parse func(file string, data []byte) (T, error)) (T, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	return parse(path, data)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/cbsim/cbsim/containers"
 	"github.com/cbsim/cbsim/simulator"
+	"github.com/cbsim/cbsim/simulator/lint"
 	"github.com/cbsim/cbsim/steps"
 	"github.com/cbsim/cbsim/steps/containersuite"
 	"github.com/cbsim/cbsim/steps/reference"
@@ -42,6 +43,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", 1, "seed of the scenario order and every random choice")
 	wait := fs.Duration("wait", 5*time.Second, "how long assertions on recorded conversions poll an asynchronous tracker")
 	settle := fs.Duration("settle", 0, "how long to wait before asserting that nothing was recorded")
+	own := ownFlags(fs)
 	if err := fs.Parse(fixBareCampaign(args)); err != nil {
 		if err.Error() == "flag: help requested" {
 			return 0
@@ -56,6 +58,9 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	o := steps.SuiteOptions{Tags: *tags, Format: *format, Output: stdout, Concurrency: *concurrency, Seed: *seed,
 		Steps: steps.Options{Wait: *wait, Settle: *settle}}
+	if code := own.apply(fs, &o.Steps, stderr); code >= 0 {
+		return code
+	}
 	if *featuresDir != "" {
 		st, err := os.Stat(*featuresDir)
 		if err != nil || !st.IsDir() {
@@ -102,6 +107,13 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case *trackerURL == "":
 		if *observe || *apiURL != "" || len(campaigns) > 0 {
 			return usageError(fs, "--api, --campaign and --observe-only need --tracker")
+		}
+		if o.Steps.Integrations != nil {
+			// In-process trackers that know the conversion types the file sends.
+			// The purchase's type first: a postback without type= counts as it.
+			names := o.Steps.TypeNames()
+			o.Factory = reference.Factory{Config: steps.TrackerConfig{ConversionTypes: []string{names[1], names[0], names[2]}}}
+			o.Reference, o.CanRestart = true, true
 		}
 	case *observe:
 		o.Factory = steps.Shared{Tracker: steps.ObserveOnly{URL: strings.TrimRight(*trackerURL, "/") + "/postback"}}
@@ -178,4 +190,54 @@ func fixBareCampaign(args []string) []string {
 		}
 	}
 	return out
+}
+
+// ownSetup are the flags that run the suite on a user's own setup: the
+// ClickBank integrations they pasted, their funnel, fixed parameters.
+type ownSetup struct {
+	integrations, catalog *string
+	set                   keyValues
+}
+
+func ownFlags(fs *flag.FlagSet) *ownSetup {
+	o := &ownSetup{
+		integrations: fs.String("integrations", "", "integrations file (JSON) of your own: the scenarios use its URLs (relative to the tracker under test), parameter names and type names"),
+		catalog:      fs.String("catalog", "", "catalog file (JSON) of your own: the vendors, affiliates, products and funnels the scenarios sell"),
+		set:          keyValues{},
+	}
+	fs.Var(o.set, "set", "add NAME=VALUE to every postback URL (repeatable), e.g. ptoken=s3cret")
+	return o
+}
+
+// apply loads the files into the step options; a bad file is reported with
+// its place and returned as exit code 2, after cbsim lint's findings on the
+// integrations file are printed (they do not stop the run).
+func (o *ownSetup) apply(fs *flag.FlagSet, opts *steps.Options, stderr io.Writer) int {
+	if len(o.set) > 0 {
+		opts.Set = o.set
+	}
+	if *o.catalog != "" {
+		c, err := readFile(*o.catalog, simulator.ParseCatalog)
+		if err != nil {
+			return usageError(fs, "--catalog: %v", err)
+		}
+		opts.Catalog = c
+	}
+	if *o.integrations != "" {
+		data, err := os.ReadFile(*o.integrations)
+		if err != nil {
+			return usageError(fs, "--integrations: %v", err)
+		}
+		findings, err := lint.File(*o.integrations, data)
+		if err != nil {
+			return usageError(fs, "--integrations: %v", err)
+		}
+		for _, f := range findings {
+			fmt.Fprintf(stderr, "lint: %s\n", f)
+		}
+		if opts.Integrations, err = simulator.ParseIntegrations(*o.integrations, data); err != nil {
+			return usageError(fs, "--integrations: %v", err)
+		}
+	}
+	return -1
 }

@@ -1,6 +1,7 @@
 package reference
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"os"
@@ -17,13 +18,19 @@ const apiKey = "cbsim-reference"
 // in a file of its own on a loopback port), configured as the scenario says
 // (steps.Configurable) and restartable on the same store (steps.Restarter).
 // Its zero value is ready to use.
-type Factory struct{}
+type Factory struct {
+	// Config is every scenario tracker's configuration unless the scenario
+	// configures it: a field the scenario leaves empty keeps this value
+	// (e.g. the conversion type names of an integrations file of one's
+	// own). The zero Config is the tracker's defaults.
+	Config steps.TrackerConfig
+}
 
 var _ steps.TrackerFactory = Factory{}
 
-// Open starts a reference tracker with the default configuration.
-func (Factory) Open(ctx context.Context) (steps.Tracker, error) {
-	r := &scenarioTracker{}
+// Open starts a reference tracker with the factory's configuration.
+func (f Factory) Open(ctx context.Context) (steps.Tracker, error) {
+	r := &scenarioTracker{base: f.Config}
 	if err := r.Configure(ctx, steps.TrackerConfig{}); err != nil {
 		return nil, err
 	}
@@ -41,9 +48,10 @@ func (Factory) Release(t steps.Tracker) {
 // HTTP, with its store in a file of its own so that it survives a restart.
 type scenarioTracker struct {
 	*steps.RedTrack
-	srv *tracker.Server
-	cfg tracker.Config
-	dir string // holds the database file
+	srv  *tracker.Server
+	cfg  tracker.Config
+	base steps.TrackerConfig // the factory's configuration, under the scenario's
+	dir  string              // holds the database file
 }
 
 var (
@@ -65,8 +73,15 @@ func (r *scenarioTracker) Restart(ctx context.Context) error {
 	return nil
 }
 
-// Configure restarts the tracker with cfg.
+// Configure restarts the tracker with cfg, whose empty fields take the
+// factory's configuration.
 func (r *scenarioTracker) Configure(ctx context.Context, cfg steps.TrackerConfig) error {
+	if cfg.ConversionTypes == nil {
+		cfg.ConversionTypes = r.base.ConversionTypes
+	}
+	cfg.DuplicateMode = cmp.Or(cfg.DuplicateMode, r.base.DuplicateMode)
+	cfg.PostbackToken = cmp.Or(cfg.PostbackToken, r.base.PostbackToken)
+	cfg.EventIDParam = cmp.Or(cfg.EventIDParam, r.base.EventIDParam)
 	tc := tracker.Config{APIKey: apiKey, PostbackToken: cfg.PostbackToken, EventIDParam: cfg.EventIDParam}
 	for _, s := range cfg.ConversionTypes {
 		ct, err := tracker.ParseConversionType(s)
