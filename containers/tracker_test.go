@@ -35,7 +35,7 @@ func conversions(t *testing.T, c *containers.TrackerContainer) conversionList {
 		t.Fatal(err)
 	}
 	var got conversionList
-	do(t, "GET", api+"/conversions?api_key="+url.QueryEscape(c.APIKey()), "", 200, &got)
+	do(t, "GET", api+"/conversions?date_from=2000-01-01&date_to=2100-12-31&api_key="+url.QueryEscape(c.APIKey()), "", 200, &got)
 	return got
 }
 

@@ -1,6 +1,7 @@
 package redtrack
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,20 +9,24 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 )
 
 // Paging limits of the reporting API.
 const (
-	DefaultPerPage = 100  // items per page when Query.PerPage is 0
-	MaxPerPage     = 1000 // the largest page the API serves
-	maxPages       = 100_000
-	maxBody        = 64 << 20 // largest response body read
+	DefaultPerPage = 100 // items per page when Query.PerPage is 0
+	// MaxPerPage is the largest page RedTrack serves: "page limit, max
+	// 10000" (swagger.json, paths /conversions and /tracks, parameter per).
+	MaxPerPage = 10000
+	maxPages   = 100_000
+	maxBody    = 256 << 20 // largest response body read
 )
 
-// Client calls the reporting API. Its fields must not change while calls
-// are in flight.
+// Client calls RedTrack's API (swagger.json, host api.redtrack.io) or cbsim's
+// reference tracker, which serves the same paths. Its fields must not
+// change while calls are in flight.
 type Client struct {
 	// BaseURL is the API's base, e.g. "https://api.redtrack.io" or a
 	// tracker.Server's URL; no trailing slash needed.
@@ -30,50 +35,82 @@ type Client struct {
 	// "https://trk.example.com"; "" means BaseURL (cbsim's tracker serves
 	// both on one address).
 	TrackingURL string
-	// APIKey is sent as the api_key query parameter.
+	// APIKey is sent as the api_key query parameter of every API call:
+	// RedTrack requires it on every path (swagger.json: "api_key", "in":
+	// "query", "required": true).
 	APIKey string
 	// HTTPClient sends the requests; nil means http.DefaultClient.
 	HTTPClient *http.Client
+	// Now is the clock that fills a Query without dates; nil means time.Now.
+	Now func() time.Time
 }
 
-// Query selects conversions. Zero fields do not filter.
+// Query selects conversions or clicks. RedTrack requires date_from and
+// date_to (YYYY-MM-DD) on GET /conversions and GET /tracks (swagger.json,
+// "required": true): they are always sent. Empty fields other than the
+// dates do not filter.
 type Query struct {
-	ClickID string
-	Type    string
-	From    time.Time // first day included (its calendar date in its location)
-	To      time.Time // last day included
-	PerPage int       // page size while following pagination; 0 means DefaultPerPage
+	ClickID    string
+	Type       string // conversions only; RedTrack's example filters by "default_type,type1"
+	CampaignID string // one id or a comma-separated list
+	// From and To are the first and last day included, as calendar dates in
+	// their own location. A zero To means tomorrow (UTC); a zero From means
+	// DefaultLookback before To. Window gives both for a set of times.
+	From, To time.Time
+	PerPage  int // page size while following pagination; 0 means DefaultPerPage, at most MaxPerPage
 }
 
-// APIError is a non-2xx reply of the API.
-type APIError struct {
-	Status  int    // HTTP status
-	Message string // the body's "error", or the body's first bytes
-}
-
-// Error says what the API refused; a 401 says the api key was refused.
-func (e *APIError) Error() string {
-	if e.Status == http.StatusUnauthorized {
-		return fmt.Sprintf("api key refused (HTTP 401): %s", e.Message)
+// values returns the query's parameters, dates included.
+func (c *Client) values(q Query) (url.Values, error) {
+	now := time.Now
+	if c.Now != nil {
+		now = c.Now
 	}
-	return fmt.Sprintf("HTTP %d: %s", e.Status, e.Message)
-}
-
-// Conversions returns every conversion matching q, in the API's order,
-// following pagination to the end.
-func (c *Client) Conversions(ctx context.Context, q Query) ([]Conversion, error) {
-	params := url.Values{}
+	from, to, err := dateRange(q.From, q.To, now())
+	if err != nil {
+		return nil, err
+	}
+	params := url.Values{"date_from": {from}, "date_to": {to}}
 	if q.ClickID != "" {
 		params.Set("clickid", q.ClickID)
 	}
 	if q.Type != "" {
 		params.Set("type", q.Type)
 	}
-	if !q.From.IsZero() {
-		params.Set("date_from", q.From.Format(time.DateOnly))
+	if q.CampaignID != "" {
+		params.Set("campaign_id", q.CampaignID)
 	}
-	if !q.To.IsZero() {
-		params.Set("date_to", q.To.Format(time.DateOnly))
+	return params, nil
+}
+
+// APIError is a non-2xx reply of the API. RedTrack's error body is api.Err,
+// {"error": "…"} (swagger.json, definitions/api.Err), with status 400 or 401
+// on the reporting paths.
+type APIError struct {
+	Method string // of the request
+	Path   string // of the request, without its query (which holds the api key)
+	Status int    // HTTP status
+	// Message is the body's "error", or the body's first bytes quoted
+	// when it has none.
+	Message string
+}
+
+// Error says which call the API refused and why; a 401 says the api key
+// was refused.
+func (e *APIError) Error() string {
+	if e.Status == http.StatusUnauthorized {
+		return fmt.Sprintf("%s %s: api key refused (HTTP 401): %s", e.Method, e.Path, e.Message)
+	}
+	return fmt.Sprintf("%s %s: HTTP %d: %s", e.Method, e.Path, e.Status, e.Message)
+}
+
+// Conversions returns every conversion matching q in the API's order,
+// following pagination (page from 1, per) to the end: GET
+// /conversions?api_key&date_from&date_to[&clickid&type&campaign_id]&page&per.
+func (c *Client) Conversions(ctx context.Context, q Query) ([]Conversion, error) {
+	params, err := c.values(q)
+	if err != nil {
+		return nil, fmt.Errorf("redtrack conversions: %w", err)
 	}
 	out, err := paginate[Conversion](ctx, c, "/conversions", params, q.PerPage)
 	if err != nil {
@@ -82,14 +119,15 @@ func (c *Client) Conversions(ctx context.Context, q Query) ([]Conversion, error)
 	return out, nil
 }
 
-// Tracks returns the recorded clicks, only those of clickID when it is not
-// empty, following pagination to the end.
-func (c *Client) Tracks(ctx context.Context, clickID string) ([]Track, error) {
-	params := url.Values{}
-	if clickID != "" {
-		params.Set("clickid", clickID)
+// Tracks returns every click matching q (its Type is not sent), following
+// pagination to the end: GET /tracks?api_key&date_from&date_to[&clickid&campaign_id]&page&per.
+func (c *Client) Tracks(ctx context.Context, q Query) ([]Track, error) {
+	q.Type = ""
+	params, err := c.values(q)
+	if err != nil {
+		return nil, fmt.Errorf("redtrack tracks: %w", err)
 	}
-	out, err := paginate[Track](ctx, c, "/tracks", params, 0)
+	out, err := paginate[Track](ctx, c, "/tracks", params, q.PerPage)
 	if err != nil {
 		return nil, fmt.Errorf("redtrack tracks: %w", err)
 	}
@@ -97,7 +135,8 @@ func (c *Client) Tracks(ctx context.Context, clickID string) ([]Track, error) {
 }
 
 // Rejections returns the postbacks the tracker refused, oldest first. Only
-// cbsim's reference tracker serves it.
+// cbsim's reference tracker serves it (GET /rejections); RedTrack answers
+// 404.
 func (c *Client) Rejections(ctx context.Context) ([]Rejection, error) {
 	out, err := paginate[Rejection](ctx, c, "/rejections", url.Values{}, 0)
 	if err != nil {
@@ -106,55 +145,87 @@ func (c *Client) Rejections(ctx context.Context) ([]Rejection, error) {
 	return out, nil
 }
 
-// CreateCampaign creates a campaign on cbsim's reference tracker
-// (POST {BaseURL}/api/campaigns). offerURL may hold {clickid}.
-func (c *Client) CreateCampaign(ctx context.Context, name, offerURL string) (Campaign, error) {
-	body, err := json.Marshal(map[string]string{"name": name, "offer_url": offerURL})
+// CreateCampaign creates cp with RedTrack's POST /campaigns?api_key (a
+// models.Campaign body; 201 with the created campaign: swagger.json, path
+// /campaigns, post) and returns the campaign the API created, id included.
+// cbsim's reference tracker also needs cp.CBSim.OfferURL; a real account
+// needs what its campaigns require (a source, streams …), or refuses with
+// 400.
+func (c *Client) CreateCampaign(ctx context.Context, cp Campaign) (Campaign, error) {
+	body, err := json.Marshal(cp)
 	if err != nil {
-		return Campaign{}, fmt.Errorf("redtrack create campaign %s: %w", name, err)
+		return Campaign{}, fmt.Errorf("redtrack create campaign %s: %w", cp.Title, err)
 	}
 	var out Campaign
-	if err := c.call(ctx, http.MethodPost, c.apiURL("/api/campaigns", url.Values{}), body, &out); err != nil {
-		return Campaign{}, fmt.Errorf("redtrack create campaign %s: %w", name, err)
+	if err := c.call(ctx, http.MethodPost, "/campaigns", url.Values{}, body, &out); err != nil {
+		return Campaign{}, fmt.Errorf("redtrack create campaign %s: %w", cp.Title, err)
+	}
+	if out.ID == "" {
+		return Campaign{}, fmt.Errorf("redtrack create campaign %s: the reply has no id", cp.Title)
 	}
 	return out, nil
 }
 
-// Campaigns lists the campaigns of cbsim's reference tracker
-// (GET {BaseURL}/api/campaigns).
-func (c *Client) Campaigns(ctx context.Context) ([]Campaign, error) {
-	out, err := paginate[Campaign](ctx, c, "/api/campaigns", url.Values{}, 0)
-	if err != nil {
-		return nil, fmt.Errorf("redtrack campaigns: %w", err)
+// Campaigns lists the campaigns whose title contains title ("" lists all)
+// with RedTrack's GET /campaigns?api_key&title&page&per, whose default reply
+// is an array of models.Campaign (swagger.json, path /campaigns, get); it
+// follows the pages until one comes back short.
+func (c *Client) Campaigns(ctx context.Context, title string) ([]Campaign, error) {
+	params := url.Values{"per": {strconv.Itoa(DefaultPerPage)}}
+	if title != "" {
+		params.Set("title", title)
 	}
-	return out, nil
-}
-
-// EnsureCampaign returns the campaign called name, creating it with
-// offerURL when there is none; an existing one is returned as it is (its
-// offer URL may differ from offerURL). Runs against a long-lived tracker
-// can so be repeated.
-func (c *Client) EnsureCampaign(ctx context.Context, name, offerURL string) (Campaign, error) {
-	created, err := c.CreateCampaign(ctx, name, offerURL)
-	var apiErr *APIError
-	if err == nil || !errors.As(err, &apiErr) || apiErr.Status != http.StatusConflict {
-		return created, err
-	}
-	all, err := c.Campaigns(ctx)
-	if err != nil {
-		return Campaign{}, err
-	}
-	for _, cp := range all {
-		if cp.Name == name {
-			return cp, nil
+	all := []Campaign{}
+	for n := 1; n <= maxPages; n++ {
+		params.Set("page", strconv.Itoa(n))
+		var page []Campaign
+		if err := c.call(ctx, http.MethodGet, "/campaigns", params, nil, &page); err != nil {
+			return nil, fmt.Errorf("redtrack campaigns: page %d: %w", n, err)
+		}
+		all = append(all, page...)
+		if len(page) < DefaultPerPage {
+			return all, nil
 		}
 	}
-	return Campaign{}, fmt.Errorf("redtrack campaign %s: the tracker says it exists but does not list it", name)
+	return nil, fmt.Errorf("redtrack campaigns: more than %d pages", maxPages)
+}
+
+// EnsureCampaign returns the campaign titled title, creating it (with
+// offerURL under cbsim.offer_url, for cbsim's reference tracker) when the
+// API lists none. An existing campaign is returned as it is, whatever its
+// offer URL, so that runs against a long-lived tracker can be repeated.
+func (c *Client) EnsureCampaign(ctx context.Context, title, offerURL string) (Campaign, error) {
+	find := func() (Campaign, bool, error) {
+		all, err := c.Campaigns(ctx, title)
+		if err != nil {
+			return Campaign{}, false, err
+		}
+		for _, cp := range all {
+			if cp.Title == title {
+				return cp, true, nil
+			}
+		}
+		return Campaign{}, false, nil
+	}
+	if cp, ok, err := find(); ok || err != nil {
+		return cp, err
+	}
+	created, err := c.CreateCampaign(ctx, Campaign{Title: title, CBSim: &CampaignCBSim{OfferURL: offerURL}})
+	apiErr, isAPI := errors.AsType[*APIError](err)
+	if err == nil || !isAPI || apiErr.Status != http.StatusConflict {
+		return created, err
+	}
+	// Created meanwhile by another run.
+	if cp, ok, err := find(); ok || err != nil {
+		return cp, err
+	}
+	return Campaign{}, fmt.Errorf("redtrack campaign %s: the API says it exists but does not list it", title)
 }
 
 // Click creates a click on a campaign (id or name) the way a visitor's
 // browser would, with params as the click's subs, and returns the click id:
-// GET {TrackingURL}/{campaign}?params&format=json.
+// GET {TrackingURL}/{campaign}?params&format=json (format=json is cbsim's
+// reference tracker's; RedTrack redirects).
 func (c *Client) Click(ctx context.Context, campaign string, params url.Values) (string, error) {
 	base := c.TrackingURL
 	if base == "" {
@@ -169,7 +240,7 @@ func (c *Client) Click(ctx context.Context, campaign string, params url.Values) 
 	var out struct {
 		ClickID string `json:"clickid"`
 	}
-	if err := c.call(ctx, http.MethodGet, u, nil, &out); err != nil {
+	if err := c.do(ctx, http.MethodGet, u, nil, &out); err != nil {
 		return "", fmt.Errorf("redtrack click on %s: %w", campaign, err)
 	}
 	if out.ClickID == "" {
@@ -178,25 +249,26 @@ func (c *Client) Click(ctx context.Context, campaign string, params url.Values) 
 	return out.ClickID, nil
 }
 
-// page is the API's list envelope.
+// page is the envelope of RedTrack's logs: {items, total} (swagger.json,
+// path /conversions, 200: items and total).
 type page[T any] struct {
 	Items []T `json:"items"`
 	Total int `json:"total"`
 }
 
-// paginate fetches pages 1, 2, … of path until it has total items or a
-// page comes back empty.
+// paginate fetches pages 1, 2, … of path with per items each until it has
+// total items or a page comes back empty.
 func paginate[T any](ctx context.Context, c *Client, path string, params url.Values, per int) ([]T, error) {
 	if per <= 0 {
 		per = DefaultPerPage
 	}
 	per = min(per, MaxPerPage)
-	params.Set("per", fmt.Sprint(per))
+	params.Set("per", strconv.Itoa(per))
 	all := []T{}
 	for n := 1; n <= maxPages; n++ {
-		params.Set("page", fmt.Sprint(n))
+		params.Set("page", strconv.Itoa(n))
 		var p page[T]
-		if err := c.call(ctx, http.MethodGet, c.apiURL(path, params), nil, &p); err != nil {
+		if err := c.call(ctx, http.MethodGet, path, params, nil, &p); err != nil {
 			return nil, fmt.Errorf("page %d: %w", n, err)
 		}
 		all = append(all, p.Items...)
@@ -207,27 +279,28 @@ func paginate[T any](ctx context.Context, c *Client, path string, params url.Val
 	return nil, fmt.Errorf("more than %d pages", maxPages)
 }
 
-func (c *Client) apiURL(path string, params url.Values) string {
+// call sends one API request, api_key added to params.
+func (c *Client) call(ctx context.Context, method, path string, params url.Values, body []byte, out any) error {
 	q := url.Values{}
 	for k, v := range params {
 		q[k] = v
 	}
-	if c.APIKey != "" {
-		q.Set("api_key", c.APIKey)
-	}
-	return strings.TrimRight(c.BaseURL, "/") + path + "?" + q.Encode()
+	q.Set("api_key", c.APIKey)
+	return c.do(ctx, method, strings.TrimRight(c.BaseURL, "/")+path+"?"+q.Encode(), body, out)
 }
 
-// call sends one request and decodes a 2xx JSON reply into out.
-func (c *Client) call(ctx context.Context, method, u string, body []byte, out any) error {
+// do sends one request and decodes a 2xx JSON reply into out. Errors never
+// carry the URL's query, which holds the api key.
+func (c *Client) do(ctx context.Context, method, u string, body []byte, out any) error {
 	var rd io.Reader
 	if body != nil {
-		rd = strings.NewReader(string(body))
+		rd = bytes.NewReader(body)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, u, rd)
 	if err != nil {
 		return err
 	}
+	where := method + " " + req.URL.Path
 	req.Header.Set("Accept", "application/json")
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -238,12 +311,15 @@ func (c *Client) call(ctx context.Context, method, u string, body []byte, out an
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return err
+		if ue, ok := errors.AsType[*url.Error](err); ok {
+			err = ue.Err // its URL holds the api key
+		}
+		return fmt.Errorf("%s: %w", where, err)
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		return fmt.Errorf("read reply: %w", err)
+		return fmt.Errorf("%s: read reply: %w", where, err)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		var e struct {
@@ -256,10 +332,10 @@ func (c *Client) call(ctx context.Context, method, u string, body []byte, out an
 		if msg == "" {
 			msg = fmt.Sprintf("%q", firstBytes(raw))
 		}
-		return &APIError{Status: resp.StatusCode, Message: msg}
+		return &APIError{Method: method, Path: req.URL.Path, Status: resp.StatusCode, Message: msg}
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
-		return fmt.Errorf("reply is not the expected JSON (%v): %q", err, firstBytes(raw))
+		return fmt.Errorf("%s: reply is not the expected JSON (%v): %q", where, err, firstBytes(raw))
 	}
 	return nil
 }

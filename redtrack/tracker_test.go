@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/cbsim/cbsim/redtrack"
 	"github.com/cbsim/cbsim/tracker"
@@ -20,10 +21,11 @@ func TestAgainstTracker(t *testing.T) {
 	ctx := context.Background()
 	c := &redtrack.Client{BaseURL: srv.URL, APIKey: "k1", HTTPClient: srv.Client()}
 
-	if _, err := c.CreateCampaign(ctx, "aff", "http://127.0.0.1:8700/hop?tid={clickid}"); err != nil {
-		t.Fatal(err)
+	cp, err := c.CreateCampaign(ctx, redtrack.Campaign{Title: "aff", CBSim: &redtrack.CampaignCBSim{OfferURL: "http://127.0.0.1:8700/hop?tid={clickid}"}})
+	if err != nil || cp.ID == "" || cp.Status != 1 || cp.OfferURL() != "http://127.0.0.1:8700/hop?tid={clickid}" {
+		t.Fatalf("CreateCampaign = %+v, %v", cp, err)
 	}
-	id, err := c.Click(ctx, "aff", url.Values{"sub1": {"x"}})
+	id, err := c.Click(ctx, "aff", url.Values{"sub1": {"x"}, "utm_source": {"fb"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,9 +38,9 @@ func TestAgainstTracker(t *testing.T) {
 		resp.Body.Close()
 	}
 	for _, sum := range []string{"1.00", "2.00", "3.00"} {
-		postback(url.Values{"clickid": {id}, "sum": {sum}, "type": {"UpsellPurchase"}, "zip": {"90210"}})
+		postback(url.Values{"clickid": {id}, "sum": {sum}, "type": {"UpsellPurchase"}, "zip": {"90210"}, "src": {"fb"}})
 	}
-	postback(url.Values{"clickid": {id}, "sum": {"45.75"}, "order_id": {"R1"}})
+	postback(url.Values{"clickid": {id}, "sum": {"45.75"}, "order_id": {"R1"}, "eventid": {"ev-1"}, "rdtk_event_id": {"tok-1"}})
 	postback(url.Values{"clickid": {"nope"}})
 
 	all, err := c.Conversions(ctx, redtrack.Query{ClickID: id, PerPage: 1})
@@ -49,16 +51,26 @@ func TestAgainstTracker(t *testing.T) {
 		t.Fatalf("%d conversions, want 4", len(all))
 	}
 	ups, err := c.Conversions(ctx, redtrack.Query{Type: "UpsellPurchase", PerPage: 2})
-	if err != nil || len(ups) != 3 || ups[2].PayoutCents() != 300 || ups[0].DuplicateStatus != "new" ||
-		ups[1].DuplicateStatus != "repeated" || ups[0].Params["zip"] != "90210" || ups[0].Campaign != "aff" {
+	if err != nil || len(ups) != 3 || ups[2].PayoutCents() != 300 || ups[0].DuplicateStatus != redtrack.DuplicateNew ||
+		ups[1].DuplicateStatus != redtrack.DuplicateRepeated || ups[0].PSub[1] != "90210" || ups[0].Campaign != "aff" ||
+		ups[0].CampaignID != cp.ID || ups[0].Sub[0] != "x" || ups[0].Types[2] != 1 || ups[0].CBSim == nil || ups[0].CBSim.Params["src"] != "fb" {
 		t.Errorf("upsells = %+v, %v", ups, err)
 	}
+	if p := ups[0].PostbackParams(redtrack.ClickBankPostbackParams()); p["zip"] != "90210" || p["src"] != "fb" {
+		t.Errorf("postback params = %v", p)
+	}
 	ip := all[3]
-	if ip.Type != "InitialPurchase" || ip.Order != "R1" || ip.PayoutCents() != 4575 || ip.Currency != "USD" || ip.Status != "other" {
+	if ip.Type != "InitialPurchase" || ip.Order != "R1" || ip.PayoutCents() != 4575 || ip.Currency != "USD" || ip.Status != "other" ||
+		ip.DeduplicateToken != "tok-1" || ip.PSub[0] != "ev-1" || ip.PSub[2] != "R1" || ip.DuplicateStatusName() != "new" {
 		t.Errorf("initial purchase = %+v", ip)
 	}
-	tracks, err := c.Tracks(ctx, id)
-	if err != nil || len(tracks) != 1 || tracks[0].Subs["sub1"] != "x" {
+	// A window that misses today finds nothing.
+	old, err := c.Conversions(ctx, redtrack.Query{ClickID: id, From: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2020, 1, 2, 0, 0, 0, 0, time.UTC)})
+	if err != nil || len(old) != 0 {
+		t.Errorf("conversions of 2020 = %v, %v", old, err)
+	}
+	tracks, err := c.Tracks(ctx, redtrack.Query{ClickID: id})
+	if err != nil || len(tracks) != 1 || tracks[0].ID != id || tracks[0].Sub[0] != "x" || tracks[0].CBSim == nil || tracks[0].CBSim.Subs["utm_source"] != "fb" {
 		t.Errorf("tracks = %+v, %v", tracks, err)
 	}
 	rej, err := c.Rejections(ctx)
@@ -90,11 +102,14 @@ func TestEnsureCampaign(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := c.EnsureCampaign(ctx, "aff-2", "http://127.0.0.1:8700/hop?tid={clickid}"); err != nil {
+		t.Fatal(err)
+	}
 	again, err := c.EnsureCampaign(ctx, "aff", "http://127.0.0.1:8700/other?tid={clickid}")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.ID != first.ID || again.OfferURL != first.OfferURL || first.ID == "" {
+	if again.ID != first.ID || again.OfferURL() != first.OfferURL() || first.ID == "" {
 		t.Fatalf("second EnsureCampaign = %+v, want the first %+v unchanged", again, first)
 	}
 	if _, err := (&redtrack.Client{BaseURL: srv.URL, APIKey: "wrong"}).EnsureCampaign(ctx, "x", "http://h/?tid={clickid}"); err == nil {

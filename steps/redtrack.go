@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/cbsim/cbsim/redtrack"
 	"github.com/cbsim/cbsim/simulator"
@@ -23,14 +24,30 @@ var defaultOfferURLs = map[simulator.Role]string{
 
 // RedTrack is a tracker that speaks RedTrack's surface: clicks at
 // GET {TrackingURL}/{campaign}, postbacks at {TrackingURL}/postback, and the
-// reporting API at {APIURL}/conversions?api_key=... Real RedTrack and cbsim's
+// API at {APIURL} as RedTrack's Swagger describes it, read through package
+// redtrack (conversions at GET /conversions?api_key&date_from&date_to&clickid,
+// campaigns created with POST /campaigns). Real RedTrack and cbsim's
 // reference tracker both do. It is safe for concurrent scenarios.
 type RedTrack struct {
-	TrackingURL string                    // base of campaign links and of the postback URL
-	APIURL      string                    // reporting API base; "" = TrackingURL
-	APIKey      string                    // reporting API key
-	Campaigns   map[simulator.Role]string // campaign id (or name) per role; a missing one is created via POST /api/campaigns
-	HTTPClient  *http.Client              // nil = http.DefaultClient
+	TrackingURL string // base of campaign links and of the postback URL
+	APIURL      string // API base; "" = TrackingURL
+	APIKey      string // API key, sent as api_key
+	// Campaigns are the campaign id (or name) per role. A missing one is
+	// found by its title cbsim-<role>, or created with RedTrack's POST
+	// /campaigns (which a real account refuses without a traffic source:
+	// give real campaigns' ids).
+	Campaigns  map[simulator.Role]string
+	HTTPClient *http.Client // nil = http.DefaultClient
+	// PostbackParams names the offer source's additional postback
+	// parameters by slot, p_sub1 first; nil = redtrack.ClickBankPostbackParams
+	// (eventid, zip, order_id), the ClickBank template's.
+	PostbackParams []string
+	// EventTime is when the scenario's events happen; zero =
+	// simulator.DefaultTime, which the steps use. Conversions reads the days
+	// from EventTime to the tracker's clock (Now), a day more either side.
+	EventTime time.Time
+	// Now is the harness's view of the tracker's clock; nil = time.Now.
+	Now func() time.Time
 
 	mu      sync.Mutex // guards created
 	created map[simulator.Role]string
@@ -113,16 +130,45 @@ func (r *RedTrack) Click(ctx context.Context, role simulator.Role) (Click, error
 	return Click{ID: cid, Landing: landing}, nil
 }
 
-// Conversions reads the reporting API for a click id.
+// Window returns the dates Conversions asks for: RedTrack requires
+// date_from and date_to (swagger.json, path /conversions). A simulated event
+// happens at EventTime (the fixed simulator.DefaultTime, 2026-01-15, unless
+// set), but a tracker records a conversion at its own clock time; the window
+// covers both, from the earlier of the two minus a day to the later plus a
+// day (redtrack.Window). The spare days cover the account's report timezone
+// and the hours a scenario's journeys add to its event time.
+func (r *RedTrack) Window() (from, to time.Time) {
+	event := r.EventTime
+	if event.IsZero() {
+		event = simulator.DefaultTime
+	}
+	now := time.Now
+	if r.Now != nil {
+		now = r.Now
+	}
+	return redtrack.Window(event, now())
+}
+
+// Conversions reads GET /conversions for a click id over Window and maps
+// RedTrack's models.ConversionView onto what the steps assert: payout in
+// cents, duplicate_status 1/2/0 as "new"/"repeated"/"", the event id from
+// deduplicate_token (where rdtk_event_id goes), and Params from p_sub1…p_sub20
+// named by PostbackParams (plus, on cbsim's reference tracker, its
+// cbsim.params).
 func (r *RedTrack) Conversions(ctx context.Context, clickID string) ([]Conversion, error) {
-	cs, err := r.client().Conversions(ctx, redtrack.Query{ClickID: clickID})
+	from, to := r.Window()
+	cs, err := r.client().Conversions(ctx, redtrack.Query{ClickID: clickID, From: from, To: to})
 	if err != nil {
 		return nil, err
+	}
+	names := r.PostbackParams
+	if names == nil {
+		names = redtrack.ClickBankPostbackParams()
 	}
 	out := make([]Conversion, len(cs))
 	for i, c := range cs {
 		out[i] = Conversion{ClickID: c.ClickID, Type: c.Type, Status: c.Status, Payout: c.PayoutCents(), Currency: c.Currency,
-			Order: c.Order, EventID: c.EventID, DuplicateStatus: c.DuplicateStatus, Params: c.Params}
+			Order: c.Order, EventID: c.DeduplicateToken, DuplicateStatus: c.DuplicateStatusName(), Params: c.PostbackParams(names)}
 	}
 	return out, nil
 }

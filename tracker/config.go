@@ -74,6 +74,40 @@ const (
 	MaxQueryBytes = 8 << 10
 )
 
+// MaxPostbackParams is the number of an offer source's additional postback
+// parameters RedTrack reports: p_sub1 … p_sub20 (swagger.json,
+// definitions/models.ConversionView).
+const MaxPostbackParams = 20
+
+// DefaultPostbackParams returns the additional parameters of RedTrack's
+// ClickBank offer-source template in slot order: eventid (Event ID, p_sub1),
+// zip (Zip Code, p_sub2) and order_id (the order id, p_sub3). The slot order
+// is cbsim's choice; a real account reports them in the order its offer
+// source lists them.
+func DefaultPostbackParams() []string { return []string{"eventid", "zip", "order_id"} }
+
+// validPostbackParams checks the slot names of Config.PostbackParams.
+func validPostbackParams(names []string) error {
+	if len(names) > MaxPostbackParams {
+		return fmt.Errorf("%d postback parameters, at most %d (p_sub1 … p_sub%d)", len(names), MaxPostbackParams, MaxPostbackParams)
+	}
+	seen := map[string]bool{}
+	for i, n := range names {
+		switch {
+		case n == "":
+			return fmt.Errorf("postback parameter %d (p_sub%d) has an empty name", i+1, i+1)
+		case len(n) > maxParamName:
+			return fmt.Errorf("postback parameter %d (p_sub%d) is longer than %d bytes", i+1, i+1, maxParamName)
+		case reservedParam(n):
+			return fmt.Errorf("postback parameter %q (p_sub%d) is one of the postback's own (clickid, sum, type, status, currency, rdtk_event_id, ptoken)", n, i+1)
+		case seen[n]:
+			return fmt.Errorf("postback parameter %q given twice", n)
+		}
+		seen[n] = true
+	}
+	return nil
+}
+
 // DefaultConversionTypes returns the types ClickBank's Postback/Pixel feature
 // sends: OrderFormImpression, InitialPurchase and UpsellPurchase, all under
 // the offer-wide mode.
@@ -134,6 +168,8 @@ type Campaign struct {
 	ID       string `json:"id"`
 	Name     string `json:"name"`
 	OfferURL string `json:"offer_url"`
+
+	createdAt time.Time // when the store created it; zero until then
 }
 
 // ParseCampaign parses "NAME=URL" as given to the --campaign flag.
@@ -174,6 +210,13 @@ type Config struct {
 	// DuplicateMode is the offer-wide duplicate mode for types without
 	// their own; "" means DefaultMode.
 	DuplicateMode Mode
+	// PostbackParams are the offer source's additional postback parameters
+	// by slot: the value of PostbackParams[i] is reported as the
+	// conversion's p_sub{i+1}, as RedTrack reports an offer source's
+	// additional parameters. At most MaxPostbackParams; nil means
+	// DefaultPostbackParams. Postback parameters in no slot are reported
+	// under the conversion's cbsim key, which is not RedTrack's.
+	PostbackParams []string
 	// Campaigns are created at Open, or their offer URL updated when a
 	// campaign of that name exists.
 	Campaigns []Campaign
@@ -223,6 +266,12 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if !c.hasType(c.DefaultType) {
 		return c, fmt.Errorf("default type %q is not a configured conversion type", c.DefaultType)
+	}
+	if c.PostbackParams == nil {
+		c.PostbackParams = DefaultPostbackParams()
+	}
+	if err := validPostbackParams(c.PostbackParams); err != nil {
+		return c, err
 	}
 	for _, cp := range c.Campaigns {
 		if err := cp.validate(); err != nil {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"strings"
 	"time"
 )
 
@@ -43,21 +44,21 @@ type outcome struct {
 	Action          string `json:"action"`
 }
 
-// conversion is one recorded conversion as the reporting API shows it.
-type conversion struct {
-	ID              string            `json:"id"`
-	ClickID         string            `json:"clickid"`
-	Campaign        string            `json:"campaign"`
-	Type            string            `json:"type"`
-	Status          string            `json:"status"`
-	Payout          amount            `json:"payout"`
-	Currency        string            `json:"currency"`
-	Order           string            `json:"order"`
-	EventID         string            `json:"event_id"`
-	CreatedAt       string            `json:"created_at"`
-	UpdatedAt       string            `json:"updated_at"`
-	DuplicateStatus string            `json:"duplicate_status"`
-	Params          map[string]string `json:"params"`
+// conversionRow is one recorded conversion with its click, as the store
+// reads it for the reporting API (conversionView shapes it).
+type conversionRow struct {
+	ID, ClickID          string
+	Campaign, CampaignID string // the click's campaign: name and id
+	Type, Status         string
+	Cents                int64
+	Currency             string
+	Order                string
+	EventID              string
+	DuplicateStatus      string // dupNew, dupRepeated or ""
+	Params               map[string]string
+	CreatedAt, UpdatedAt time.Time
+	ClickTime            time.Time         // when the click was recorded
+	ClickSubs            map[string]string // the click's query parameters
 }
 
 // record stores pb under the duplicate mode in one transaction. An unknown
@@ -194,51 +195,61 @@ func (s *store) duplicate(ctx context.Context, tx *sql.Tx, pb postback, mode Mod
 
 // conversionFilter selects conversions for the reporting API.
 type conversionFilter struct {
-	ClickID  string
-	Type     string
-	From, To time.Time // inclusive bounds of created_at; zero means none
-	Page     page
+	ClickID     string
+	Types       []string  // any of these types; none means all
+	CampaignIDs []string  // any of these campaigns; none means all
+	From, To    time.Time // inclusive bounds of created_at
+	Page        page
+}
+
+// inList appends "AND col IN (?, …)" for values to where and args.
+func inList(where string, args []any, col string, values []string) (string, []any) {
+	if len(values) == 0 {
+		return where, args
+	}
+	where += " AND " + col + " IN (?" + strings.Repeat(", ?", len(values)-1) + ")"
+	for _, v := range values {
+		args = append(args, v)
+	}
+	return where, args
 }
 
 // conversions lists matching conversions in creation order and their total.
-func (s *store) conversions(ctx context.Context, f conversionFilter) ([]conversion, int, error) {
-	where, args := " WHERE 1=1", []any{}
+func (s *store) conversions(ctx context.Context, f conversionFilter) ([]conversionRow, int, error) {
+	where, args := " WHERE v.created_at >= ? AND v.created_at <= ?", []any{f.From.UnixNano(), f.To.UnixNano()}
 	if f.ClickID != "" {
 		where, args = where+" AND v.click_id = ?", append(args, f.ClickID)
 	}
-	if f.Type != "" {
-		where, args = where+" AND v.type = ?", append(args, f.Type)
-	}
-	if !f.From.IsZero() {
-		where, args = where+" AND v.created_at >= ?", append(args, f.From.UnixNano())
-	}
-	if !f.To.IsZero() {
-		where, args = where+" AND v.created_at <= ?", append(args, f.To.UnixNano())
-	}
+	where, args = inList(where, args, "v.type", f.Types)
+	where, args = inList(where, args, "v.campaign_id", f.CampaignIDs)
 	var total int
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM conversions v`+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count conversions: %w", err)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT v.id, v.click_id, c.name, v.type, v.status, v.payout_cents, v.currency,
-		v.order_id, v.event_id, v.created_at, v.updated_at, v.duplicate_status, v.params
-		FROM conversions v JOIN campaigns c ON c.id = v.campaign_id`+where+` ORDER BY v.seq LIMIT ? OFFSET ?`,
+	rows, err := s.r.QueryContext(ctx, `SELECT v.id, v.click_id, c.name, c.id, v.type, v.status, v.payout_cents, v.currency,
+		v.order_id, v.event_id, v.created_at, v.updated_at, v.duplicate_status, v.params, k.created_at, k.subs
+		FROM conversions v JOIN campaigns c ON c.id = v.campaign_id JOIN clicks k ON k.id = v.click_id`+where+`
+		ORDER BY v.seq LIMIT ? OFFSET ?`,
 		append(args, f.Page.per, f.Page.offset())...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list conversions: %w", err)
 	}
 	defer rows.Close()
-	out := []conversion{}
+	out := []conversionRow{}
 	for rows.Next() {
-		var v conversion
-		var created, updated int64
-		var params string
-		if err := rows.Scan(&v.ID, &v.ClickID, &v.Campaign, &v.Type, &v.Status, (*int64)(&v.Payout), &v.Currency,
-			&v.Order, &v.EventID, &created, &updated, &v.DuplicateStatus, &params); err != nil {
+		var v conversionRow
+		var created, updated, clicked int64
+		var params, subs string
+		if err := rows.Scan(&v.ID, &v.ClickID, &v.Campaign, &v.CampaignID, &v.Type, &v.Status, &v.Cents, &v.Currency,
+			&v.Order, &v.EventID, &created, &updated, &v.DuplicateStatus, &params, &clicked, &subs); err != nil {
 			return nil, 0, fmt.Errorf("list conversions: %w", err)
 		}
-		v.CreatedAt, v.UpdatedAt = formatTime(time.Unix(0, created)), formatTime(time.Unix(0, updated))
+		v.CreatedAt, v.UpdatedAt, v.ClickTime = time.Unix(0, created), time.Unix(0, updated), time.Unix(0, clicked)
 		if err := json.Unmarshal([]byte(params), &v.Params); err != nil {
 			return nil, 0, fmt.Errorf("conversion %s params: %w", v.ID, err)
+		}
+		if err := json.Unmarshal([]byte(subs), &v.ClickSubs); err != nil {
+			return nil, 0, fmt.Errorf("click %s of conversion %s subs: %w", v.ClickID, v.ID, err)
 		}
 		out = append(out, v)
 	}

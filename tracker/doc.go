@@ -13,24 +13,32 @@
 //
 // # HTTP surface (JSON everywhere)
 //
+// The reporting and campaign paths are RedTrack's as its Swagger 2.0
+// description gives them (host api.redtrack.io; vendored as swagger.json in
+// the public repository pijusz/mcp-redtrack); what the reference tracker
+// adds is under a key named "cbsim", which is not RedTrack's.
+//
 //	GET  /healthz                     200 {"status":"ok"}
-//	POST /api/campaigns?api_key=K     {"name":..,"offer_url":..} → 201 {"id":..,"name":..,"offer_url":..}
-//	GET  /api/campaigns?api_key=K     {"items":[{"id","name","offer_url"}],"total":N}
-//	GET  /{campaign}                  a click (campaign id or name): 302 to the offer URL, {clickid} replaced
+//	POST /campaigns?api_key=K         models.Campaign {"title":..,"cbsim":{"offer_url":..}}
+//	                                  → 201 {"id","title","status":1,"created_at","updated_at","cbsim":{"offer_url"}}
+//	GET  /campaigns?api_key=K[&title=&ids=&page=&per=]  [models.Campaign, …]
+//	GET  /{campaign}                  a click (campaign id or title): 302 to the offer URL, {clickid} replaced
 //	GET  /{campaign}?format=json      a click: 200 {"clickid":"<24 hex>"}
 //	GET  /postback?clickid=&sum=&type=&status=&currency=&rdtk_event_id=&ptoken=&…
 //	     200 {"status":"ok","conversion_id":..,"duplicate_status":"new|repeated","action":"created|updated|ignored"}
-//	GET  /conversions?api_key=K[&date_from=YYYY-MM-DD&date_to=YYYY-MM-DD&clickid=&type=&page=&per=]
-//	     {"items":[{"id","clickid","campaign","type","status","payout","currency","order","event_id",
-//	                "created_at","updated_at","duplicate_status","params":{..}}],"total":N}
-//	GET  /tracks?api_key=K[&clickid=&page=&per=]
-//	     {"items":[{"clickid","campaign","created_at","subs":{..}}],"total":N}
-//	GET  /rejections?api_key=K[&page=&per=]
+//	GET  /conversions?api_key=K&date_from=YYYY-MM-DD&date_to=YYYY-MM-DD[&clickid=&type=&campaign_id=&page=&per=]
+//	     {"items":[models.ConversionView + "cbsim":{"params":{..},"updated_at"}],"total":N}
+//	GET  /tracks?api_key=K&date_from=YYYY-MM-DD&date_to=YYYY-MM-DD[&clickid=&campaign_id=&page=&per=]
+//	     {"items":[models.TrackView + "cbsim":{"subs":{..}}],"total":N}
+//	GET  /rejections?api_key=K[&page=&per=]   (cbsim's own)
 //	     {"items":[{"created_at","query","param","error","status"}],"total":N}
+//	POST /api/campaigns?api_key=K     deprecated: {"name":..,"offer_url":..} → 201 {"id":..,"name":..,"offer_url":..}
+//	GET  /api/campaigns?api_key=K     deprecated: {"items":[{"id","name","offer_url"}],"total":N}
 //
-// Errors are {"error":"<reason>","param":"<name>"} (param omitted when none)
-// with the status of their code: invalid 400, unauthorized 401, forbidden
-// 403, not_found 404, conflict 409, internal 500.
+// Errors are RedTrack's api.Err, {"error":"<reason>"}, plus "param":"<name>"
+// (cbsim's addition, omitted when none), with the status of their code:
+// invalid 400, unauthorized 401, forbidden 403, not_found 404, conflict 409,
+// internal 500.
 //
 // # Clicks
 //
@@ -41,11 +49,11 @@
 //
 // The parameters clickid, sum, type, status, currency, rdtk_event_id and
 // ptoken are the postback's own; every other parameter (eventid, zip,
-// order_id, …) is stored with the conversion as params, first value of each.
-// The conversion's order is order_id, else order. Defaults: type
-// DefaultType (InitialPurchase; the first configured type when that is not
-// configured), status "other", currency "USD", sum 0. An empty value counts
-// as absent (an unexpanded-to-empty macro).
+// order_id, …) is stored with the conversion, first value of each. The
+// conversion's order is order_id, else order. Defaults: type DefaultType
+// (InitialPurchase; the first configured type when that is not configured),
+// status "other", currency "USD", sum 0. An empty value counts as absent (an
+// unexpanded-to-empty macro).
 //
 // A postback is rejected, checked in this order, for: a query longer than
 // MaxQueryBytes (8 KiB), a malformed query, a parameter name longer than 128
@@ -67,13 +75,13 @@
 //
 // A duplicate is judged per (click id, type). The mode of a type is its own
 // ConversionType.Mode or else Config.DuplicateMode (DefaultMode: new). Under
-// new_marked the stored conversions carry duplicate_status "new" for the
-// first and "repeated" after; other modes store "". The reply's
-// duplicate_status always says whether the pair had a conversion before.
-// Ignored duplicates are answered 200 with action "ignored" and the id of the
-// conversion they duplicate, as RedTrack answers them. Under
-// ignore_event_id a postback without rdtk_event_id always creates a
-// conversion.
+// new_marked the stored conversions are marked new for the first and
+// repeated after (duplicate_status 1 and 2 in the report); other modes leave
+// them unmarked (0). The postback reply's duplicate_status always says
+// whether the pair had a conversion before. Ignored duplicates are answered
+// 200 with action "ignored" and the id of the conversion they duplicate, as
+// RedTrack answers them. Under ignore_event_id a postback without an event
+// id always creates a conversion.
 //
 // Writes go through one goroutine that commits concurrent writes together
 // in one transaction (group commit) on a single connection; unique indexes
@@ -83,9 +91,20 @@
 // # Reporting
 //
 // The reporting and campaign API require api_key = Config.APIKey (any key
-// when it is empty); a wrong or missing key is 401 {"error":..}. Lists are in
-// creation order; page counts from 1, per defaults to DefaultPerPage (100)
-// and is at most MaxPerPage (1000). date_from and date_to are UTC calendar
-// days, both inclusive, each optional. Times are RFC 3339 in UTC, to the
-// second.
+// when it is empty); a wrong or missing key is 401 {"error":..}. The logs
+// (/conversions, /tracks) require date_from and date_to, UTC calendar days,
+// both inclusive, of when a conversion or click was recorded; a missing or
+// malformed one is 400. Lists are in creation order; page counts from 1, per
+// defaults to DefaultPerPage (100) and is at most MaxPerPage (10000). Times
+// are RFC 3339 in UTC, to the second.
+//
+// A conversion row carries every property of models.ConversionView with its
+// documented type, filled as conversionView says: the postback's order in
+// order, its event id in deduplicate_token, the click's sub1…sub20 in
+// sub1…sub20, and the offer source's additional parameters
+// (Config.PostbackParams, by default the ClickBank template's eventid, zip,
+// order_id) in p_sub1, p_sub2, …; the postback's other parameters are under
+// cbsim.params. A click row carries models.TrackView: its id is the click id.
+// Campaigns are models.Campaign; their offer URL is under cbsim.offer_url
+// (RedTrack keeps it on an offer).
 package tracker

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,19 +15,23 @@ import (
 
 // Reporting API paging limits.
 const (
-	DefaultPerPage = 100  // items per page when per is absent
-	MaxPerPage     = 1000 // largest accepted per
+	DefaultPerPage = 100 // items per page when per is absent
+	// MaxPerPage is the largest accepted per: RedTrack's "page limit, max
+	// 10000" (swagger.json, paths /conversions and /tracks, parameter per).
+	MaxPerPage = 10000
 )
 
 // routes builds the HTTP surface:
 //
 //	GET  /healthz                      {"status":"ok"}
 //	GET  /postback?clickid=&sum=&type=&status=&currency=&rdtk_event_id=&ptoken=&…
-//	GET  /conversions?api_key=&date_from=&date_to=&clickid=&type=&page=&per=
-//	GET  /tracks?api_key=&clickid=&page=&per=
+//	GET  /conversions?api_key=&date_from=&date_to=[&clickid=&type=&campaign_id=&page=&per=]
+//	GET  /tracks?api_key=&date_from=&date_to=[&clickid=&campaign_id=&page=&per=]
 //	GET  /rejections?api_key=&page=&per=
-//	POST /api/campaigns?api_key=       {"name":..,"offer_url":..}
-//	GET  /api/campaigns?api_key=
+//	POST /campaigns?api_key=           models.Campaign {"title":..,"cbsim":{"offer_url":..}}
+//	GET  /campaigns?api_key=[&title=&ids=&page=&per=]
+//	POST /api/campaigns?api_key=       {"name":..,"offer_url":..} (deprecated)
+//	GET  /api/campaigns?api_key=       (deprecated)
 //	GET  /{campaign}[?format=json]     click: 302 to the offer URL, or {"clickid":..}
 func (t *Tracker) routes() http.Handler {
 	mux := http.NewServeMux()
@@ -37,8 +42,10 @@ func (t *Tracker) routes() http.Handler {
 	mux.HandleFunc("GET /conversions", t.withAPIKey(t.handleConversions))
 	mux.HandleFunc("GET /tracks", t.withAPIKey(t.handleTracks))
 	mux.HandleFunc("GET /rejections", t.withAPIKey(t.handleRejections))
-	mux.HandleFunc("POST /api/campaigns", t.withAPIKey(t.handleCreateCampaign))
-	mux.HandleFunc("GET /api/campaigns", t.withAPIKey(t.handleListCampaigns))
+	mux.HandleFunc("POST /campaigns", t.withAPIKey(t.handleCreateCampaign))
+	mux.HandleFunc("GET /campaigns", t.withAPIKey(t.handleListCampaigns))
+	mux.HandleFunc("POST /api/campaigns", t.withAPIKey(t.handleCreateLegacyCampaign))
+	mux.HandleFunc("GET /api/campaigns", t.withAPIKey(t.handleListLegacyCampaigns))
 	mux.HandleFunc("GET /{campaign}", t.handleClick)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		t.writeError(w, r, errorf(ENotFound, "", "no such path %s %s", r.Method, r.URL.Path))
@@ -117,46 +124,71 @@ type list[T any] struct {
 	Total int `json:"total"`
 }
 
+// handleConversions serves GET /conversions as RedTrack's conversions log
+// (swagger.json, path /conversions): date_from and date_to are required,
+// clickid, type and campaign_id filter (type and campaign_id take
+// comma-separated lists), page and per page.
 func (t *Tracker) handleConversions(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	f := conversionFilter{ClickID: q.Get("clickid"), Type: q.Get("type")}
+	f := conversionFilter{ClickID: q.Get("clickid"), Types: commaList(q.Get("type")), CampaignIDs: commaList(q.Get("campaign_id"))}
 	var err error
-	if f.Page, err = parsePage(q); err != nil {
-		t.writeError(w, r, err)
-		return
+	if f.Page, err = parsePage(q); err == nil {
+		f.From, f.To, err = parseDateRange(q)
 	}
-	if f.From, err = parseDate(q, "date_from"); err != nil {
-		t.writeError(w, r, err)
-		return
-	}
-	if f.To, err = parseDate(q, "date_to"); err != nil {
-		t.writeError(w, r, err)
-		return
-	}
-	if !f.To.IsZero() {
-		f.To = f.To.Add(24*time.Hour - time.Nanosecond)
-	}
-	items, total, err := t.store.conversions(r.Context(), f)
 	if err != nil {
 		t.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, list[conversion]{items, total})
+	rows, total, err := t.store.conversions(r.Context(), f)
+	if err != nil {
+		t.writeError(w, r, err)
+		return
+	}
+	items := make([]map[string]any, len(rows))
+	for i, row := range rows {
+		items[i] = t.conversionView(row)
+	}
+	writeJSON(w, http.StatusOK, list[map[string]any]{items, total})
 }
 
+// handleTracks serves GET /tracks as RedTrack's clicks log (swagger.json,
+// path /tracks): date_from and date_to are required, clickid and
+// campaign_id filter, page and per page.
 func (t *Tracker) handleTracks(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	p, err := parsePage(q)
+	f := clickFilter{ClickID: q.Get("clickid"), CampaignIDs: commaList(q.Get("campaign_id"))}
+	var err error
+	if f.Page, err = parsePage(q); err == nil {
+		f.From, f.To, err = parseDateRange(q)
+	}
 	if err != nil {
 		t.writeError(w, r, err)
 		return
 	}
-	items, total, err := t.store.clicks(r.Context(), q.Get("clickid"), p)
+	clicks, total, err := t.store.clicks(r.Context(), f)
 	if err != nil {
 		t.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, list[click]{items, total})
+	items := make([]map[string]any, len(clicks))
+	for i, k := range clicks {
+		items[i] = trackView(k)
+	}
+	writeJSON(w, http.StatusOK, list[map[string]any]{items, total})
+}
+
+// commaList splits a comma-separated filter; "" is no filter.
+func commaList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 func (t *Tracker) handleRejections(w http.ResponseWriter, r *http.Request) {
@@ -176,18 +208,79 @@ func (t *Tracker) handleRejections(w http.ResponseWriter, r *http.Request) {
 // maxBody bounds a JSON request body.
 const maxBody = 64 << 10
 
+// handleCreateCampaign answers RedTrack's POST /campaigns (swagger.json,
+// path /campaigns, post: a models.Campaign body, 201 with the created
+// campaign). The reference tracker reads title (its unique name) and
+// cbsim.offer_url, and ignores the other models.Campaign fields.
 func (t *Tracker) handleCreateCampaign(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Title string        `json:"title"`
+		CBSim campaignCBSim `json:"cbsim"`
+	}
+	if err := readJSON(w, r, &in, `a models.Campaign {"title":..,"cbsim":{"offer_url":..}}`); err != nil {
+		t.writeError(w, r, err)
+		return
+	}
+	if in.CBSim.OfferURL == "" {
+		t.writeError(w, r, errorf(EInvalid, "cbsim.offer_url", "cbsim.offer_url is required: the reference tracker has no offers, so a campaign carries its offer URL there (not a RedTrack field)"))
+		return
+	}
+	c, err := t.CreateCampaign(r.Context(), in.Title, in.CBSim.OfferURL)
+	if e, ok := errors.AsType[*Error](err); ok {
+		// models.Campaign's names for the fields.
+		renamed := *e
+		switch e.Param {
+		case "name":
+			renamed.Param, renamed.Message = "title", strings.Replace(e.Message, "campaign name", "campaign title", 1)
+		case "offer_url":
+			renamed.Param = "cbsim.offer_url"
+		}
+		err = &renamed
+	}
+	if err != nil {
+		t.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, newCampaignView(c))
+}
+
+// handleListCampaigns answers RedTrack's GET /campaigns (swagger.json, path
+// /campaigns, get: an array of models.Campaign by default): title keeps the
+// campaigns whose title contains it, ids those of the comma-separated ids,
+// page and per page.
+func (t *Tracker) handleListCampaigns(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	p, err := parsePage(q)
+	if err != nil {
+		t.writeError(w, r, err)
+		return
+	}
+	cs, err := t.store.campaigns(r.Context())
+	if err != nil {
+		t.writeError(w, r, err)
+		return
+	}
+	title, ids := q.Get("title"), commaList(q.Get("ids"))
+	out := []campaignView{}
+	for _, c := range cs {
+		if strings.Contains(c.Name, title) && (ids == nil || slices.Contains(ids, c.ID)) {
+			out = append(out, newCampaignView(c))
+		}
+	}
+	out = out[min(p.offset(), len(out)):min(p.offset()+p.per, len(out))]
+	writeJSON(w, http.StatusOK, out)
+}
+
+// handleCreateLegacyCampaign answers POST /api/campaigns, cbsim's own
+// campaign API before it spoke RedTrack's POST /campaigns. Deprecated: kept
+// for existing scripts; use POST /campaigns.
+func (t *Tracker) handleCreateLegacyCampaign(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Name     string `json:"name"`
 		OfferURL string `json:"offer_url"`
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
-	if err != nil {
-		t.writeError(w, r, errorf(EInvalid, "body", "read body: %v", err))
-		return
-	}
-	if err := json.Unmarshal(body, &in); err != nil {
-		t.writeError(w, r, errorf(EInvalid, "body", "body is not a JSON object {\"name\":..,\"offer_url\":..}: %v", err))
+	if err := readJSON(w, r, &in, `{"name":..,"offer_url":..}`); err != nil {
+		t.writeError(w, r, err)
 		return
 	}
 	c, err := t.CreateCampaign(r.Context(), in.Name, in.OfferURL)
@@ -198,13 +291,28 @@ func (t *Tracker) handleCreateCampaign(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, c)
 }
 
-func (t *Tracker) handleListCampaigns(w http.ResponseWriter, r *http.Request) {
+// handleListLegacyCampaigns answers GET /api/campaigns. Deprecated: use
+// GET /campaigns.
+func (t *Tracker) handleListLegacyCampaigns(w http.ResponseWriter, r *http.Request) {
 	cs, err := t.store.campaigns(r.Context())
 	if err != nil {
 		t.writeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, list[Campaign]{cs, len(cs)})
+}
+
+// readJSON reads a JSON object body of at most maxBody bytes into v; want
+// describes the expected body in the error.
+func readJSON(w http.ResponseWriter, r *http.Request, v any, want string) error {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		return errorf(EInvalid, "body", "read body: %v", err)
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return errorf(EInvalid, "body", "body is not %s: %v", want, err)
+	}
+	return nil
 }
 
 // withAPIKey refuses requests whose api_key is not Config.APIKey.
@@ -245,12 +353,29 @@ func parsePage(q url.Values) (page, error) {
 	return p, nil
 }
 
-// parseDate reads a YYYY-MM-DD parameter as the start of that day in UTC;
-// absent means the zero time.
+// parseDateRange reads the required date_from and date_to (YYYY-MM-DD,
+// UTC calendar days, both inclusive): RedTrack requires both on its logs
+// (swagger.json, paths /conversions and /tracks: "required": true). It
+// returns the first instant of date_from and the last of date_to.
+func parseDateRange(q url.Values) (from, to time.Time, err error) {
+	if from, err = parseDate(q, "date_from"); err != nil {
+		return
+	}
+	if to, err = parseDate(q, "date_to"); err != nil {
+		return
+	}
+	if to.Before(from) {
+		return from, to, errorf(EInvalid, "date_to", "date_to %s is before date_from %s", q.Get("date_to"), q.Get("date_from"))
+	}
+	return from, to.Add(24*time.Hour - time.Nanosecond), nil
+}
+
+// parseDate reads a required YYYY-MM-DD parameter as the start of that day
+// in UTC.
 func parseDate(q url.Values, name string) (time.Time, error) {
 	s := q.Get(name)
 	if s == "" {
-		return time.Time{}, nil
+		return time.Time{}, errorf(EInvalid, name, "%s is required: a date YYYY-MM-DD", name)
 	}
 	d, err := time.Parse(time.DateOnly, s)
 	if err != nil {

@@ -1,6 +1,7 @@
 package tracker_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -31,8 +32,9 @@ func TestClick(t *testing.T) {
 		if total != 1 {
 			t.Fatalf("tracks for %s: %d, want 1", tid, total)
 		}
-		want := map[string]any{"sub1": "abc", "utm_source": "fb"}
-		if fmt.Sprint(items[0]["subs"]) != fmt.Sprint(want) || items[0]["campaign"] != "camp" || items[0]["created_at"] != "2026-03-14T12:00:00Z" {
+		cb, _ := items[0]["cbsim"].(map[string]any)
+		if items[0]["id"] != tid || items[0]["sub1"] != "abc" || fmt.Sprint(cb["subs"]) != "map[utm_source:fb]" ||
+			items[0]["campaign"] != "camp" || items[0]["track_time"] != "2026-03-14T12:00:00Z" {
 			t.Errorf("track = %v", items[0])
 		}
 	})
@@ -44,8 +46,8 @@ func TestClick(t *testing.T) {
 			t.Fatalf("clickid = %q", id)
 		}
 		items, _ := f.items("/tracks?clickid=" + id)
-		if fmt.Sprint(items[0]["subs"]) != "map[sub2:x]" {
-			t.Errorf("subs = %v, want format left out", items[0]["subs"])
+		if cb, _ := items[0]["cbsim"].(map[string]any); items[0]["sub2"] != "x" || fmt.Sprint(cb["subs"]) != "map[]" {
+			t.Errorf("track = %v, want sub2 and format left out", items[0])
 		}
 	})
 	t.Run("ByID", func(t *testing.T) {
@@ -122,9 +124,77 @@ func TestCampaignAPI(t *testing.T) {
 	}
 }
 
+// TestRedTrackCampaignAPI: RedTrack's POST /campaigns?api_key with a
+// models.Campaign body answers 201 with the campaign, id included
+// (swagger.json, path /campaigns, post); GET /campaigns lists them as an
+// array of models.Campaign.
+func TestRedTrackCampaignAPI(t *testing.T) {
+	f := newFixture(t, tracker.Config{Campaigns: []tracker.Campaign{}})
+	key := "/campaigns?api_key=" + testKey
+	body := `{"title":"aff","source_id":"src1","streams":[],"status":1,"cbsim":{"offer_url":"http://127.0.0.1:8700/hop?tid={clickid}"}}`
+	tests := []struct {
+		name   string
+		path   string
+		body   string
+		checks []check
+	}{
+		{"OK", key, body, []check{hasStatus(201), hasField("title", "aff"), hasField("created_at", "2026-03-14T12:00:00Z"),
+			func(t *testing.T, r reply) {
+				if !isClickID(fmt.Sprint(r.body["id"])) || r.body["status"] != 1.0 || fmt.Sprint(r.body["cbsim"]) != "map[offer_url:http://127.0.0.1:8700/hop?tid={clickid}]" {
+					t.Errorf("campaign = %s", r.raw)
+				}
+			}}},
+		{"ErrConflict", key, body, []check{hasStatus(409), hasField("param", "title"), errorContains(`campaign "aff" already exists`)}},
+		{"ErrNoTitle", key, `{"cbsim":{"offer_url":"http://x/"}}`, []check{hasStatus(400), hasField("param", "title"), errorContains("campaign title is empty")}},
+		{"ErrNoOfferURL", key, `{"title":"b"}`, []check{hasStatus(400), hasField("param", "cbsim.offer_url"), errorContains("not a RedTrack field")}},
+		{"ErrBadOfferURL", key, `{"title":"b","cbsim":{"offer_url":"ftp://x/"}}`, []check{hasStatus(400), hasField("param", "cbsim.offer_url")}},
+		{"ErrReserved", key, `{"title":"campaigns","cbsim":{"offer_url":"http://x/"}}`, []check{hasStatus(400), errorContains("reserved")}},
+		{"ErrBody", key, `title=b`, []check{hasStatus(400), hasField("param", "body"), errorContains("models.Campaign")}},
+		{"ErrNoKey", "/campaigns", body, []check{hasStatus(401), errorContains("missing api_key")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := f.do(http.MethodPost, tt.path, tt.body)
+			for _, c := range tt.checks {
+				c(t, r)
+			}
+		})
+	}
+	hasStatus(201)(t, f.do(http.MethodPost, key, `{"title":"vendor","cbsim":{"offer_url":"http://127.0.0.1:8700/pay?vtid={clickid}"}}`))
+	list := func(query string) []map[string]any {
+		t.Helper()
+		r := f.get(key + query)
+		hasStatus(200)(t, r)
+		var out []map[string]any
+		if err := json.Unmarshal([]byte(r.raw), &out); err != nil {
+			t.Fatalf("GET /campaigns%s: %s is not an array of models.Campaign: %v", query, r.raw, err)
+		}
+		return out
+	}
+	all := list("")
+	if len(all) != 2 || all[0]["title"] != "aff" || all[1]["title"] != "vendor" {
+		t.Fatalf("campaigns = %v", all)
+	}
+	for query, want := range map[string]int{"&title=aff": 1, "&title=nope": 0, "&ids=" + all[1]["id"].(string): 1, "&per=1&page=2": 1, "&per=1&page=3": 0} {
+		if got := list(query); len(got) != want {
+			t.Errorf("GET /campaigns%s: %d, want %d", query, len(got), want)
+		}
+	}
+	// A campaign made through RedTrack's API takes clicks, by id or title.
+	for _, c := range []string{"aff", all[0]["id"].(string)} {
+		if r := f.get("/" + c); r.status != 302 || !strings.HasPrefix(r.header.Get("Location"), "http://127.0.0.1:8700/hop?tid=") {
+			t.Errorf("click on %s: %d %s", c, r.status, r.header.Get("Location"))
+		}
+	}
+	// The deprecated API sees the same campaigns.
+	if _, n := f.items("/api/campaigns"); n != 2 {
+		t.Errorf("/api/campaigns lists %d, want 2", n)
+	}
+}
+
 func TestAPIKey(t *testing.T) {
 	f := newFixture(t, tracker.Config{})
-	for _, path := range []string{"/conversions", "/tracks", "/rejections", "/api/campaigns"} {
+	for _, path := range []string{"/conversions", "/tracks", "/rejections", "/campaigns", "/api/campaigns"} {
 		for _, key := range []string{"", "?api_key=wrong", "?api_key=" + strings.ToUpper(testKey)} {
 			t.Run(path+key, func(t *testing.T) {
 				r := f.get(path + key)
@@ -145,7 +215,7 @@ func TestNoAPIKeyConfigured(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	resp, err := srv.Client().Get(srv.URL + "/conversions")
+	resp, err := srv.Client().Get(srv.URL + "/conversions?date_from=2026-01-01&date_to=2026-01-01")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,20 +271,31 @@ func TestConversionsReport(t *testing.T) {
 			}
 		})
 	}
-	bad := []struct{ query, param string }{
-		{"date_from=2026-3-1", "date_from"},
-		{"date_to=yesterday", "date_to"},
-		{"page=0", "page"},
-		{"page=x", "page"},
-		{"per=1001", "per"},
-		{"per=0", "per"},
+	if items, total := f.items("/conversions?per=10000"); total != 8 || len(items) != 8 {
+		t.Errorf("per=10000: %d of %d, want 8 of 8", len(items), total)
+	}
+	const span = "date_from=2026-03-01&date_to=2026-03-03"
+	bad := []struct{ query, param, reason string }{
+		{"", "date_from", "date_from is required"},
+		{"date_from=2026-03-01", "date_to", "date_to is required"},
+		{"date_to=2026-03-01", "date_from", "date_from is required"},
+		{"date_from=2026-3-1&date_to=2026-03-01", "date_from", "not a date YYYY-MM-DD"},
+		{"date_from=2026-03-01&date_to=yesterday", "date_to", "not a date YYYY-MM-DD"},
+		{"date_from=2026-03-02&date_to=2026-03-01", "date_to", "before date_from"},
+		{span + "&page=0", "page", "page"},
+		{span + "&page=x", "page", "page"},
+		{span + "&per=10001", "per", "from 1 to 10000"},
+		{span + "&per=0", "per", "per"},
 	}
 	for _, tt := range bad {
-		t.Run("Err_"+tt.query, func(t *testing.T) {
-			r := f.get("/conversions?api_key=" + testKey + "&" + tt.query)
-			hasStatus(http.StatusBadRequest)(t, r)
-			hasField("param", tt.param)(t, r)
-		})
+		for _, path := range []string{"/conversions", "/tracks"} {
+			t.Run("Err"+path+"_"+tt.query, func(t *testing.T) {
+				r := f.get(path + "?api_key=" + testKey + "&" + tt.query)
+				hasStatus(http.StatusBadRequest)(t, r)
+				hasField("param", tt.param)(t, r)
+				errorContains(tt.reason)(t, r)
+			})
+		}
 	}
 }
 
@@ -225,7 +306,7 @@ func TestTracksPagination(t *testing.T) {
 		ids = append(ids, f.click())
 	}
 	items, total := f.items("/tracks?per=2&page=3")
-	if total != 5 || len(items) != 1 || items[0]["clickid"] != ids[4] {
+	if total != 5 || len(items) != 1 || items[0]["id"] != ids[4] {
 		t.Errorf("page 3 of 2 = %v (total %d), want only %s", items, total, ids[4])
 	}
 	if _, total := f.items("/tracks?clickid=000000000000000000000000"); total != 0 {

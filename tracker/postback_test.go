@@ -26,18 +26,79 @@ func TestPostbackOK(t *testing.T) {
 	c := items[0]
 	want := map[string]any{
 		"id": r.body["conversion_id"], "clickid": id, "campaign": "camp", "type": "InitialPurchase",
-		"status": "other", "payout": 45.75, "currency": "USD", "order": "ABCD1234", "event_id": "",
-		"created_at": "2026-03-14T12:00:00Z", "duplicate_status": "",
+		"status": "other", "payout": 45.75, "currency": "USD", "order": "ABCD1234", "deduplicate_token": "",
+		"created_at": "2026-03-14T12:00:00Z", "conv_time": "2026-03-14T12:00:00Z", "track_time": "2026-03-14T12:00:00Z",
+		"duplicate_status": 0.0, "default_type": 0.0, "type2": 1.0, "type1": 0.0,
+		// The ClickBank template's additional parameters in their slots.
+		"p_sub1": "ev-1", "p_sub2": "90210", "p_sub3": "ABCD1234", "p_sub4": "",
 	}
 	for k, v := range want {
 		if c[k] != v {
 			t.Errorf("%s = %#v, want %#v", k, c[k], v)
 		}
 	}
-	params, _ := c["params"].(map[string]any)
-	wantParams := map[string]any{"eventid": "ev-1", "zip": "90210", "order_id": "ABCD1234"}
-	if fmt.Sprint(params) != fmt.Sprint(wantParams) {
-		t.Errorf("params = %v, want %v (ptoken and reserved parameters excluded)", params, wantParams)
+	if cb, _ := c["cbsim"].(map[string]any); fmt.Sprint(cb["params"]) != "map[]" {
+		t.Errorf("cbsim = %v, want no parameter left out of the slots (ptoken and reserved parameters excluded)", c["cbsim"])
+	}
+	if _, ok := c["params"]; ok {
+		t.Errorf("conversion has params: RedTrack's ConversionView has none")
+	}
+}
+
+// TestConversionViewShape: a conversion carries every property of
+// RedTrack's models.ConversionView (swagger.json of pijusz/mcp-redtrack) with
+// its documented JSON type, and nothing else but the cbsim object.
+func TestConversionViewShape(t *testing.T) {
+	f := newFixture(t, tracker.Config{})
+	hasStatus(200)(t, f.postback("clickid", f.click(), "sum", "1"))
+	items, _ := f.items("/conversions")
+	c := items[0]
+	strs := []string{"attribution_type", "browser", "campaign", "campaign_id", "city", "clickid", "connection_type",
+		"conv_time", "country", "coupon", "created_at", "currency", "deduplicate_token", "deeplink", "device", "device_brand",
+		"device_fullname", "event", "external_id", "fingerprint", "id", "ip", "isp", "landing", "landing_id", "network",
+		"offer", "offer_id", "order", "os", "page", "page_url", "postback_ip", "prelanding", "prelanding_id", "program_id",
+		"ref_id", "referer", "region", "rt_ad", "rt_ad_id", "rt_adgroup", "rt_adgroup_id", "rt_campaign", "rt_campaign_id",
+		"rt_keyword", "rt_medium", "rt_placement", "rt_placement_hashed", "rt_placement_id", "rt_role_1", "rt_role_2",
+		"rt_source", "server", "source", "source_id", "status", "track_time", "type", "user_agent"}
+	nums := []string{"cost", "cost_default", "cost_source", "payout", "payout_default", "payout_network", "pub_revenue",
+		"pub_revenue_default", "pub_revenue_source", "default_type", "duplicate_status", "is_transaction"}
+	for i := 1; i <= 20; i++ {
+		strs = append(strs, fmt.Sprintf("sub%d", i), fmt.Sprintf("p_sub%d", i))
+	}
+	for i := 1; i <= 40; i++ {
+		nums = append(nums, fmt.Sprintf("type%d", i))
+	}
+	for _, k := range strs {
+		if _, ok := c[k].(string); !ok {
+			t.Errorf("%s = %#v, want a string", k, c[k])
+		}
+	}
+	for _, k := range nums {
+		if _, ok := c[k].(float64); !ok {
+			t.Errorf("%s = %#v, want a number", k, c[k])
+		}
+	}
+	if len(c) != len(strs)+len(nums)+1 || c["cbsim"] == nil {
+		t.Errorf("%d fields, want the %d of models.ConversionView and cbsim", len(c), len(strs)+len(nums))
+	}
+}
+
+// TestPostbackParamsConfig puts the configured parameters in p_sub1, p_sub2, …
+// and the others under cbsim.params.
+func TestPostbackParamsConfig(t *testing.T) {
+	f := newFixture(t, tracker.Config{PostbackParams: []string{"zip", "src"}})
+	hasStatus(200)(t, f.postback("clickid", f.click(), "zip", "90210", "src", "fb", "eventid", "ev-1", "order", "R1"))
+	items, _ := f.items("/conversions")
+	c := items[0]
+	cb, _ := c["cbsim"].(map[string]any)
+	if c["p_sub1"] != "90210" || c["p_sub2"] != "fb" || c["p_sub3"] != "" || c["order"] != "R1" ||
+		fmt.Sprint(cb["params"]) != "map[eventid:ev-1 order:R1]" {
+		t.Errorf("p_sub1 %v, p_sub2 %v, p_sub3 %v, order %v, cbsim %v", c["p_sub1"], c["p_sub2"], c["p_sub3"], c["order"], cb)
+	}
+	for _, bad := range [][]string{{"clickid"}, {"zip", "zip"}, {""}, make([]string, 21)} {
+		if _, err := tracker.Open(tracker.Config{PostbackParams: bad}); tracker.ErrorCode(err) != tracker.EInvalid {
+			t.Errorf("PostbackParams %q: err = %v, want invalid", bad, err)
+		}
 	}
 }
 
@@ -45,7 +106,7 @@ func TestPostbackPayoutPrintsTwoDecimals(t *testing.T) {
 	f := newFixture(t, tracker.Config{})
 	id := f.click()
 	f.postback("clickid", id, "sum", "7.5")
-	r := f.get("/conversions?api_key=" + testKey)
+	r := f.get("/conversions?date_from=2026-03-14&date_to=2026-03-14&api_key=" + testKey)
 	if !strings.Contains(r.raw, `"payout":7.50,`) {
 		t.Errorf("body %s does not print payout 7.50", r.raw)
 	}
@@ -59,7 +120,7 @@ func TestPostbackFields(t *testing.T) {
 	}{
 		{"DefaultTypeStatusCurrency", nil, map[string]any{"type": "InitialPurchase", "status": "other", "currency": "USD", "payout": 0.0}},
 		{"ExplicitFields", []string{"type", "UpsellPurchase", "status", "approved", "currency", "eur", "sum", "0.125", "rdtk_event_id", "e9"},
-			map[string]any{"type": "UpsellPurchase", "status": "approved", "currency": "EUR", "payout": 0.13, "event_id": "e9"}},
+			map[string]any{"type": "UpsellPurchase", "status": "approved", "currency": "EUR", "payout": 0.13, "deduplicate_token": "e9"}},
 		{"OrderFallback", []string{"order", "R1"}, map[string]any{"order": "R1"}},
 		{"OrderIDWins", []string{"order", "R1", "order_id", "R2"}, map[string]any{"order": "R2"}},
 		{"EmptyMacros", []string{"type", "", "sum", "", "status", "", "currency", ""}, map[string]any{"type": "InitialPurchase", "payout": 0.0, "status": "other", "currency": "USD"}},
@@ -158,11 +219,9 @@ func TestDuplicateModes(t *testing.T) {
 			}
 			for i, w := range tt.want {
 				c := items[i]
-				got := conv{fmt.Sprintf("%.2f", c["payout"]), c["status"].(string), c["event_id"].(string),
-					c["duplicate_status"].(string), fmt.Sprint(c["params"].(map[string]any)["eventid"])}
-				if got.eventid == "<nil>" {
-					got.eventid = ""
-				}
+				dup := map[float64]string{0: "", 1: "new", 2: "repeated"}[c["duplicate_status"].(float64)]
+				got := conv{fmt.Sprintf("%.2f", c["payout"]), c["status"].(string), c["deduplicate_token"].(string),
+					dup, c["p_sub1"].(string)}
 				if got != w {
 					t.Errorf("conversion %d = %+v, want %+v", i, got, w)
 				}
@@ -265,12 +324,12 @@ func TestConcurrentDuplicates(t *testing.T) {
 				t.Errorf("payout = %s, want %s", got, tt.payout)
 			}
 			if tt.mode == tracker.ModeNewMarked {
-				marks := map[string]int{}
+				marks := map[float64]int{} // models.ConversionView's integer duplicate_status
 				for _, c := range items {
-					marks[c["duplicate_status"].(string)]++
+					marks[c["duplicate_status"].(float64)]++
 				}
-				if marks["new"] != 1 || marks["repeated"] != n-1 {
-					t.Errorf("duplicate statuses %v, want 1 new and %d repeated", marks, n-1)
+				if marks[1] != 1 || marks[2] != n-1 {
+					t.Errorf("duplicate statuses %v, want 1 new (1) and %d repeated (2)", marks, n-1)
 				}
 			}
 		})
@@ -404,7 +463,7 @@ func TestEventIDParam(t *testing.T) {
 	if n != 2 {
 		t.Fatalf("%d conversions, want 2 (ev-1 once, ev-2): %v", n, items)
 	}
-	if items[0]["event_id"] != "ev-1" || items[1]["event_id"] != "ev-2" {
-		t.Fatalf("event ids %v and %v, want ev-1 and ev-2 read from eventid", items[0]["event_id"], items[1]["event_id"])
+	if items[0]["deduplicate_token"] != "ev-1" || items[1]["deduplicate_token"] != "ev-2" {
+		t.Fatalf("event ids %v and %v, want ev-1 and ev-2 read from eventid", items[0]["deduplicate_token"], items[1]["deduplicate_token"])
 	}
 }

@@ -165,10 +165,11 @@ func (s *store) createCampaign(ctx context.Context, c Campaign) (Campaign, error
 	if err := c.validate(); err != nil {
 		return Campaign{}, err
 	}
-	c.ID = s.ids.next(s.now())
+	c.createdAt = s.now().UTC()
+	c.ID = s.ids.next(c.createdAt)
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO campaigns(id, name, offer_url, created_at) VALUES (?, ?, ?, ?)`,
-			c.ID, c.Name, c.OfferURL, s.now().UnixNano())
+			c.ID, c.Name, c.OfferURL, c.createdAt.UnixNano())
 		return err
 	})
 	if isUniqueViolation(err) {
@@ -212,7 +213,7 @@ func (s *store) campaign(ctx context.Context, idOrName string) (Campaign, error)
 
 // campaigns lists every campaign in creation order.
 func (s *store) campaigns(ctx context.Context) ([]Campaign, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, name, offer_url FROM campaigns ORDER BY created_at, id`)
+	rows, err := s.r.QueryContext(ctx, `SELECT id, name, offer_url, created_at FROM campaigns ORDER BY created_at, id`)
 	if err != nil {
 		return nil, fmt.Errorf("list campaigns: %w", err)
 	}
@@ -220,9 +221,11 @@ func (s *store) campaigns(ctx context.Context) ([]Campaign, error) {
 	out := []Campaign{}
 	for rows.Next() {
 		var c Campaign
-		if err := rows.Scan(&c.ID, &c.Name, &c.OfferURL); err != nil {
+		var at int64
+		if err := rows.Scan(&c.ID, &c.Name, &c.OfferURL, &at); err != nil {
 			return nil, fmt.Errorf("list campaigns: %w", err)
 		}
+		c.createdAt = time.Unix(0, at)
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
@@ -257,7 +260,7 @@ func (c Campaign) validate() error {
 // which a campaign cannot take.
 func reservedPath(name string) bool {
 	switch name {
-	case "api", "postback", "conversions", "tracks", "rejections", "healthz", ".", "..":
+	case "api", "postback", "conversions", "tracks", "rejections", "campaigns", "healthz", ".", "..":
 		return true
 	}
 	return false
@@ -267,10 +270,11 @@ func reservedPath(name string) bool {
 
 // click is one recorded click.
 type click struct {
-	ID        string            `json:"clickid"`
-	Campaign  string            `json:"campaign"`
-	CreatedAt string            `json:"created_at"`
-	Subs      map[string]string `json:"subs"`
+	ID         string
+	Campaign   string // the campaign's name
+	CampaignID string
+	CreatedAt  time.Time
+	Subs       map[string]string // the click's query parameters but format
 }
 
 // createClick records a click on the campaign with the given subs.
@@ -280,7 +284,7 @@ func (s *store) createClick(ctx context.Context, c Campaign, subs map[string]str
 		return click{}, fmt.Errorf("create click: %w", err)
 	}
 	now := s.now().UTC()
-	k := click{ID: s.ids.next(s.now()), Campaign: c.Name, CreatedAt: formatTime(now), Subs: subs}
+	k := click{ID: s.ids.next(now), Campaign: c.Name, CampaignID: c.ID, CreatedAt: now, Subs: subs}
 	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := s.exec(ctx, tx, sqlInsertClick,
 			k.ID, c.ID, now.UnixNano(), string(subsJSON))
@@ -292,19 +296,28 @@ func (s *store) createClick(ctx context.Context, c Campaign, subs map[string]str
 	return k, nil
 }
 
-// clicks lists clicks in creation order, optionally of one click id.
-func (s *store) clicks(ctx context.Context, clickID string, p page) ([]click, int, error) {
-	where, args := "", []any{}
-	if clickID != "" {
-		where, args = " WHERE k.id = ?", append(args, clickID)
+// clickFilter selects clicks for the reporting API.
+type clickFilter struct {
+	ClickID     string
+	CampaignIDs []string  // any of these campaigns; none means all
+	From, To    time.Time // inclusive bounds of created_at
+	Page        page
+}
+
+// clicks lists matching clicks in creation order and their total.
+func (s *store) clicks(ctx context.Context, f clickFilter) ([]click, int, error) {
+	where, args := " WHERE k.created_at >= ? AND k.created_at <= ?", []any{f.From.UnixNano(), f.To.UnixNano()}
+	if f.ClickID != "" {
+		where, args = where+" AND k.id = ?", append(args, f.ClickID)
 	}
+	where, args = inList(where, args, "k.campaign_id", f.CampaignIDs)
 	var total int
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM clicks k`+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count clicks: %w", err)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT k.id, c.name, k.created_at, k.subs FROM clicks k
+	rows, err := s.r.QueryContext(ctx, `SELECT k.id, c.name, c.id, k.created_at, k.subs FROM clicks k
 		JOIN campaigns c ON c.id = k.campaign_id`+where+` ORDER BY k.seq LIMIT ? OFFSET ?`,
-		append(args, p.per, p.offset())...)
+		append(args, f.Page.per, f.Page.offset())...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("list clicks: %w", err)
 	}
@@ -314,10 +327,10 @@ func (s *store) clicks(ctx context.Context, clickID string, p page) ([]click, in
 		var k click
 		var at int64
 		var subs string
-		if err := rows.Scan(&k.ID, &k.Campaign, &at, &subs); err != nil {
+		if err := rows.Scan(&k.ID, &k.Campaign, &k.CampaignID, &at, &subs); err != nil {
 			return nil, 0, fmt.Errorf("list clicks: %w", err)
 		}
-		k.CreatedAt = formatTime(time.Unix(0, at))
+		k.CreatedAt = time.Unix(0, at)
 		if err := json.Unmarshal([]byte(subs), &k.Subs); err != nil {
 			return nil, 0, fmt.Errorf("click %s subs: %w", k.ID, err)
 		}

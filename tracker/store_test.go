@@ -41,7 +41,8 @@ func TestRestartDurability(t *testing.T) {
 	}
 	// The client sees the same data.
 	c := &redtrack.Client{BaseURL: g.srv.URL, APIKey: testKey, HTTPClient: g.srv.Client()}
-	convs, err := c.Conversions(context.Background(), redtrack.Query{ClickID: id})
+	from, to := redtrack.Window(g.clock.Now())
+	convs, err := c.Conversions(context.Background(), redtrack.Query{ClickID: id, From: from, To: to})
 	if err != nil || len(convs) != 2 || convs[0].PayoutCents() != 4575 {
 		t.Errorf("client: %v, %v", convs, err)
 	}

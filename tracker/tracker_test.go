@@ -94,7 +94,7 @@ func (f *fixture) do(method, path string, body string) reply {
 		f.t.Fatalf("%s %s: read: %v", method, path, err)
 	}
 	r := reply{status: resp.StatusCode, header: resp.Header, raw: string(raw)}
-	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") && strings.HasPrefix(string(raw), "{") {
 		if err := json.Unmarshal(raw, &r.body); err != nil {
 			f.t.Fatalf("%s %s: body %q: %v", method, path, raw, err)
 		}
@@ -133,11 +133,21 @@ func query(params ...string) string {
 }
 
 // items returns the items of a reporting API call, failing unless it is 200.
+// A log (/conversions, /tracks) asked without date_from or date_to gets
+// 2000-01-01 or 2100-12-31: RedTrack requires both.
 func (f *fixture) items(path string) ([]map[string]any, int) {
 	f.t.Helper()
 	sep := "?"
 	if strings.Contains(path, "?") {
 		sep = "&"
+	}
+	if strings.HasPrefix(path, "/conversions") || strings.HasPrefix(path, "/tracks") {
+		for name, day := range map[string]string{"date_from": "2000-01-01", "date_to": "2100-12-31"} {
+			if !strings.Contains(path, name+"=") {
+				path += sep + name + "=" + day
+				sep = "&"
+			}
+		}
 	}
 	r := f.get(path + sep + "api_key=" + testKey)
 	if r.status != http.StatusOK {

@@ -37,7 +37,7 @@ func TestServeCommand(t *testing.T) {
 			Type    string
 		}
 	}
-	getJSON(t, trk+"/conversions?api_key=K", &convs)
+	getJSON(t, trk+"/conversions?date_from=2000-01-01&date_to=2100-12-31&api_key=K", &convs)
 	if len(convs.Items) != 1 || convs.Items[0].ClickID != click.ClickID || convs.Items[0].Payout != 45.75 || convs.Items[0].Type != "InitialPurchase" {
 		t.Fatalf("tracker recorded %+v", convs.Items)
 	}

@@ -34,7 +34,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	apiURL := fs.String("api", "", "base URL of its reporting API (default: --tracker)")
 	apiKey := fs.String("api-key", os.Getenv("CBSIM_API_KEY"), "reporting API key (default: $CBSIM_API_KEY)")
 	campaigns := keyValues{}
-	fs.Var(campaigns, "campaign", "campaign id per role, affiliate=ID or vendor=ID (repeatable); a bare ID is the affiliate's; missing ones are created through POST /api/campaigns")
+	fs.Var(campaigns, "campaign", "campaign id per role, affiliate=ID or vendor=ID (repeatable); a bare ID is the affiliate's; a missing one is the campaign titled cbsim-ROLE, created through RedTrack's POST /campaigns if none (a real account needs real campaigns: give their ids)")
 	observe := fs.Bool("observe-only", false, "the tracker has no reporting API: assert only what was sent and its replies")
 	featuresDir := fs.String("features", "", "directory of .feature files (default: the bundled features)")
 	tags := fs.String("tags", "", `godog tag expression, e.g. "@smoke && ~@slow"`)

@@ -16,7 +16,7 @@ import (
 //
 //	cbsim tracker --addr 127.0.0.1:8800 --db PATH --api-key KEY [--postback-token T]
 //	  [--conversion-type NAME[:MODE]]... [--duplicate-mode MODE] [--default-type NAME]
-//	  [--campaign NAME=URL]... [-v]
+//	  [--campaign NAME=URL]... [--postback-param NAME]... [-v]
 //
 // It prints "ready URL" on stdout once it accepts requests.
 func runTracker(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -38,6 +38,12 @@ func runTracker(ctx context.Context, args []string, stdout, stderr io.Writer) in
 			}
 			return err
 		})
+	var postbackParams []string
+	fs.Func("postback-param", fmt.Sprintf("the offer source's additional postback parameter reported as p_sub1, p_sub2, … in that order, repeatable, at most %d (default %s)",
+		tracker.MaxPostbackParams, strings.Join(tracker.DefaultPostbackParams(), ", ")), func(s string) error {
+		postbackParams = append(postbackParams, s)
+		return nil
+	})
 	var campaigns []tracker.Campaign
 	fs.Func("campaign", "campaign NAME=OFFER_URL, repeatable; {clickid} in the URL is replaced on redirect", func(s string) error {
 		c, err := tracker.ParseCampaign(s)
@@ -75,6 +81,7 @@ func runTracker(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		DefaultType:     *defaultType,
 		DuplicateMode:   m,
 		EventIDParam:    *eventIDParam,
+		PostbackParams:  postbackParams,
 		Campaigns:       campaigns,
 		Logger:          slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 	})

@@ -17,7 +17,7 @@ func TestTrackerCommand(t *testing.T) {
 	if !strings.HasPrefix(base, "http://127.0.0.1:") || strings.HasSuffix(base, ":0") {
 		t.Fatalf("ready URL = %q, want http://127.0.0.1:PORT", base)
 	}
-	for _, path := range []string{"/healthz", "/camp?format=json", "/conversions?api_key=k"} {
+	for _, path := range []string{"/healthz", "/camp?format=json", "/conversions?date_from=2000-01-01&date_to=2100-12-31&api_key=k"} {
 		resp, err := http.Get(base + path)
 		if err != nil {
 			t.Fatal(err)

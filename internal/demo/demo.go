@@ -12,6 +12,7 @@ import (
 
 	"github.com/cbsim/cbsim/redtrack"
 	"github.com/cbsim/cbsim/simulator"
+	"github.com/cbsim/cbsim/simulator/money"
 	"github.com/cbsim/cbsim/steps"
 	"github.com/cbsim/cbsim/tracker"
 )
@@ -76,7 +77,8 @@ func Run(ctx context.Context, w io.Writer, o Options) error {
 		if err != nil {
 			return err
 		}
-		visitor := &steps.RedTrack{TrackingURL: base, APIKey: key, HTTPClient: hc, Campaigns: map[simulator.Role]string{p.role: camp.ID}}
+		visitor := &steps.RedTrack{TrackingURL: base, APIKey: key, HTTPClient: hc, Campaigns: map[simulator.Role]string{p.role: camp.ID},
+			EventTime: simulator.DefaultTime}
 		click, err := visitor.Click(ctx, p.role)
 		if err != nil {
 			return err
@@ -105,7 +107,10 @@ func Run(ctx context.Context, w io.Writer, o Options) error {
 				}
 			}
 		}
-		convs, err := api.Conversions(ctx, redtrack.Query{ClickID: clickID})
+		// Read back through RedTrack's GET /conversions (package redtrack):
+		// the window covers the events' date and the tracker's clock, the
+		// template's parameters come from p_sub1…p_sub3.
+		convs, err := visitor.Conversions(ctx, clickID)
 		if err != nil {
 			return err
 		}
@@ -113,7 +118,7 @@ func Run(ctx context.Context, w io.Writer, o Options) error {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "   TYPE\tPAYOUT\tCURRENCY\tORDER\tZIP\tEVENT ID")
 		for _, c := range convs {
-			fmt.Fprintf(tw, "   %s\t%.2f\t%s\t%s\t%s\t%s\n", c.Type, c.Payout, c.Currency, c.Params["order_id"], c.Params["zip"], c.Params["eventid"])
+			fmt.Fprintf(tw, "   %s\t%s\t%s\t%s\t%s\t%s\n", c.Type, money.Cents(c.Payout), c.Currency, c.Order, c.Params["zip"], c.Params["eventid"])
 		}
 		tw.Flush()
 		if len(convs) != sent {
