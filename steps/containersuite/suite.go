@@ -33,7 +33,7 @@ type Spec struct {
 	// testcontainers.WithEnv, ... as for the containers function chosen.
 	Options []testcontainers.ContainerCustomizer
 	// Campaigns gives the tracker's campaign id per role; a role without
-	// one gets a campaign created through POST /api/campaigns.
+	// one gets a campaign created through RedTrack's POST /campaigns.
 	Campaigns map[simulator.Role]string
 	// ObserveOnly says the tracker has no reporting API: only what was sent
 	// and the tracker's replies are asserted, and it is not restarted.

@@ -25,7 +25,7 @@ const stepsHTTPTimeout = 30 * time.Second
 // steps.Tracker that speaks RedTrack's surface (clicks at
 // {URL}/{campaign}, postbacks at PostbackURL, the reporting API at
 // {APIURL}/conversions?api_key=APIKey) and a steps.Restarter that restarts
-// the container. The campaigns it creates through POST /api/campaigns on
+// the container. The campaigns it creates through RedTrack's POST /campaigns on
 // the first click of each role live in the tracker's store and are reused
 // after a restart.
 //
@@ -52,7 +52,7 @@ var (
 
 // NewTracker returns the steps' view of c. campaigns gives the
 // tracker's campaign id per role; a role without one gets a campaign created
-// through POST {APIURL}/api/campaigns on its first click (cbsim's reference
+// through POST {APIURL}/campaigns on its first click (cbsim's reference
 // tracker allows it). ctx bounds reading the URLs from Docker.
 func NewTracker(ctx context.Context, c *containers.TrackerContainer, campaigns map[simulator.Role]string) (*Tracker, error) {
 	if c == nil || c.Container == nil {
