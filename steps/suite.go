@@ -9,8 +9,8 @@ import (
 	"os"
 	"regexp"
 	"strings"
-	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/cucumber/godog"
 
@@ -37,10 +37,12 @@ type SuiteOptions struct {
 	Paths []string
 	// Tags is a godog tag expression such as "@smoke && ~@slow".
 	Tags string
-	// Format is godog's format list: "pretty", "progress",
-	// "junit:FILE", "cucumber:FILE", comma-separated.
+	// Format is the list of reports: "pretty", "progress", "junit",
+	// "cucumber", each to Output or to a file with ":FILE"
+	// ("junit:out.xml"), comma-separated; "" = pretty. CheckFormat checks
+	// it.
 	Format string
-	// Output receives the formatters' output that has no file; nil = io.Discard.
+	// Output receives the reports that have no file; nil = io.Discard.
 	Output io.Writer
 	// Concurrency runs that many scenarios at once; 0 or 1 = one.
 	Concurrency int
@@ -57,17 +59,26 @@ const noFactory = "steps.Run: SuiteOptions.Factory is nil, so no scenario has a 
 	"give the tracker under test (steps.Shared{Tracker: ...}), or run the suite with reference.Run " +
 	"(package github.com/cbsim/cbsim/steps/reference) for an in-process reference tracker per scenario"
 
-// Run runs the suite and returns godog's status: 0 only when every
-// scenario passed (strict: an undefined or pending step fails). Without a
-// Factory it runs nothing: it writes what to do to Output (to os.Stderr
-// when Output is nil) and returns 2.
+// Run runs the suite and writes its reports. It returns 0 when every
+// scenario that ran passed and at least one ran; 1 when one failed
+// (strict: an undefined or pending step fails); 2 when none ran, or the
+// options are wrong. Without a Factory it runs nothing: it writes what to
+// do to Output (to os.Stderr when Output is nil) and returns 2.
 func Run(o SuiteOptions) int {
+	say := o.Output
+	if say == nil {
+		say = os.Stderr
+	}
 	if o.Factory == nil {
-		out := o.Output
-		if out == nil {
-			out = os.Stderr
-		}
-		fmt.Fprintln(out, noFactory)
+		fmt.Fprintln(say, noFactory)
+		return 2
+	}
+	if o.Format == "" {
+		o.Format = "pretty"
+	}
+	formats, err := parseFormats(o.Format)
+	if err != nil {
+		fmt.Fprintf(say, "steps.Run: %v\n", err)
 		return 2
 	}
 	if o.Features == nil && len(o.Paths) == 0 {
@@ -78,9 +89,6 @@ func Run(o SuiteOptions) int {
 	}
 	if o.Output == nil {
 		o.Output = io.Discard
-	}
-	if o.Format == "" {
-		o.Format = "pretty"
 	}
 	o.Steps.Seed = o.Seed
 	// godog's tag expressions have no parentheses: "a,b" is or, "&&" and,
@@ -100,8 +108,10 @@ func Run(o SuiteOptions) int {
 		tags += "~" + x.tag
 	}
 	opts := godog.Options{
-		Format:        o.Format,
-		Output:        o.Output,
+		// godog's own reports are not used: they count a skipped scenario
+		// as passed, give no reason for a skip, and more (see record).
+		Format:        "progress",
+		Output:        io.Discard,
 		Paths:         o.Paths,
 		FS:            o.Features,
 		Tags:          tags,
@@ -112,25 +122,74 @@ func Run(o SuiteOptions) int {
 		NoColors:      true,
 		TestingT:      o.T,
 	}
-	var ran atomic.Int64
-	suite := godog.TestSuite{
-		Name: "cbsim",
-		ScenarioInitializer: func(sc *godog.ScenarioContext) {
-			sc.Before(func(ctx context.Context, _ *godog.Scenario) (context.Context, error) {
-				ran.Add(1)
-				return ctx, nil
-			})
-			Register(sc, o.Factory, o.Steps)
-		},
-		Options: &opts,
+	suite := godog.TestSuite{Name: "cbsim", Options: &opts}
+	parsed, err := suite.RetrieveFeatures()
+	if err != nil {
+		fmt.Fprintf(say, "steps.Run: %v\n", err)
+		return 2
 	}
-	status := suite.Run()
-	if status == 0 && ran.Load() == 0 {
+	rec := &record{start: time.Now(), seed: o.Seed, stream: opts.Concurrency == 1, runs: map[string]*scenarioRun{}}
+	for _, f := range parsed {
+		rec.addFeature(newFeatureDoc(f.GherkinDocument), f.Pickles)
+	}
+	if len(rec.all) == 0 {
 		// A suite that ran nothing proves nothing: CI must not go green on it.
 		fmt.Fprintf(o.Output, "no scenario matched (tags %q)\n", tags)
 		return 2
 	}
+	files, err := rec.open(formats, o.Output)
+	defer closeAll(files)
+	if err != nil {
+		fmt.Fprintf(say, "steps.Run: %v\n", err)
+		return 2
+	}
+	suite.ScenarioInitializer = func(sc *godog.ScenarioContext) {
+		rec.hooks(sc)
+		Register(sc, o.Factory, o.Steps)
+	}
+	status, err := rec.finish(o.Output, suite.Run(), tags)
+	if err = errors.Join(err, closeAll(files)); err != nil {
+		fmt.Fprintf(say, "steps.Run: %v\n", err)
+		return max(status, 1)
+	}
 	return status
+}
+
+// open adds the reports of formats to r, those with a file in a file
+// created now; the files are returned to be closed.
+func (r *record) open(formats []format, out io.Writer) ([]*os.File, error) {
+	var files []*os.File
+	for _, f := range formats {
+		w := out
+		if f.path != "" {
+			file, err := os.Create(f.path)
+			if err != nil {
+				return files, fmt.Errorf("the %s report: %w", f.name, err)
+			}
+			files = append(files, file)
+			w = file
+		}
+		switch f.name {
+		case "pretty", "progress":
+			r.texts = append(r.texts, &textReport{w: w, pretty: f.name == "pretty"})
+		case "junit":
+			r.files = append(r.files, fileReport{w: w, write: writeJUnit})
+		case "cucumber":
+			r.files = append(r.files, fileReport{w: w, write: writeCucumber})
+		}
+	}
+	return files, nil
+}
+
+// closeAll closes files once: a file already closed is left alone.
+func closeAll(files []*os.File) error {
+	var errs []error
+	for _, f := range files {
+		if err := f.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // WriteCatalog prints the step catalog: each step as a readable sentence
