@@ -96,12 +96,14 @@ func (s *scenarioRun) skipReason() string {
 // reports as scenarios run and writes every report at the end. It is safe
 // for concurrent scenarios.
 type record struct {
-	start    time.Time
-	seed     uint64
-	stream   bool // scenarios run one at a time: pretty reports follow every step
-	features []*featureDoc
-	texts    []*textReport
-	files    []fileReport // JUnit and cucumber, written at the end
+	start      time.Time
+	seed       uint64
+	failOnSkip bool
+	stream     bool // scenarios run one at a time: pretty reports follow every step
+	testing    bool // scenarios run as subtests, which log why they were skipped
+	features   []*featureDoc
+	texts      []*textReport
+	files      []fileReport // JUnit and cucumber, written at the end
 
 	mu   sync.Mutex              // guards what follows, and writes to the reports
 	runs map[string]*scenarioRun // by pickle id
@@ -134,6 +136,10 @@ func (r *record) hooks(sc *godog.ScenarioContext) {
 	})
 	sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
 		r.stepDone(s, st, status, err)
+		var se *SkipError
+		if r.testing && errors.As(err, &se) {
+			godog.Logf(ctx, "skipped: %s", se.Reason) // go test -v shows why the subtest passed
+		}
 		return ctx, nil
 	})
 }
@@ -156,12 +162,17 @@ func (r *record) begin(p *godog.Scenario) *scenarioRun {
 	return s
 }
 
-// stepDone records the outcome of step st of s.
+// stepDone records the outcome of step st of s. With failOnSkip, a step
+// skipped because the tracker cannot run it fails instead.
 func (r *record) stepDone(s *scenarioRun, st *godog.Step, status godog.StepResultStatus, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if s == nil || s.done >= len(s.steps) || s.p.Steps[s.done].Id != st.Id {
 		return // a step of no scenario the run knows: godog ran it outside a pickle
+	}
+	var se *SkipError
+	if status == skipped && r.failOnSkip && errors.As(err, &se) {
+		status, err = failed, fmt.Errorf("not run, and this run fails on a skip: %s", se.Reason)
 	}
 	s.steps[s.done] = stepRun{status: status, err: err, end: time.Now()}
 	s.done++
@@ -201,7 +212,7 @@ func (r *record) count() counts {
 
 // finish writes the summaries and the file reports, and returns the run's
 // status: 0 when every scenario that ran passed and one did at least; 1
-// when one failed; 2 when none ran.
+// when one failed (or, with failOnSkip, was skipped); 2 when none ran.
 func (r *record) finish(out io.Writer, godogStatus int, tags string) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

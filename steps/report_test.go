@@ -2,19 +2,27 @@ package steps_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
+	"time"
 
+	"github.com/cbsim/cbsim/features"
 	"github.com/cbsim/cbsim/steps"
 	"github.com/cbsim/cbsim/steps/reference"
+	"github.com/cbsim/cbsim/tracker"
 )
 
 // junitReport is what the tests read of a JUnit file.
@@ -105,6 +113,55 @@ func runSuite(t *testing.T, run func(steps.SuiteOptions) int, o steps.SuiteOptio
 	return r
 }
 
+// okServer answers 200 to everything and records nothing, like a tracker
+// seen from outside.
+func okServer(t *testing.T) (*httptest.Server, *atomic.Int64) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &hits
+}
+
+// referenceServer is cbsim's reference tracker seen as a tracker under
+// test: it cannot be configured or restarted by the steps.
+func referenceServer(t *testing.T) steps.Tracker {
+	srv, err := tracker.NewServer(tracker.Config{APIKey: "k"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	return &steps.RedTrack{TrackingURL: srv.URL, APIKey: "k"}
+}
+
+// needsReporting are the sentences that read what the tracker recorded.
+var needsReporting = regexp.MustCompile(`^(the tracker recorded|the payouts? recorded|every conversion has)`)
+
+// outcome is a scenario's outcome in a cucumber report: passed (every step
+// passed), skipped (some skipped, none failed, the reason given) or failed.
+func outcome(steps []cukeStep) string {
+	out, reason := "passed", false
+	for _, s := range steps {
+		switch s.Result.Status {
+		case "passed":
+		case "skipped":
+			out = "skipped"
+			reason = reason || s.Result.ErrorMessage != ""
+		default:
+			return "failed"
+		}
+	}
+	if out == "skipped" && !reason {
+		return "skipped without a reason"
+	}
+	return out
+}
+
+func hasTag(tags []cukeTag, names ...string) bool {
+	return slices.ContainsFunc(tags, func(t cukeTag) bool { return slices.Contains(names, t.Name) })
+}
+
 // summary returns the counts of the "N scenarios (…)" line.
 func summary(t *testing.T, out string) (total int, counts map[string]int) {
 	t.Helper()
@@ -123,6 +180,165 @@ func summary(t *testing.T, out string) (total int, counts map[string]int) {
 		}
 	}
 	return total, counts
+}
+
+// TestObserveOnlyRunsWhatWasSent runs the bundled features against a
+// receiver that answers 200 and records nothing: every scenario about what
+// ClickBank sent passes, every other one is skipped with its reason (in
+// every report, and in the summary), and the run passes.
+func TestObserveOnlyRunsWhatWasSent(t *testing.T) {
+	srv, hits := okServer(t)
+	r := runSuite(t, steps.Run, steps.SuiteOptions{Factory: steps.Shared{Tracker: steps.ObserveOnly{URL: srv.URL + "/postback"}},
+		Steps: steps.Options{Wait: 20 * time.Millisecond}})
+	if r.status != 0 {
+		t.Fatalf("status %d, want 0\n%s", r.status, r.out)
+	}
+	if hits.Load() == 0 {
+		t.Fatal("no postback reached the receiver")
+	}
+	passed, skipped := 0, 0
+	for _, f := range r.cuke {
+		for _, e := range f.Elements {
+			want := "passed"
+			if hasTag(e.Tags, "@reference", "@restart") || slices.ContainsFunc(e.Steps, func(s cukeStep) bool { return needsReporting.MatchString(s.Name) }) {
+				want = "skipped"
+			}
+			if got := outcome(e.Steps); got != want {
+				t.Errorf("%s:%d %q: %s, want %s", f.URI, e.Line, e.Name, got, want)
+			}
+			if want == "passed" {
+				passed++
+			} else {
+				skipped++
+			}
+		}
+	}
+	if passed == 0 || skipped == 0 {
+		t.Fatalf("%d passed, %d skipped: want some of each\n%s", passed, skipped, r.out)
+	}
+	total, counts := summary(t, r.out)
+	if total != passed+skipped || counts["passed"] != passed || counts["skipped"] != skipped {
+		t.Errorf("summary says %d scenarios %v; the cucumber report %d passed, %d skipped", total, counts, passed, skipped)
+	}
+	checkJUnitSkips(t, r.junit, skipped, "reporting API")
+	if !strings.Contains(r.out, "no reporting API") {
+		t.Errorf("the pretty output does not say why scenarios were skipped:\n%s", r.out)
+	}
+}
+
+// checkJUnitSkips checks that a JUnit report holds want skipped test
+// cases, each with a message, one of them mentioning about, and no failure.
+func checkJUnitSkips(t *testing.T, j junitReport, want int, about string) {
+	t.Helper()
+	skipped, mentioned := 0, false
+	for _, s := range j.Suites {
+		n := 0
+		for _, c := range s.Cases {
+			if c.Failure != nil || c.Error != nil {
+				t.Errorf("JUnit test case %q failed: %+v %+v", c.Name, c.Failure, c.Error)
+			}
+			if c.Skipped != nil {
+				n++
+				if c.Skipped.Message == "" {
+					t.Errorf("JUnit test case %q is skipped without a message", c.Name)
+				}
+				mentioned = mentioned || strings.Contains(c.Skipped.Message, about)
+			}
+		}
+		if s.Skipped != n {
+			t.Errorf("JUnit suite %q says skipped=%d, holds %d skipped cases", s.Name, s.Skipped, n)
+		}
+		skipped += n
+	}
+	if skipped != want || j.Skipped != want {
+		t.Errorf("JUnit report: %d skipped cases, skipped=%d; want %d", skipped, j.Skipped, want)
+	}
+	if !mentioned {
+		t.Errorf("no JUnit skip message mentions %q", about)
+	}
+}
+
+// TestSkippedScenariosAreReported runs the bundled features against a
+// tracker that cannot be configured or restarted: the @reference and
+// @restart scenarios are reported as skipped, not left out, every @core
+// scenario runs, and with FailOnSkip the skips fail the run.
+func TestSkippedScenariosAreReported(t *testing.T) {
+	trk := referenceServer(t)
+	r := runSuite(t, steps.Run, steps.SuiteOptions{Factory: steps.Shared{Tracker: trk}})
+	if r.status != 0 {
+		t.Fatalf("status %d, want 0\n%s", r.status, r.out)
+	}
+	var all, core, skipped int
+	for _, f := range r.cuke {
+		for _, e := range f.Elements {
+			all++
+			want := "passed"
+			if hasTag(e.Tags, "@reference", "@restart") {
+				want = "skipped"
+				skipped++
+			}
+			if hasTag(e.Tags, "@core") {
+				core++
+			}
+			if got := outcome(e.Steps); got != want {
+				t.Errorf("%s:%d %q: %s, want %s", f.URI, e.Line, e.Name, got, want)
+			}
+		}
+	}
+	var inProcess bytes.Buffer
+	reference.Run(steps.SuiteOptions{Format: "progress", Output: &inProcess})
+	if want, _ := summary(t, inProcess.String()); all != want || r.junit.Tests != want {
+		t.Errorf("%d scenarios in the cucumber report, %d JUnit test cases; the features hold %d", all, r.junit.Tests, want)
+	}
+	if skipped == 0 || core == 0 {
+		t.Errorf("%d skipped and %d @core scenarios: want some of each", skipped, core)
+	}
+	if total, counts := summary(t, r.out); total != all || counts["skipped"] != skipped || counts["passed"] != all-skipped {
+		t.Errorf("summary says %d scenarios %v; want %d, %d skipped", total, counts, all, skipped)
+	}
+	checkJUnitSkips(t, r.junit, skipped, "@reference")
+
+	failing := runSuite(t, steps.Run, steps.SuiteOptions{Factory: steps.Shared{Tracker: trk}, FailOnSkip: true})
+	if failing.status != 1 || failing.junit.Failures != skipped || failing.junit.Skipped != 0 {
+		t.Errorf("FailOnSkip: status %d, JUnit failures=%d skipped=%d; want 1, %d, 0", failing.status, failing.junit.Failures, failing.junit.Skipped, skipped)
+	}
+}
+
+// TestCoreScenariosAreNeverSkipped: a @core scenario the tracker cannot
+// run fails the run and says why; the same scenario without @core is
+// skipped.
+func TestCoreScenariosAreNeverSkipped(t *testing.T) {
+	trk := referenceServer(t)
+	feature := func(tags string) fstest.MapFS {
+		return fstest.MapFS{"f.feature": {Data: []byte(`Feature: f
+  ` + tags + `
+  Scenario: configured
+    Given the tracker requires the postback token "s3cret"
+    And an affiliate integration with CLICKID={tid} and SUM={affiliate_earnings}
+    And a visitor clicks the affiliate campaign
+    When the buyer buys the front-end product
+    Then the Initial Purchase postback has clickid=the click id
+
+  Scenario: plain
+    Given an affiliate integration with CLICKID={tid} and SUM={affiliate_earnings}
+    And a visitor clicks the affiliate campaign
+    When the buyer buys the front-end product
+    Then the Initial Purchase postback has clickid=the click id
+`)}}
+	}
+	skip := runSuite(t, steps.Run, steps.SuiteOptions{Factory: steps.Shared{Tracker: trk}, Features: feature("@reference")})
+	if skip.status != 0 || skip.junit.Skipped != 1 {
+		t.Errorf("@reference: status %d, %d skipped; want 0, 1\n%s", skip.status, skip.junit.Skipped, skip.out)
+	}
+	core := runSuite(t, steps.Run, steps.SuiteOptions{Factory: steps.Shared{Tracker: trk}, Features: feature("@core")})
+	if core.status != 1 || core.junit.Failures != 1 || core.junit.Skipped != 0 {
+		t.Errorf("@core: status %d, %d failed, %d skipped; want 1, 1, 0\n%s", core.status, core.junit.Failures, core.junit.Skipped, core.out)
+	}
+	for _, want := range []string{"@core", "cannot be configured"} {
+		if !strings.Contains(core.out, want) {
+			t.Errorf("@core failure does not say %q:\n%s", want, core.out)
+		}
+	}
 }
 
 // TestJUnitTimes: no negative time anywhere, and a suite's time is the sum
@@ -204,5 +420,38 @@ func TestUnknownFormat(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "scenarios (") {
 		t.Errorf("format bogus ran scenarios:\n%s", out.String())
+	}
+}
+
+// restartable is a running tracker the steps can restart (a restart that
+// changes nothing: what it recorded survives).
+type restartable struct{ *steps.RedTrack }
+
+func (restartable) Restart(context.Context) error { return nil }
+
+// TestConcurrentScenarios runs scenarios four at a time: each is reported
+// once, whole, and a tracker they all share is not restarted under them
+// (the restart scenario is skipped, saying why), while one at a time it is.
+func TestConcurrentScenarios(t *testing.T) {
+	trk := restartable{referenceServer(t).(*steps.RedTrack)}
+	paths := []string{"05_mapping.feature", "13_restart.feature"}
+	r := runSuite(t, steps.Run, steps.SuiteOptions{Factory: steps.Shared{Tracker: trk}, Paths: paths, Features: features.FS, Concurrency: 4})
+	if r.status != 0 {
+		t.Fatalf("status %d\n%s", r.status, r.out)
+	}
+	total, counts := summary(t, r.out)
+	if counts["skipped"] != 1 || counts["passed"] != total-1 || !strings.Contains(r.out, "4 scenarios run at once") {
+		t.Errorf("four at a time: %d scenarios %v; want the restart skipped because scenarios run at once\n%s", total, counts, r.out)
+	}
+	for _, f := range r.cuke {
+		for _, e := range f.Elements {
+			if n := strings.Count(r.out, "  Scenario Outline: "+e.Name+" ") + strings.Count(r.out, "  Scenario: "+e.Name+" "); n != 1 {
+				t.Errorf("scenario %q is shown %d times in the pretty output", e.Name, n)
+			}
+		}
+	}
+	one := runSuite(t, steps.Run, steps.SuiteOptions{Factory: steps.Shared{Tracker: trk}, Paths: paths, Features: features.FS})
+	if _, counts := summary(t, one.out); one.status != 0 || counts["skipped"] != 0 {
+		t.Errorf("one at a time: status %d, %v; want the restart run\n%s", one.status, counts, one.out)
 	}
 }

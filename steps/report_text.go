@@ -265,6 +265,9 @@ func (t *textReport) skips(r *record) {
 		for _, s := range by[why] {
 			_, i := s.outcome()
 			var notes []string
+			if tagged(s.p, tagCore) {
+				notes = append(notes, tagCore)
+			}
 			if i > 0 {
 				notes = append(notes, fmt.Sprintf("the steps before %q passed", s.p.Steps[i].Text))
 			}

@@ -22,14 +22,24 @@ type SuiteOptions struct {
 	// Factory gives each scenario its tracker: Shared for one tracker under
 	// test, or reference.Factory (package steps/reference) for an
 	// in-process reference tracker per scenario. Run needs one;
-	// reference.Run fills it in when it is nil.
+	// reference.Run fills it in when it is nil. What its trackers can do
+	// (Configurable, Restarter, a Reporter that does not report) decides
+	// which scenarios are skipped, and why (see Register).
 	Factory TrackerFactory
-	// Reference says the tracker is cbsim's reference tracker: scenarios
-	// tagged @reference (which configure the tracker) run only then.
+	// Reference is no longer read (it stays so that callers compile, to
+	// be removed): a scenario that configures the tracker (@reference)
+	// runs when Factory's trackers are Configurable, and is reported as
+	// skipped otherwise.
 	Reference bool
-	// CanRestart says the factory's trackers implement Restarter:
-	// scenarios tagged @restart run only then.
+	// CanRestart is no longer read (it stays so that callers compile, to
+	// be removed): a scenario that restarts the tracker (@restart) runs
+	// when Factory's trackers are Restarters (and, for a Shared tracker,
+	// when scenarios run one at a time), and is reported as skipped
+	// otherwise.
 	CanRestart bool
+	// FailOnSkip makes a skipped scenario a failure, in every report and
+	// in Run's status: for CI, where a skip must not pass unseen.
+	FailOnSkip bool
 	// Features holds the .feature files; nil = the bundled features.
 	Features fs.FS
 	// Paths inside Features (or on disk when Features is nil and Paths are
@@ -59,11 +69,14 @@ const noFactory = "steps.Run: SuiteOptions.Factory is nil, so no scenario has a 
 	"give the tracker under test (steps.Shared{Tracker: ...}), or run the suite with reference.Run " +
 	"(package github.com/cbsim/cbsim/steps/reference) for an in-process reference tracker per scenario"
 
-// Run runs the suite and writes its reports. It returns 0 when every
-// scenario that ran passed and at least one ran; 1 when one failed
-// (strict: an undefined or pending step fails); 2 when none ran, or the
-// options are wrong. Without a Factory it runs nothing: it writes what to
-// do to Output (to os.Stderr when Output is nil) and returns 2.
+// Run runs the suite and writes its reports. Every selected scenario is
+// reported: passed, failed, or skipped with the reason when the tracker
+// under test cannot run it (see Register; a @core scenario is never
+// skipped). It returns 0 when every scenario that ran passed and at least
+// one ran; 1 when one failed (strict: an undefined or pending step fails;
+// with FailOnSkip, a skip fails); 2 when none ran, or the options are
+// wrong. Without a Factory it runs nothing: it writes what to do to
+// Output (to os.Stderr when Output is nil) and returns 2.
 func Run(o SuiteOptions) int {
 	say := o.Output
 	if say == nil {
@@ -91,22 +104,6 @@ func Run(o SuiteOptions) int {
 		o.Output = io.Discard
 	}
 	o.Steps.Seed = o.Seed
-	// godog's tag expressions have no parentheses: "a,b" is or, "&&" and,
-	// and "&&" binds loosest, so appending "&& ~@tag" excludes tag from any
-	// expression.
-	tags := o.Tags
-	for _, x := range []struct {
-		tag string
-		ok  bool
-	}{{"@reference", o.Reference}, {"@restart", o.CanRestart}} {
-		if x.ok {
-			continue
-		}
-		if tags != "" {
-			tags += " && "
-		}
-		tags += "~" + x.tag
-	}
 	opts := godog.Options{
 		// godog's own reports are not used: they count a skipped scenario
 		// as passed, give no reason for a skip, and more (see record).
@@ -114,7 +111,7 @@ func Run(o SuiteOptions) int {
 		Output:        io.Discard,
 		Paths:         o.Paths,
 		FS:            o.Features,
-		Tags:          tags,
+		Tags:          o.Tags,
 		Strict:        true,
 		Concurrency:   max(o.Concurrency, 1),
 		Randomize:     int64(o.Seed%(1<<62)) + 1,
@@ -128,14 +125,20 @@ func Run(o SuiteOptions) int {
 		fmt.Fprintf(say, "steps.Run: %v\n", err)
 		return 2
 	}
-	rec := &record{start: time.Now(), seed: o.Seed, stream: opts.Concurrency == 1, runs: map[string]*scenarioRun{}}
+	rec := &record{start: time.Now(), seed: o.Seed, failOnSkip: o.FailOnSkip, stream: opts.Concurrency == 1,
+		testing: o.T != nil, runs: map[string]*scenarioRun{}}
 	for _, f := range parsed {
 		rec.addFeature(newFeatureDoc(f.GherkinDocument), f.Pickles)
 	}
 	if len(rec.all) == 0 {
 		// A suite that ran nothing proves nothing: CI must not go green on it.
-		fmt.Fprintf(o.Output, "no scenario matched (tags %q)\n", tags)
+		fmt.Fprintf(o.Output, "no scenario matched (tags %q)\n", o.Tags)
 		return 2
+	}
+	factory, err := suiteFactory(context.Background(), o.Factory, opts.Concurrency)
+	if err != nil {
+		fmt.Fprintf(say, "steps.Run: %v\n", err)
+		return 1
 	}
 	files, err := rec.open(formats, o.Output)
 	defer closeAll(files)
@@ -145,9 +148,9 @@ func Run(o SuiteOptions) int {
 	}
 	suite.ScenarioInitializer = func(sc *godog.ScenarioContext) {
 		rec.hooks(sc)
-		Register(sc, o.Factory, o.Steps)
+		Register(sc, factory, o.Steps)
 	}
-	status, err := rec.finish(o.Output, suite.Run(), tags)
+	status, err := rec.finish(o.Output, suite.Run(), o.Tags)
 	if err = errors.Join(err, closeAll(files)); err != nil {
 		fmt.Fprintf(say, "steps.Run: %v\n", err)
 		return max(status, 1)
