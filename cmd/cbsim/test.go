@@ -34,10 +34,11 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	apiKey := fs.String("api-key", os.Getenv("CBSIM_API_KEY"), "reporting API key (default: $CBSIM_API_KEY)")
 	campaigns := keyValues{}
 	fs.Var(campaigns, "campaign", "campaign id per role, affiliate=ID or vendor=ID (repeatable); a bare ID is the affiliate's; missing ones are created through POST /api/campaigns")
-	observe := fs.Bool("observe-only", false, "the tracker has no reporting API: assert only what was sent and its replies")
+	observe := fs.Bool("observe-only", false, "the tracker has no reporting API: assert what was sent and its replies; steps that read what it recorded are skipped")
+	failOnSkip := fs.Bool("fail-on-skip", false, "a scenario the tracker cannot run (skipped, with the reason) fails the run instead")
 	featuresDir := fs.String("features", "", "directory of .feature files (default: the bundled features)")
 	tags := fs.String("tags", "", `godog tag expression, e.g. "@smoke && ~@slow"`)
-	format := fs.String("format", "pretty", "formats, comma-separated: pretty, progress, junit:FILE, cucumber:FILE")
+	format := fs.String("format", "pretty", "reports, comma-separated: pretty, progress, junit, cucumber, each to stdout or to :FILE (junit:out.xml)")
 	concurrency := fs.Int("concurrency", 1, "scenarios run at once")
 	seed := fs.Uint64("seed", 1, "seed of the scenario order and every random choice")
 	wait := fs.Duration("wait", 5*time.Second, "how long assertions on recorded conversions poll an asynchronous tracker")
@@ -54,8 +55,11 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *concurrency < 1 {
 		return usageError(fs, "--concurrency must be at least 1, got %d", *concurrency)
 	}
+	if err := steps.CheckFormat(*format); err != nil {
+		return usageError(fs, "--format %s: %v", *format, err)
+	}
 	o := steps.SuiteOptions{Tags: *tags, Format: *format, Output: stdout, Concurrency: *concurrency, Seed: *seed,
-		Steps: steps.Options{Wait: *wait, Settle: *settle}}
+		FailOnSkip: *failOnSkip, Steps: steps.Options{Wait: *wait, Settle: *settle}}
 	if *featuresDir != "" {
 		st, err := os.Stat(*featuresDir)
 		if err != nil || !st.IsDir() {
