@@ -12,7 +12,7 @@ import (
 var formatNames = []string{"pretty", "progress", "junit", "cucumber"}
 
 // formatUsage says what a format list may hold.
-const formatUsage = "use pretty, progress, junit or cucumber, each to Output or to a file with :FILE (junit:out.xml), comma-separated"
+const formatUsage = "use pretty, progress, junit or cucumber, comma-separated, each optionally followed by :FILE to write it to a file (junit:out.xml)"
 
 // format is one report of a run: its name, and the file it goes to ("" =
 // SuiteOptions.Output).

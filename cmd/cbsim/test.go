@@ -56,7 +56,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return usageError(fs, "--concurrency must be at least 1, got %d", *concurrency)
 	}
 	if err := steps.CheckFormat(*format); err != nil {
-		return usageError(fs, "--format %s: %v", *format, err)
+		return usageError(fs, "--format: %v", err)
 	}
 	o := steps.SuiteOptions{Tags: *tags, Format: *format, Output: stdout, Concurrency: *concurrency, Seed: *seed,
 		FailOnSkip: *failOnSkip, Steps: steps.Options{Wait: *wait, Settle: *settle}}
