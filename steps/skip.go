@@ -16,6 +16,7 @@ type SkipError struct {
 	Reason string // "it configures the tracker (@reference), and …"
 }
 
+// Error says the scenario, or the step, was skipped, and why.
 func (e *SkipError) Error() string { return "skipped: " + e.Reason }
 
 // Unwrap returns godog.ErrSkip.
