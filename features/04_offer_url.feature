@@ -3,6 +3,7 @@ Feature: Step 4 — the offer URL passes the tracker's click id to ClickBank
   affiliates or vtid={clickid} for vendors; on redirect the tracker replaces
   {clickid} with its click id, and ClickBank hands it back in the postback.
 
+  @core
   Scenario: an affiliate's click id comes back as {tid}
     Given an affiliate integration with CLICKID={tid} and SUM={affiliate_earnings}
     When a visitor clicks the affiliate campaign
@@ -10,6 +11,7 @@ Feature: Step 4 — the offer URL passes the tracker's click id to ClickBank
     Then every postback has clickid=the click id
     And the tracker recorded 2 conversions for the click
 
+  @core
   Scenario: a vendor's click id comes back as {vtid}
     Given a vendor integration with CLICKID={vtid} and SUM={vendor_earnings}
     When a visitor clicks the vendor campaign

@@ -1,3 +1,4 @@
+@core
 Feature: Step 5 — affiliate and vendor mapping of click id and sum
   The heart of the integration: an affiliate integration maps
   CLICKID={tid}, SUM={affiliate_earnings}; a vendor integration

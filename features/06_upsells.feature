@@ -1,3 +1,4 @@
+@core
 Feature: Upsell chains
   Every upsell is a purchase of its own: a new receipt linked to the first
   one, the same order id, its own conversion.

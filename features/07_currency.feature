@@ -1,3 +1,4 @@
+@core
 Feature: Sales in other currencies
   A sale in another currency is converted to USD; earnings are always USD,
   while {currency} and {total_transaction_amount} say what the buyer paid.

@@ -11,13 +11,18 @@ import (
 )
 
 // ObserveOnly is a tracker with no click API and no reporting API: only
-// what ClickBank sent and the tracker's HTTP replies can be asserted. Steps
-// that need more fail with ErrNotSupported.
+// what ClickBank sent and the tracker's HTTP replies can be asserted. It is
+// a Reporter that does not report, so Register skips, with the reason, the
+// steps that read what the tracker recorded (a step that is run anyway
+// fails with ErrNotSupported).
 type ObserveOnly struct {
 	URL string // the tracker's postback URL, e.g. https://trk.example.com/postback
 }
 
-var _ Tracker = ObserveOnly{}
+var _ Reporter = ObserveOnly{}
+
+// Reports returns false: there is no reporting API.
+func (ObserveOnly) Reports() bool { return false }
 
 // Click invents a click id in RedTrack's shape: there is no tracker to ask.
 func (o ObserveOnly) Click(ctx context.Context, role simulator.Role) (Click, error) {

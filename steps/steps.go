@@ -23,11 +23,44 @@ func Catalog() []Step {
 }
 
 // Register adds every step to sc, bound to a fresh World for the scenario,
-// whose tracker comes from f.
+// whose tracker comes from f. It never lets a scenario pass that the
+// tracker cannot run: a scenario that configures the tracker (@reference,
+// or a tracker setup step) or restarts it (@restart, or "the tracker
+// restarts") when f's trackers cannot be configured (Configurable) or
+// restarted (Restarter) is skipped with the reason (a *SkipError), and a
+// step that reads what the tracker recorded is skipped, with the steps after
+// it, when the tracker has no reporting API (a Reporter whose Reports is
+// false, such as ObserveOnly). A scenario tagged @core is never skipped: it
+// fails instead, saying why. What f's trackers can do is read from the
+// tracker of a Shared factory, or else from a tracker opened and released
+// for that purpose before each scenario.
 func Register(sc *godog.ScenarioContext, f TrackerFactory, opts Options) {
 	w := newWorld(f, opts)
+	var caps capabilities
+	stopped := false // a step did not pass: godog skips the rest anyway
 	sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
-		return context.WithValue(ctx, worldKey{}, w), w.start(s.Uri + ":" + s.Name)
+		ctx = context.WithValue(ctx, worldKey{}, w)
+		if err := w.start(s.Uri + ":" + s.Name); err != nil {
+			return ctx, err
+		}
+		c, err := factoryCapabilities(ctx, f)
+		if err != nil {
+			return ctx, err
+		}
+		caps = c
+		err = scenarioVerdict(s, caps)
+		stopped = err != nil
+		return ctx, err
+	})
+	sc.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
+		if stopped {
+			return ctx, nil
+		}
+		return ctx, stepVerdict(st.Text, caps)
+	})
+	sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
+		stopped = stopped || status != godog.StepPassed
+		return ctx, nil
 	})
 	sc.After(func(ctx context.Context, s *godog.Scenario, err error) (context.Context, error) {
 		w.close()

@@ -9,8 +9,8 @@ import (
 	"os"
 	"regexp"
 	"strings"
-	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/cucumber/godog"
 
@@ -22,14 +22,24 @@ type SuiteOptions struct {
 	// Factory gives each scenario its tracker: Shared for one tracker under
 	// test, or reference.Factory (package steps/reference) for an
 	// in-process reference tracker per scenario. Run needs one;
-	// reference.Run fills it in when it is nil.
+	// reference.Run fills it in when it is nil. What its trackers can do
+	// (Configurable, Restarter, a Reporter that does not report) decides
+	// which scenarios are skipped, and why (see Register).
 	Factory TrackerFactory
-	// Reference says the tracker is cbsim's reference tracker: scenarios
-	// tagged @reference (which configure the tracker) run only then.
+	// Reference is no longer read (it stays so that callers compile, to
+	// be removed): a scenario that configures the tracker (@reference)
+	// runs when Factory's trackers are Configurable, and is reported as
+	// skipped otherwise.
 	Reference bool
-	// CanRestart says the factory's trackers implement Restarter:
-	// scenarios tagged @restart run only then.
+	// CanRestart is no longer read (it stays so that callers compile, to
+	// be removed): a scenario that restarts the tracker (@restart) runs
+	// when Factory's trackers are Restarters (and, for a Shared tracker,
+	// when scenarios run one at a time), and is reported as skipped
+	// otherwise.
 	CanRestart bool
+	// FailOnSkip makes a skipped scenario a failure, in every report and
+	// in Run's status: for CI, where a skip must not pass unseen.
+	FailOnSkip bool
 	// Features holds the .feature files; nil = the bundled features.
 	Features fs.FS
 	// Paths inside Features (or on disk when Features is nil and Paths are
@@ -37,10 +47,12 @@ type SuiteOptions struct {
 	Paths []string
 	// Tags is a godog tag expression such as "@smoke && ~@slow".
 	Tags string
-	// Format is godog's format list: "pretty", "progress",
-	// "junit:FILE", "cucumber:FILE", comma-separated.
+	// Format is the list of reports: "pretty", "progress", "junit",
+	// "cucumber", each to Output or to a file with ":FILE"
+	// ("junit:out.xml"), comma-separated; "" = pretty. CheckFormat checks
+	// it.
 	Format string
-	// Output receives the formatters' output that has no file; nil = io.Discard.
+	// Output receives the reports that have no file; nil = io.Discard.
 	Output io.Writer
 	// Concurrency runs that many scenarios at once; 0 or 1 = one.
 	Concurrency int
@@ -57,17 +69,29 @@ const noFactory = "steps.Run: SuiteOptions.Factory is nil, so no scenario has a 
 	"give the tracker under test (steps.Shared{Tracker: ...}), or run the suite with reference.Run " +
 	"(package github.com/cbsim/cbsim/steps/reference) for an in-process reference tracker per scenario"
 
-// Run runs the suite and returns godog's status: 0 only when every
-// scenario passed (strict: an undefined or pending step fails). Without a
-// Factory it runs nothing: it writes what to do to Output (to os.Stderr
-// when Output is nil) and returns 2.
+// Run runs the suite and writes its reports. Every selected scenario is
+// reported: passed, failed, or skipped with the reason when the tracker
+// under test cannot run it (see Register; a @core scenario is never
+// skipped). It returns 0 when every scenario that ran passed and at least
+// one ran; 1 when one failed (strict: an undefined or pending step fails;
+// with FailOnSkip, a skip fails); 2 when none ran, or the options are
+// wrong. Without a Factory it runs nothing: it writes what to do to
+// Output (to os.Stderr when Output is nil) and returns 2.
 func Run(o SuiteOptions) int {
+	say := o.Output
+	if say == nil {
+		say = os.Stderr
+	}
 	if o.Factory == nil {
-		out := o.Output
-		if out == nil {
-			out = os.Stderr
-		}
-		fmt.Fprintln(out, noFactory)
+		fmt.Fprintln(say, noFactory)
+		return 2
+	}
+	if o.Format == "" {
+		o.Format = "pretty"
+	}
+	formats, err := parseFormats(o.Format)
+	if err != nil {
+		fmt.Fprintf(say, "steps.Run: %v\n", err)
 		return 2
 	}
 	if o.Features == nil && len(o.Paths) == 0 {
@@ -79,32 +103,15 @@ func Run(o SuiteOptions) int {
 	if o.Output == nil {
 		o.Output = io.Discard
 	}
-	if o.Format == "" {
-		o.Format = "pretty"
-	}
 	o.Steps.Seed = o.Seed
-	// godog's tag expressions have no parentheses: "a,b" is or, "&&" and,
-	// and "&&" binds loosest, so appending "&& ~@tag" excludes tag from any
-	// expression.
-	tags := o.Tags
-	for _, x := range []struct {
-		tag string
-		ok  bool
-	}{{"@reference", o.Reference}, {"@restart", o.CanRestart}} {
-		if x.ok {
-			continue
-		}
-		if tags != "" {
-			tags += " && "
-		}
-		tags += "~" + x.tag
-	}
 	opts := godog.Options{
-		Format:        o.Format,
-		Output:        o.Output,
+		// godog's own reports are not used: they count a skipped scenario
+		// as passed, give no reason for a skip, and more (see record).
+		Format:        "progress",
+		Output:        io.Discard,
 		Paths:         o.Paths,
 		FS:            o.Features,
-		Tags:          tags,
+		Tags:          o.Tags,
 		Strict:        true,
 		Concurrency:   max(o.Concurrency, 1),
 		Randomize:     int64(o.Seed%(1<<62)) + 1,
@@ -112,25 +119,80 @@ func Run(o SuiteOptions) int {
 		NoColors:      true,
 		TestingT:      o.T,
 	}
-	var ran atomic.Int64
-	suite := godog.TestSuite{
-		Name: "cbsim",
-		ScenarioInitializer: func(sc *godog.ScenarioContext) {
-			sc.Before(func(ctx context.Context, _ *godog.Scenario) (context.Context, error) {
-				ran.Add(1)
-				return ctx, nil
-			})
-			Register(sc, o.Factory, o.Steps)
-		},
-		Options: &opts,
-	}
-	status := suite.Run()
-	if status == 0 && ran.Load() == 0 {
-		// A suite that ran nothing proves nothing: CI must not go green on it.
-		fmt.Fprintf(o.Output, "no scenario matched (tags %q)\n", tags)
+	suite := godog.TestSuite{Name: "cbsim", Options: &opts}
+	parsed, err := suite.RetrieveFeatures()
+	if err != nil {
+		fmt.Fprintf(say, "steps.Run: %v\n", err)
 		return 2
 	}
+	rec := &record{start: time.Now(), seed: o.Seed, failOnSkip: o.FailOnSkip, stream: opts.Concurrency == 1,
+		testing: o.T != nil, runs: map[string]*scenarioRun{}}
+	for _, f := range parsed {
+		rec.addFeature(newFeatureDoc(f.GherkinDocument), f.Pickles)
+	}
+	if len(rec.all) == 0 {
+		// A suite that ran nothing proves nothing: CI must not go green on it.
+		fmt.Fprintf(o.Output, "no scenario matched (tags %q)\n", o.Tags)
+		return 2
+	}
+	factory, err := suiteFactory(context.Background(), o.Factory, opts.Concurrency)
+	if err != nil {
+		fmt.Fprintf(say, "steps.Run: %v\n", err)
+		return 1
+	}
+	files, err := rec.open(formats, o.Output)
+	defer closeAll(files)
+	if err != nil {
+		fmt.Fprintf(say, "steps.Run: %v\n", err)
+		return 2
+	}
+	suite.ScenarioInitializer = func(sc *godog.ScenarioContext) {
+		rec.hooks(sc)
+		Register(sc, factory, o.Steps)
+	}
+	status, err := rec.finish(o.Output, suite.Run(), o.Tags)
+	if err = errors.Join(err, closeAll(files)); err != nil {
+		fmt.Fprintf(say, "steps.Run: %v\n", err)
+		return max(status, 1)
+	}
 	return status
+}
+
+// open adds the reports of formats to r, those with a file in a file
+// created now; the files are returned to be closed.
+func (r *record) open(formats []format, out io.Writer) ([]*os.File, error) {
+	var files []*os.File
+	for _, f := range formats {
+		w := out
+		if f.path != "" {
+			file, err := os.Create(f.path)
+			if err != nil {
+				return files, fmt.Errorf("the %s report: %w", f.name, err)
+			}
+			files = append(files, file)
+			w = file
+		}
+		switch f.name {
+		case "pretty", "progress":
+			r.texts = append(r.texts, &textReport{w: w, pretty: f.name == "pretty"})
+		case "junit":
+			r.files = append(r.files, fileReport{w: w, write: writeJUnit})
+		case "cucumber":
+			r.files = append(r.files, fileReport{w: w, write: writeCucumber})
+		}
+	}
+	return files, nil
+}
+
+// closeAll closes files once: a file already closed is left alone.
+func closeAll(files []*os.File) error {
+	var errs []error
+	for _, f := range files {
+		if err := f.Close(); err != nil && !errors.Is(err, os.ErrClosed) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // WriteCatalog prints the step catalog: each step as a readable sentence

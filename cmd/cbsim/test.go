@@ -35,10 +35,11 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	apiKey := fs.String("api-key", os.Getenv("CBSIM_API_KEY"), "reporting API key (default: $CBSIM_API_KEY)")
 	campaigns := keyValues{}
 	fs.Var(campaigns, "campaign", "campaign id per role, affiliate=ID or vendor=ID (repeatable); a bare ID is the affiliate's; a missing one is the campaign titled cbsim-ROLE, created through RedTrack's POST /campaigns if none (a real account needs real campaigns: give their ids)")
-	observe := fs.Bool("observe-only", false, "the tracker has no reporting API: assert only what was sent and its replies")
+	observe := fs.Bool("observe-only", false, "the tracker has no reporting API: assert what was sent and its replies; steps that read what it recorded are skipped")
+	failOnSkip := fs.Bool("fail-on-skip", false, "a scenario the tracker cannot run (skipped, with the reason) fails the run instead")
 	featuresDir := fs.String("features", "", "directory of .feature files (default: the bundled features)")
 	tags := fs.String("tags", "", `godog tag expression, e.g. "@smoke && ~@slow"`)
-	format := fs.String("format", "pretty", "formats, comma-separated: pretty, progress, junit:FILE, cucumber:FILE")
+	format := fs.String("format", "pretty", "reports, comma-separated: pretty, progress, junit, cucumber, each to stdout or to :FILE (junit:out.xml)")
 	concurrency := fs.Int("concurrency", 1, "scenarios run at once")
 	seed := fs.Uint64("seed", 1, "seed of the scenario order and every random choice")
 	wait := fs.Duration("wait", 5*time.Second, "how long assertions on recorded conversions poll an asynchronous tracker")
@@ -56,8 +57,11 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *concurrency < 1 {
 		return usageError(fs, "--concurrency must be at least 1, got %d", *concurrency)
 	}
+	if err := steps.CheckFormat(*format); err != nil {
+		return usageError(fs, "--format: %v", err)
+	}
 	o := steps.SuiteOptions{Tags: *tags, Format: *format, Output: stdout, Concurrency: *concurrency, Seed: *seed,
-		Steps: steps.Options{Wait: *wait, Settle: *settle}}
+		FailOnSkip: *failOnSkip, Steps: steps.Options{Wait: *wait, Settle: *settle}}
 	if code := own.apply(fs, &o.Steps, stderr); code >= 0 {
 		return code
 	}
@@ -113,7 +117,6 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			// The purchase's type first: a postback without type= counts as it.
 			names := o.Steps.TypeNames()
 			o.Factory = reference.Factory{Config: steps.TrackerConfig{ConversionTypes: []string{names[1], names[0], names[2]}}}
-			o.Reference, o.CanRestart = true, true
 		}
 	case *observe:
 		o.Factory = steps.Shared{Tracker: steps.ObserveOnly{URL: strings.TrimRight(*trackerURL, "/") + "/postback"}}

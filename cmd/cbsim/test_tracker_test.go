@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -85,6 +86,11 @@ func TestTestAgainstTrackerCommand(t *testing.T) {
 	}
 	if strings.Contains(string(report), "<failure") {
 		t.Fatalf("JUnit report has failures:\n%s", report)
+	}
+	// The @reference and @restart scenarios, which a running tracker cannot
+	// take, are reported as skipped with the reason, not left out.
+	if _, skipped, _ := junitCounts(t, junit); skipped == 0 || !strings.Contains(out, fmt.Sprintf("%d skipped)", skipped)) {
+		t.Fatalf("JUnit report has %d skipped test cases; want the @reference and @restart scenarios, as the summary says:\n%s", skipped, out)
 	}
 
 	code, _, errs = cli(t, "test", "--tracker", base, "--api-key", "WRONG")

@@ -49,6 +49,6 @@ func ExampleNewTracker() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	status := steps.Run(steps.SuiteOptions{Factory: steps.Shared{Tracker: trk}, CanRestart: true, Output: os.Stdout})
+	status := steps.Run(steps.SuiteOptions{Factory: steps.Shared{Tracker: trk}, Output: os.Stdout})
 	fmt.Println("status", status)
 }

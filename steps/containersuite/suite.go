@@ -35,8 +35,9 @@ type Spec struct {
 	// Campaigns gives the tracker's campaign id per role; a role without
 	// one gets a campaign created through RedTrack's POST /campaigns.
 	Campaigns map[simulator.Role]string
-	// ObserveOnly says the tracker has no reporting API: only what was sent
-	// and the tracker's replies are asserted, and it is not restarted.
+	// ObserveOnly says the tracker has no reporting API: what was sent and
+	// the tracker's replies are asserted, the steps that read what it
+	// recorded are skipped (with the reason), and it is not restarted.
 	ObserveOnly bool
 }
 
@@ -118,12 +119,14 @@ func (s *Container) Terminate(ctx context.Context, opts ...testcontainers.Termin
 // suite fails and when ctx is done: cancelling ctx (an interrupt) stops
 // the container at once and the remaining scenarios fail fast.
 //
-// Run sets o.Factory and o.CanRestart: the @restart scenarios run
-// when the tracker can restart and scenarios run one at a time (a restart
-// would fail the postbacks of concurrent scenarios); o.Reference is false,
-// since a container is not configured per scenario. It returns godog's
-// status (0 only when every scenario passed) and an error when the tracker
-// did not start, ctx was done, or the container could not be terminated.
+// Run sets o.Factory: every scenario shares the container's tracker. The
+// @restart scenarios run when the tracker can restart and scenarios run
+// one at a time (a restart would fail the postbacks of concurrent
+// scenarios); they are reported as skipped otherwise, as are the
+// @reference ones, since a container is not configured per scenario. It
+// returns steps.Run's status (0 only when every scenario that ran passed)
+// and an error when the tracker did not start, ctx was done, or the
+// container could not be terminated.
 func Run(ctx context.Context, spec Spec, o steps.SuiteOptions) (int, error) {
 	st, err := Start(ctx, spec)
 	var once sync.Once
@@ -147,11 +150,6 @@ func Run(ctx context.Context, spec Spec, o steps.SuiteOptions) (int, error) {
 	}
 
 	o.Factory = st.Factory()
-	o.Reference = false
-	o.CanRestart = st.CanRestart() && o.Concurrency <= 1
-	if st.CanRestart() && !o.CanRestart && o.Output != nil {
-		fmt.Fprintf(o.Output, "@restart scenarios left out: they would restart the tracker under %d concurrent scenarios\n", o.Concurrency)
-	}
 
 	stop := context.AfterFunc(ctx, terminate)
 	status := steps.Run(o)

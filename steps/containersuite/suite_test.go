@@ -44,7 +44,7 @@ func TestFeaturesInContainer(t *testing.T) {
 
 	start = time.Now()
 	var out bytes.Buffer
-	status := steps.Run(steps.SuiteOptions{T: t, Factory: &containersuite.ReferenceFactory{Shared: trk}, Reference: true, CanRestart: true,
+	status := steps.Run(steps.SuiteOptions{T: t, Factory: &containersuite.ReferenceFactory{Shared: trk},
 		Seed: 1, Format: "progress", Output: io.MultiWriter(&out, testOutput(t))})
 	t.Logf("feature suite against the containers in %v", time.Since(start).Round(time.Millisecond))
 	if status != 0 {

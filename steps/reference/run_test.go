@@ -30,13 +30,14 @@ func TestFeaturesConcurrently(t *testing.T) {
 }
 
 // TestRunKeepsAGivenFactory runs a @reference scenario with a factory of
-// the caller's: reference.Run leaves the factory and its Reference flag as
-// given, so the scenario is left out and the run, which ran nothing, fails.
+// the caller's: reference.Run leaves the factory as given, whose tracker
+// cannot be configured, so the scenario is skipped (with the reason) and
+// the run, which ran nothing, fails.
 func TestRunKeepsAGivenFactory(t *testing.T) {
 	feature := fstest.MapFS{"f.feature": {Data: []byte("Feature: f\n  @reference\n  Scenario: s\n    Given the tracker requires the postback token \"t\"\n")}}
 	var out bytes.Buffer
 	status := reference.Run(steps.SuiteOptions{Factory: steps.Shared{Tracker: steps.ObserveOnly{URL: "http://127.0.0.1:1/postback"}}, Features: feature, Output: &out})
-	if status != 2 || !strings.Contains(out.String(), "no scenario matched") {
-		t.Fatalf("reference.Run with a factory of the caller's = %d, want 2 with no scenario matched:\n%s", status, out.String())
+	if status != 2 || !strings.Contains(out.String(), "cannot be configured") || !strings.Contains(out.String(), "no scenario ran") {
+		t.Fatalf("reference.Run with a factory of the caller's = %d, want 2 with the scenario skipped and no scenario run:\n%s", status, out.String())
 	}
 }
