@@ -108,28 +108,25 @@ func (e *APIError) Error() string {
 // following pagination (page from 1, per) to the end: GET
 // /conversions?api_key&date_from&date_to[&clickid&type&campaign_id]&page&per.
 func (c *Client) Conversions(ctx context.Context, q Query) ([]Conversion, error) {
-	params, err := c.values(q)
-	if err != nil {
-		return nil, fmt.Errorf("redtrack conversions: %w", err)
-	}
-	out, err := paginate[Conversion](ctx, c, "/conversions", params, q.PerPage)
-	if err != nil {
-		return nil, fmt.Errorf("redtrack conversions: %w", err)
-	}
-	return out, nil
+	return readLog[Conversion](ctx, c, "conversions", q)
 }
 
 // Tracks returns every click matching q (its Type is not sent), following
 // pagination to the end: GET /tracks?api_key&date_from&date_to[&clickid&campaign_id]&page&per.
 func (c *Client) Tracks(ctx context.Context, q Query) ([]Track, error) {
 	q.Type = ""
+	return readLog[Track](ctx, c, "tracks", q)
+}
+
+// readLog reads every row of the log GET /name that q selects.
+func readLog[T any](ctx context.Context, c *Client, name string, q Query) ([]T, error) {
 	params, err := c.values(q)
-	if err != nil {
-		return nil, fmt.Errorf("redtrack tracks: %w", err)
+	var out []T
+	if err == nil {
+		out, err = paginate[T](ctx, c, "/"+name, params, q.PerPage)
 	}
-	out, err := paginate[Track](ctx, c, "/tracks", params, q.PerPage)
 	if err != nil {
-		return nil, fmt.Errorf("redtrack tracks: %w", err)
+		return nil, fmt.Errorf("redtrack %s: %w", name, err)
 	}
 	return out, nil
 }

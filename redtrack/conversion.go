@@ -190,24 +190,37 @@ func (c *Conversion) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &p); err != nil {
 		return fmt.Errorf("conversion: %w", err)
 	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(b, &raw); err != nil {
+	raw, err := rawFields(b)
+	if err == nil {
+		err = numbered(raw, "sub", p.Sub[:])
+	}
+	if err == nil {
+		err = numbered(raw, "p_sub", p.PSub[:])
+	}
+	if err == nil {
+		err = numbered(raw, "type", p.Types[:])
+	}
+	if err != nil {
 		return fmt.Errorf("conversion %s: %w", p.ID, err)
 	}
-	for i := range p.Sub {
-		if err := field(raw, fmt.Sprintf("sub%d", i+1), &p.Sub[i]); err != nil {
-			return fmt.Errorf("conversion %s: %w", p.ID, err)
-		}
-		if err := field(raw, fmt.Sprintf("p_sub%d", i+1), &p.PSub[i]); err != nil {
-			return fmt.Errorf("conversion %s: %w", p.ID, err)
-		}
-	}
-	for i := range p.Types {
-		if err := field(raw, fmt.Sprintf("type%d", i+1), &p.Types[i]); err != nil {
-			return fmt.Errorf("conversion %s: %w", p.ID, err)
-		}
-	}
 	*c = Conversion(p)
+	return nil
+}
+
+// rawFields decodes a JSON object into its fields, undecoded.
+func rawFields(b []byte) (map[string]json.RawMessage, error) {
+	var raw map[string]json.RawMessage
+	err := json.Unmarshal(b, &raw)
+	return raw, err
+}
+
+// numbered decodes the fields prefix1, prefix2 … of raw into dst, in order.
+func numbered[T any](raw map[string]json.RawMessage, prefix string, dst []T) error {
+	for i := range dst {
+		if err := field(raw, prefix+strconv.Itoa(i+1), &dst[i]); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

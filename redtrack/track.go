@@ -35,14 +35,12 @@ func (t *Track) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &p); err != nil {
 		return fmt.Errorf("track: %w", err)
 	}
-	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return fmt.Errorf("track %s: %w", p.ID, err)
+	raw, err := rawFields(b)
+	if err == nil {
+		err = numbered(raw, "sub", p.Sub[:])
 	}
-	for i := range p.Sub {
-		if err := field(raw, fmt.Sprintf("sub%d", i+1), &p.Sub[i]); err != nil {
-			return fmt.Errorf("track %s: %w", p.ID, err)
-		}
+	if err != nil {
+		return fmt.Errorf("track %s: %w", p.ID, err)
 	}
 	*t = Track(p)
 	return nil

@@ -3,6 +3,7 @@ package steps
 // The cucumber JSON report, in the shape godog's cucumber formatter writes.
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,15 +11,20 @@ import (
 	"strings"
 )
 
+// cukeNode is what a feature and a scenario both carry.
+type cukeNode struct {
+	ID          string    `json:"id"`
+	Keyword     string    `json:"keyword"`
+	Name        string    `json:"name"`
+	Description string    `json:"description"`
+	Line        int       `json:"line"`
+	Tags        []cukeTag `json:"tags,omitempty"`
+}
+
 type cukeFeature struct {
-	URI         string        `json:"uri"`
-	ID          string        `json:"id"`
-	Keyword     string        `json:"keyword"`
-	Name        string        `json:"name"`
-	Description string        `json:"description"`
-	Line        int           `json:"line"`
-	Tags        []cukeTag     `json:"tags,omitempty"`
-	Elements    []cukeElement `json:"elements,omitempty"`
+	URI string `json:"uri"`
+	cukeNode
+	Elements []cukeElement `json:"elements,omitempty"`
 }
 
 type cukeTag struct {
@@ -27,14 +33,9 @@ type cukeTag struct {
 }
 
 type cukeElement struct {
-	ID          string     `json:"id"`
-	Keyword     string     `json:"keyword"`
-	Name        string     `json:"name"`
-	Description string     `json:"description"`
-	Line        int        `json:"line"`
-	Type        string     `json:"type"`
-	Tags        []cukeTag  `json:"tags,omitempty"`
-	Steps       []cukeStep `json:"steps,omitempty"`
+	cukeNode
+	Type  string     `json:"type"`
+	Steps []cukeStep `json:"steps,omitempty"`
 }
 
 type cukeStep struct {
@@ -82,8 +83,8 @@ func writeCucumber(w io.Writer, r *record) error {
 				out = append(out, *cur)
 			}
 			feature = s.f
-			cur = &cukeFeature{URI: s.f.uri, ID: cukeID(s.f.name), Keyword: cmpOr(s.f.keyword, "Feature"), Name: s.f.name,
-				Description: s.f.description, Line: s.f.line}
+			cur = &cukeFeature{URI: s.f.uri, cukeNode: cukeNode{ID: cukeID(s.f.name), Keyword: cmp.Or(s.f.keyword, "Feature"), Name: s.f.name,
+				Description: s.f.description, Line: s.f.line}}
 			for _, t := range s.f.tags {
 				cur.Tags = append(cur.Tags, cukeTag{Name: t.name, Line: t.line})
 			}
@@ -103,8 +104,8 @@ func writeCucumber(w io.Writer, r *record) error {
 
 func cukeElementOf(featureID string, s *scenarioRun) cukeElement {
 	sc := s.f.scenario(s.p)
-	e := cukeElement{ID: featureID + ";" + cukeID(s.p.Name), Keyword: sc.keyword, Name: s.p.Name, Description: sc.description,
-		Line: s.f.pickleLine(s.p), Type: "scenario"}
+	e := cukeElement{cukeNode: cukeNode{ID: featureID + ";" + cukeID(s.p.Name), Keyword: sc.keyword, Name: s.p.Name, Description: sc.description,
+		Line: s.f.pickleLine(s.p)}, Type: "scenario"}
 	if len(s.p.AstNodeIds) > 1 {
 		if row, ok := s.f.rows[s.p.AstNodeIds[1]]; ok {
 			e.ID += fmt.Sprintf(";%s;%d", cukeID(row.examples), row.index)

@@ -3,6 +3,7 @@ package steps
 // The JUnit report.
 
 import (
+	"cmp"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -11,25 +12,33 @@ import (
 	"time"
 )
 
+// junitCounts are the attributes a suite and the suites both carry.
+type junitCounts struct {
+	Name     string `xml:"name,attr"`
+	Tests    int    `xml:"tests,attr"`
+	Skipped  int    `xml:"skipped,attr"`
+	Failures int    `xml:"failures,attr"`
+	Errors   int    `xml:"errors,attr"`
+	Time     string `xml:"time,attr"`
+}
+
+// add adds the counts of c.
+func (n *junitCounts) add(c junitCounts) {
+	n.Tests += c.Tests
+	n.Skipped += c.Skipped
+	n.Failures += c.Failures
+	n.Errors += c.Errors
+}
+
 type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Skipped  int          `xml:"skipped,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Time     string       `xml:"time,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
+	XMLName xml.Name `xml:"testsuites"`
+	junitCounts
+	Suites []junitSuite `xml:"testsuite"`
 }
 
 type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Skipped  int         `xml:"skipped,attr"`
-	Failures int         `xml:"failures,attr"`
-	Errors   int         `xml:"errors,attr"`
-	Time     string      `xml:"time,attr"`
-	Cases    []junitCase `xml:"testcase"`
+	junitCounts
+	Cases []junitCase `xml:"testcase"`
 }
 
 type junitCase struct {
@@ -57,7 +66,7 @@ func seconds(d time.Duration) string {
 // measured a suite from its first scenario in file order to the last, which
 // came out negative when the order was random).
 func writeJUnit(w io.Writer, r *record) error {
-	out := junitSuites{Name: "cbsim", Time: seconds(time.Since(r.start))}
+	out := junitSuites{junitCounts: junitCounts{Name: "cbsim", Time: seconds(time.Since(r.start))}}
 	var suite *junitSuite
 	var feature *featureDoc
 	var suiteTime time.Duration
@@ -68,7 +77,7 @@ func writeJUnit(w io.Writer, r *record) error {
 				suite.Time = seconds(suiteTime)
 				out.Suites = append(out.Suites, *suite)
 			}
-			suite, feature, suiteTime, names = &junitSuite{Name: s.f.name}, s.f, 0, map[string]int{}
+			suite, feature, suiteTime, names = &junitSuite{junitCounts: junitCounts{Name: s.f.name}}, s.f, 0, map[string]int{}
 		}
 		d := s.end().Sub(s.start)
 		suiteTime += max(d, 0)
@@ -84,7 +93,7 @@ func writeJUnit(w io.Writer, r *record) error {
 		switch o {
 		case passed:
 		case skipped:
-			c.Skipped = &junitMessage{Message: cmpOr(s.skipReason(), at+"skipped")}
+			c.Skipped = &junitMessage{Message: cmp.Or(s.skipReason(), at+"skipped")}
 			suite.Skipped++
 		case failed:
 			msg := fmt.Sprintf("did not finish: %d of its %d steps ran", s.done, len(s.steps))
@@ -105,10 +114,7 @@ func writeJUnit(w io.Writer, r *record) error {
 		out.Suites = append(out.Suites, *suite)
 	}
 	for _, s := range out.Suites {
-		out.Tests += s.Tests
-		out.Skipped += s.Skipped
-		out.Failures += s.Failures
-		out.Errors += s.Errors
+		out.add(s.junitCounts)
 	}
 	if _, err := io.WriteString(w, xml.Header); err != nil {
 		return fmt.Errorf("write the JUnit report: %w", err)

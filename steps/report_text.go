@@ -3,6 +3,7 @@ package steps
 // The pretty and progress reports, and the summary both end with.
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -66,7 +67,7 @@ func (t *textReport) header(s *scenarioRun) {
 		if t.last != nil {
 			fmt.Fprintln(t.w)
 		}
-		fmt.Fprintf(t.w, "%s: %s\n", cmpOr(s.f.keyword, "Feature"), s.f.name)
+		fmt.Fprintf(t.w, "%s: %s\n", cmp.Or(s.f.keyword, "Feature"), s.f.name)
 		for _, l := range descriptionLines(s.f.description) {
 			fmt.Fprintln(t.w, "  "+l)
 		}
@@ -87,13 +88,6 @@ func width(s *scenarioRun) int {
 
 func pad(s string, width int) string {
 	return strings.Repeat(" ", max(1, width-utf8.RuneCountInString(s)))
-}
-
-func cmpOr(s, or string) string {
-	if s == "" {
-		return or
-	}
-	return s
 }
 
 // stepLine is a step as written: keyword and text.
@@ -246,7 +240,7 @@ func (t *textReport) skips(r *record) {
 		if o, _ := s.outcome(); o != skipped {
 			continue
 		}
-		why := cmpOr(s.skipReason(), "a step was skipped")
+		why := cmp.Or(s.skipReason(), "a step was skipped")
 		if by[why] == nil {
 			reasons = append(reasons, why)
 		}

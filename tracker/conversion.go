@@ -193,13 +193,29 @@ func (s *store) duplicate(ctx context.Context, tx *sql.Tx, pb postback, mode Mod
 	return out, nil
 }
 
-// conversionFilter selects conversions for the reporting API.
-type conversionFilter struct {
+// logFilter selects rows of a log of the reporting API (conversions,
+// clicks): what every log takes.
+type logFilter struct {
 	ClickID     string
-	Types       []string  // any of these types; none means all
 	CampaignIDs []string  // any of these campaigns; none means all
 	From, To    time.Time // inclusive bounds of created_at
 	Page        page
+}
+
+// where returns the WHERE clause of f and its arguments over a table
+// aliased t whose click id is in idCol.
+func (f logFilter) where(t, idCol string) (string, []any) {
+	where, args := " WHERE "+t+".created_at >= ? AND "+t+".created_at <= ?", []any{f.From.UnixNano(), f.To.UnixNano()}
+	if f.ClickID != "" {
+		where, args = where+" AND "+t+"."+idCol+" = ?", append(args, f.ClickID)
+	}
+	return inList(where, args, t+".campaign_id", f.CampaignIDs)
+}
+
+// conversionFilter selects conversions for the reporting API.
+type conversionFilter struct {
+	logFilter
+	Types []string // any of these types; none means all
 }
 
 // inList appends "AND col IN (?, …)" for values to where and args.
@@ -216,12 +232,8 @@ func inList(where string, args []any, col string, values []string) (string, []an
 
 // conversions lists matching conversions in creation order and their total.
 func (s *store) conversions(ctx context.Context, f conversionFilter) ([]conversionRow, int, error) {
-	where, args := " WHERE v.created_at >= ? AND v.created_at <= ?", []any{f.From.UnixNano(), f.To.UnixNano()}
-	if f.ClickID != "" {
-		where, args = where+" AND v.click_id = ?", append(args, f.ClickID)
-	}
+	where, args := f.where("v", "click_id")
 	where, args = inList(where, args, "v.type", f.Types)
-	where, args = inList(where, args, "v.campaign_id", f.CampaignIDs)
 	var total int
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM conversions v`+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count conversions: %w", err)

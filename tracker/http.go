@@ -129,52 +129,51 @@ type list[T any] struct {
 // clickid, type and campaign_id filter (type and campaign_id take
 // comma-separated lists), page and per page.
 func (t *Tracker) handleConversions(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	f := conversionFilter{ClickID: q.Get("clickid"), Types: commaList(q.Get("type")), CampaignIDs: commaList(q.Get("campaign_id"))}
-	var err error
-	if f.Page, err = parsePage(q); err == nil {
-		f.From, f.To, err = parseDateRange(q)
-	}
+	f, err := parseLogFilter(r.URL.Query())
 	if err != nil {
 		t.writeError(w, r, err)
 		return
 	}
-	rows, total, err := t.store.conversions(r.Context(), f)
-	if err != nil {
-		t.writeError(w, r, err)
-		return
-	}
-	items := make([]map[string]any, len(rows))
-	for i, row := range rows {
-		items[i] = t.conversionView(row)
-	}
-	writeJSON(w, http.StatusOK, list[map[string]any]{items, total})
+	rows, total, err := t.store.conversions(r.Context(), conversionFilter{f, commaList(r.URL.Query().Get("type"))})
+	writeLog(t, w, r, rows, total, err, t.conversionView)
 }
 
 // handleTracks serves GET /tracks as RedTrack's clicks log (swagger.json,
 // path /tracks): date_from and date_to are required, clickid and
 // campaign_id filter, page and per page.
 func (t *Tracker) handleTracks(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	f := clickFilter{ClickID: q.Get("clickid"), CampaignIDs: commaList(q.Get("campaign_id"))}
-	var err error
-	if f.Page, err = parsePage(q); err == nil {
-		f.From, f.To, err = parseDateRange(q)
-	}
+	f, err := parseLogFilter(r.URL.Query())
 	if err != nil {
 		t.writeError(w, r, err)
 		return
 	}
 	clicks, total, err := t.store.clicks(r.Context(), f)
+	writeLog(t, w, r, clicks, total, err, trackView)
+}
+
+// parseLogFilter reads what every log takes: clickid and campaign_id
+// (a comma-separated list), page and per, and the required date range.
+func parseLogFilter(q url.Values) (logFilter, error) {
+	f := logFilter{ClickID: q.Get("clickid"), CampaignIDs: commaList(q.Get("campaign_id"))}
+	var err error
+	if f.Page, err = parsePage(q); err == nil {
+		f.From, f.To, err = parseDateRange(q)
+	}
+	return f, err
+}
+
+// writeLog writes a page of a log as RedTrack's {items, total}, each row
+// in its view, or the store's error.
+func writeLog[R, V any](t *Tracker, w http.ResponseWriter, r *http.Request, rows []R, total int, err error, view func(R) V) {
 	if err != nil {
 		t.writeError(w, r, err)
 		return
 	}
-	items := make([]map[string]any, len(clicks))
-	for i, k := range clicks {
-		items[i] = trackView(k)
+	items := make([]V, len(rows))
+	for i, row := range rows {
+		items[i] = view(row)
 	}
-	writeJSON(w, http.StatusOK, list[map[string]any]{items, total})
+	writeJSON(w, http.StatusOK, list[V]{items, total})
 }
 
 // commaList splits a comma-separated filter; "" is no filter.
@@ -198,11 +197,7 @@ func (t *Tracker) handleRejections(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	items, total, err := t.store.rejections(r.Context(), p)
-	if err != nil {
-		t.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, list[rejection]{items, total})
+	writeLog(t, w, r, items, total, err, func(x rejection) rejection { return x })
 }
 
 // maxBody bounds a JSON request body.

@@ -296,21 +296,9 @@ func (s *store) createClick(ctx context.Context, c Campaign, subs map[string]str
 	return k, nil
 }
 
-// clickFilter selects clicks for the reporting API.
-type clickFilter struct {
-	ClickID     string
-	CampaignIDs []string  // any of these campaigns; none means all
-	From, To    time.Time // inclusive bounds of created_at
-	Page        page
-}
-
 // clicks lists matching clicks in creation order and their total.
-func (s *store) clicks(ctx context.Context, f clickFilter) ([]click, int, error) {
-	where, args := " WHERE k.created_at >= ? AND k.created_at <= ?", []any{f.From.UnixNano(), f.To.UnixNano()}
-	if f.ClickID != "" {
-		where, args = where+" AND k.id = ?", append(args, f.ClickID)
-	}
-	where, args = inList(where, args, "k.campaign_id", f.CampaignIDs)
+func (s *store) clicks(ctx context.Context, f logFilter) ([]click, int, error) {
+	where, args := f.where("k", "id")
 	var total int
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM clicks k`+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("count clicks: %w", err)

@@ -23,11 +23,11 @@ func commands() map[string]command {
 	return map[string]command{
 		"demo":    {"fire the demo funnels through an embedded tracker and print what was sent and recorded", runDemo},
 		"fire":    {"fire one postback event at a tracker (or print it with --dry-run)", runFire},
-		"macros":  {"print the macro catalog", runMacros},
+		"macros":  {"print the macro catalog", catalogCommand("macros", true, writeMacros)},
 		"lint":    {"check an integration file for mapping mistakes", runLint},
 		"tracker": {"run the reference tracker (a RedTrack-compatible postback receiver)", runTracker},
 		"test":    {"run the Gherkin feature suite against a tracker", runTest},
-		"steps":   {"print the step catalog", runSteps},
+		"steps":   {"print the step catalog", catalogCommand("steps", false, writeSteps)},
 		"serve":   {"run the simulator as an HTTP service with a JSON control API", runServe},
 	}
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/xml"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -31,30 +30,12 @@ func TestTestTrackerImage(t *testing.T) {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, out.String(), errb.String())
 	}
 
-	b, err := os.ReadFile(junit)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var suites struct {
-		Suites []struct {
-			Cases []struct {
-				Name    string    `xml:"name,attr"`
-				Failure *struct{} `xml:"failure"`
-				Error   *struct{} `xml:"error"`
-			} `xml:"testcase"`
-		} `xml:"testsuite"`
-	}
-	if err := xml.Unmarshal(b, &suites); err != nil {
-		t.Fatalf("JUnit file: %v\n%s", err, b)
-	}
 	var names []string
-	for _, s := range suites.Suites {
-		for _, c := range s.Cases {
-			if c.Failure != nil || c.Error != nil {
-				t.Errorf("JUnit test case %q failed", c.Name)
-			}
-			names = append(names, c.Name)
+	for _, c := range junitCases(t, junit) {
+		if c.Failure != nil || c.Error != nil {
+			t.Errorf("JUnit test case %q failed", c.Name)
 		}
+		names = append(names, c.Name)
 	}
 	want := scenarioCount(t, out.String())
 	if len(names) != want || want == 0 {

@@ -12,9 +12,18 @@ import (
 	"testing"
 )
 
-// junitCounts reads a JUnit report's test cases: how many passed, were
-// skipped (each with a message) and failed.
-func junitCounts(t *testing.T, path string) (passed, skipped, failed int) {
+// junitCase is what the tests read of a JUnit test case.
+type junitCase struct {
+	Name    string    `xml:"name,attr"`
+	Failure *struct{} `xml:"failure"`
+	Error   *struct{} `xml:"error"`
+	Skipped *struct {
+		Message string `xml:"message,attr"`
+	} `xml:"skipped"`
+}
+
+// junitCases reads every test case of a JUnit report.
+func junitCases(t *testing.T, path string) []junitCase {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -22,32 +31,34 @@ func junitCounts(t *testing.T, path string) (passed, skipped, failed int) {
 	}
 	var report struct {
 		Suites []struct {
-			Cases []struct {
-				Name    string    `xml:"name,attr"`
-				Failure *struct{} `xml:"failure"`
-				Error   *struct{} `xml:"error"`
-				Skipped *struct {
-					Message string `xml:"message,attr"`
-				} `xml:"skipped"`
-			} `xml:"testcase"`
+			Cases []junitCase `xml:"testcase"`
 		} `xml:"testsuite"`
 	}
 	if err := xml.Unmarshal(b, &report); err != nil {
 		t.Fatalf("JUnit report: %v\n%s", err, b)
 	}
+	var out []junitCase
 	for _, s := range report.Suites {
-		for _, c := range s.Cases {
-			switch {
-			case c.Failure != nil || c.Error != nil:
-				failed++
-			case c.Skipped != nil:
-				skipped++
-				if c.Skipped.Message == "" {
-					t.Errorf("JUnit test case %q is skipped without a reason", c.Name)
-				}
-			default:
-				passed++
+		out = append(out, s.Cases...)
+	}
+	return out
+}
+
+// junitCounts reads a JUnit report's test cases: how many passed, were
+// skipped (each with a message) and failed.
+func junitCounts(t *testing.T, path string) (passed, skipped, failed int) {
+	t.Helper()
+	for _, c := range junitCases(t, path) {
+		switch {
+		case c.Failure != nil || c.Error != nil:
+			failed++
+		case c.Skipped != nil:
+			skipped++
+			if c.Skipped.Message == "" {
+				t.Errorf("JUnit test case %q is skipped without a reason", c.Name)
 			}
+		default:
+			passed++
 		}
 	}
 	return passed, skipped, failed
