@@ -26,17 +26,6 @@ type SuiteOptions struct {
 	// (Configurable, Restarter, a Reporter that does not report) decides
 	// which scenarios are skipped, and why (see Register).
 	Factory TrackerFactory
-	// Reference is no longer read (it stays so that callers compile, to
-	// be removed): a scenario that configures the tracker (@reference)
-	// runs when Factory's trackers are Configurable, and is reported as
-	// skipped otherwise.
-	Reference bool
-	// CanRestart is no longer read (it stays so that callers compile, to
-	// be removed): a scenario that restarts the tracker (@restart) runs
-	// when Factory's trackers are Restarters (and, for a Shared tracker,
-	// when scenarios run one at a time), and is reported as skipped
-	// otherwise.
-	CanRestart bool
 	// FailOnSkip makes a skipped scenario a failure, in every report and
 	// in Run's status: for CI, where a skip must not pass unseen.
 	FailOnSkip bool
