@@ -156,7 +156,7 @@ func (w *World) ownIntegration(role simulator.Role) (*simulator.Integration, err
 func (w *World) fromOwn(in, own *simulator.Integration, click, sum string) error {
 	want := [2]string{click, sum}
 	correct := want == correctMapping[own.Role]
-	in.Name, in.Events, in.PerEvent = own.Name, slices.Clone(own.Events), own.PerEvent
+	in.Name, in.Active, in.Events, in.PerEvent = own.Name, own.Active, slices.Clone(own.Events), own.PerEvent
 	in.URL, in.URLs = "", map[simulator.EventType]string{}
 	for t, tmpl := range own.Templates() {
 		tmpl = trackerRelative(tmpl)

@@ -286,15 +286,20 @@ func (w *World) resolved(ctx context.Context, in simulator.Integration) (simulat
 	return w.viaFault(in), nil
 }
 
-// withParams appends the parameters set to a URL template, in name order,
-// their names and values escaped so that they are never read as macros.
+// withParams sets the parameters of set in a URL template, in name order:
+// a parameter the template has gets the value, any other is appended.
+// Names and values are escaped, so that they are never read as macros.
 func withParams(tmpl string, set map[string]string) string {
 	for _, name := range slices.Sorted(maps.Keys(set)) {
-		sep := "&"
-		if !strings.Contains(tmpl, "?") {
-			sep = "?"
+		k, v := url.QueryEscape(name), url.QueryEscape(set[name])
+		switch {
+		case slices.ContainsFunc(queryParams(tmpl), func(p [2]string) bool { return p[0] == k }):
+			tmpl = withValue(tmpl, k, v)
+		case strings.Contains(tmpl, "?"):
+			tmpl += "&" + k + "=" + v
+		default:
+			tmpl += "?" + k + "=" + v
 		}
-		tmpl += sep + url.QueryEscape(name) + "=" + url.QueryEscape(set[name])
 	}
 	return tmpl
 }
