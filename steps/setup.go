@@ -4,7 +4,6 @@ package steps
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -112,7 +111,20 @@ func (w *World) productCosts(which, price, currency, commission string) error {
 		}
 		item = f.Upsells[n-1].Item
 	}
-	return w.setProduct(item, price, currency, commission)
+	p := w.catalog.Products[item]
+	var err error
+	if p.Price, err = money.Parse(price); err != nil {
+		return fmt.Errorf("price: %w", err)
+	}
+	if p.Commission, err = money.ParsePercent(commission); err != nil {
+		return fmt.Errorf("commission: %w", err)
+	}
+	p.Currency = currency
+	if err := w.catalog.CheckProduct(p); err != nil {
+		return err
+	}
+	w.editCatalog(func(c *simulator.Catalog) { c.Products[item] = p })
+	return nil
 }
 
 func (w *World) convertsAt(currency, rate string) error {
@@ -126,10 +138,7 @@ func (w *World) convertsAt(currency, rate string) error {
 		}
 		return nil
 	}
-	c := *w.catalog
-	c.Rates = maps.Clone(c.Rates)
-	c.Rates[currency] = r
-	w.catalog = &c
+	w.editCatalog(func(c *simulator.Catalog) { c.Rates[currency] = r })
 	return nil
 }
 

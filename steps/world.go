@@ -378,24 +378,14 @@ func (w *World) clickID() (string, error) {
 	return w.click.ID, nil
 }
 
-// setProduct changes the price, currency and commission of a product of
-// the scenario's catalog (a copy: the catalog is shared).
-func (w *World) setProduct(item, price, currency, commission string) error {
-	p := w.catalog.Products[item]
-	var err error
-	if p.Price, err = money.Parse(price); err != nil {
-		return fmt.Errorf("price: %w", err)
-	}
-	if p.Commission, err = money.ParsePercent(commission); err != nil {
-		return fmt.Errorf("commission: %w", err)
-	}
-	p.Currency = currency
-	if err := w.catalog.CheckProduct(p); err != nil {
-		return err
-	}
+// editCatalog changes the scenario's catalog through edit, on a copy whose
+// products and rates are its own: the catalog given in Options is shared.
+func (w *World) editCatalog(edit func(c *simulator.Catalog)) {
 	c := *w.catalog
-	c.Products = maps.Clone(c.Products)
-	c.Products[item] = p
+	c.Products, c.Rates = maps.Clone(c.Products), maps.Clone(c.Rates)
+	if c.Rates == nil { // a catalog built by hand may have none
+		c.Rates = money.Rates{}
+	}
+	edit(&c)
 	w.catalog = &c
-	return nil
 }
