@@ -39,3 +39,18 @@ Feature: Step 5 — affiliate and vendor mapping of click id and sum
       | type                | payout |
       | OrderFormImpression | 0.00   |
       | InitialPurchase     | 54.90  |
+
+  Scenario Outline: where ClickBank rounds decides the cent at $37.00 (<rule>)
+    Given an affiliate integration with CLICKID={tid} and SUM={affiliate_earnings}
+    And a vendor integration with CLICKID={vtid} and SUM={vendor_earnings}
+    And ClickBank rounds <rule> to the cent
+    And the front-end product costs 37.00 USD with 50% commission
+    And a visitor clicks the affiliate campaign
+    When the buyer buys the front-end product
+    Then the Initial Purchase postback to the affiliate integration has sum=<affiliate>
+    And the Initial Purchase postback to the vendor integration has sum=<vendor>
+
+    Examples:
+      | rule    | affiliate | vendor |
+      | the net | 16.62     | 16.61  |
+      | its fee | 16.61     | 16.61  |

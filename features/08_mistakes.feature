@@ -43,6 +43,26 @@ Feature: The classic mistakes, failing the way they fail in real life
     And every postback has clickid=empty
     And the tracker recorded no conversion for the click
 
+  Scenario: an over-long TID is cut, not dropped, by an older rule
+    Given an affiliate integration with CLICKID={tid} and SUM={affiliate_earnings}
+    And ClickBank applies the legacy8 TID rule
+    And a visitor clicks the affiliate campaign
+    And the hoplink carries the TID "campaign2024"
+    When the buyer buys the front-end product
+    Then the journal notes that the TID was changed
+    And the Initial Purchase postback has clickid=CAMPAIGN
+
+  Scenario: a vendor integration left on {tid} gets it empty even on an affiliate's sale
+    Given a vendor integration with CLICKID={tid} and SUM={vendor_earnings}
+    And an affiliate integration with CLICKID={tid} and SUM={affiliate_earnings}
+    And a visitor clicks the vendor campaign
+    And the hoplink carries the TID "aff_campaign_7"
+    And the hoplink carries aff_sub1=spring_sale
+    When the buyer buys the front-end product
+    Then the Initial Purchase postback to the vendor integration has clickid=empty
+    And the Initial Purchase postback to the affiliate integration has clickid=aff_campaign_7
+    And the journal notes that a role-specific macro was sent empty
+
   @reference
   Scenario: a missing type= when duplicates are ignored makes the upsell disappear
     Given the tracker ignores duplicates

@@ -57,6 +57,10 @@ type Catalog struct {
 	Products   map[string]Product // by item number
 	Funnels    map[string]Funnel
 	Rates      money.Rates
+	// Rounding is which amount ClickBank rounds to the cent: the net (the
+	// default) or its fee. Fixture field "rounding": "net" or "fee"
+	// (docs/clickbank.md §5).
+	Rounding money.Rounding
 }
 
 // NewCatalog returns an empty catalog ready to be filled.
@@ -125,7 +129,8 @@ type catalogFile struct {
 			Accept bool   `json:"accept"`
 		} `json:"upsells"`
 	} `json:"funnels"`
-	Rates map[string]string `json:"rates"`
+	Rates    map[string]string `json:"rates"`
+	Rounding *string           `json:"rounding"`
 }
 
 // LoadCatalog reads catalog fixture files from fsys and merges them into one
@@ -161,6 +166,13 @@ func (c *Catalog) add(file string, data []byte) error {
 	}
 	bad := func(err error, path ...any) error { return jsonpos.FieldError(file, data, err, path...) }
 
+	if f.Rounding != nil {
+		r, err := money.ParseRounding(*f.Rounding)
+		if err != nil {
+			return bad(err, "rounding")
+		}
+		c.Rounding = r
+	}
 	for code, s := range f.Rates {
 		r, err := money.ParseRate(s)
 		if err != nil {

@@ -2,6 +2,8 @@ package simulator
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/cbsim/cbsim/simulator/macro"
@@ -31,6 +33,7 @@ type Delivery struct {
 	Values      macro.Values // every macro's value for this event and integration
 	TestFire    bool         // built from placeholder values, like ClickBank's Test button
 	Skipped     string       // why nothing was sent, when nothing was
+	Notes       []Note       // what building it noted (role-specific macros sent empty)
 	Attempts    []Attempt
 	Delivered   bool // a 2xx reply came
 }
@@ -57,8 +60,38 @@ func Build(ev *Event, in Integration) Delivery {
 	}
 	d.Template = tmpl
 	d.Values = ev.Values(in.Role, account)
-	d.URL = macro.Expand(tmpl, &d.Values)
+	d.expand(in)
 	return d
+}
+
+// expand applies ClickBank's role rule to d.Values unless in opts out,
+// notes the macros of d.Template that lost a value to it, and expands the
+// template.
+func (d *Delivery) expand(in Integration) {
+	if !in.SendOtherRoleMacros {
+		if lost := d.Values.Withhold(in.Role); len(lost) > 0 {
+			var used []string
+			for _, tok := range macro.Tokens(d.Template) {
+				if slices.Contains(lost, tok.Name) && !slices.Contains(used, "{"+tok.Name+"}") {
+					used = append(used, "{"+tok.Name+"}")
+				}
+			}
+			if len(used) > 0 {
+				d.Notes = append(d.Notes, Note{MacroWithheld, fmt.Sprintf(
+					"%s integration %q: %s sent empty; ClickBank gives these macros only to %s integrations",
+					in.Role, in.Name, strings.Join(used, ", "), otherRole(in.Role))})
+			}
+		}
+	}
+	d.URL = macro.Expand(d.Template, &d.Values)
+}
+
+// otherRole returns the role that is not r.
+func otherRole(r Role) Role {
+	if r == RoleVendor {
+		return RoleAffiliate
+	}
+	return RoleVendor
 }
 
 // BuildTest builds what ClickBank's per-event Test action sends: the
@@ -68,8 +101,8 @@ func BuildTest(t EventType, in Integration) (Delivery, error) {
 	if !ok {
 		return Delivery{}, fmt.Errorf("integration %q has no URL for %s", in.Name, t)
 	}
-	d := Delivery{Event: t, Integration: in.Name, Role: in.Role, Template: tmpl, Values: macro.TestValues(t), TestFire: true}
-	d.URL = macro.Expand(tmpl, &d.Values)
+	d := Delivery{Event: t, Integration: in.Name, Role: in.Role, Template: tmpl, Values: macro.TestValues(t, in.Role), TestFire: true}
+	d.expand(in)
 	return d, nil
 }
 
@@ -113,6 +146,7 @@ type DeliveryRecord struct {
 	Attempts    int             `json:"attempts"`
 	Error       string          `json:"error"`
 	Skipped     string          `json:"skipped,omitempty"`
+	Notes       []Note          `json:"notes,omitempty"`
 	TestFire    bool            `json:"test_fire,omitempty"`
 	LatencyMS   float64         `json:"latency_ms"`
 	Tries       []AttemptRecord `json:"tries,omitempty"`
@@ -131,7 +165,7 @@ type AttemptRecord struct {
 func (d *Delivery) Record() DeliveryRecord {
 	r := DeliveryRecord{Event: d.Event, EventID: d.EventID, Receipt: d.Receipt, OrderID: d.OrderID,
 		Integration: d.Integration, Role: d.Role, URL: d.URL, Status: d.Status(), Delivered: d.Delivered,
-		Attempts: len(d.Attempts), Error: d.Error(), Skipped: d.Skipped, TestFire: d.TestFire,
+		Attempts: len(d.Attempts), Error: d.Error(), Skipped: d.Skipped, Notes: d.Notes, TestFire: d.TestFire,
 		LatencyMS: ms(d.Latency()), Values: d.Values}
 	for _, a := range d.Attempts {
 		r.Tries = append(r.Tries, AttemptRecord{N: a.N, Status: a.Status, LatencyMS: ms(a.Latency), Error: a.Error})

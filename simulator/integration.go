@@ -33,6 +33,14 @@ type Integration struct {
 	URL      string               // used when PerEvent is false
 	PerEvent bool                 // "Customize URL per event type"
 	URLs     map[EventType]string // used when PerEvent is true
+
+	// SendOtherRoleMacros lets the other role's role-specific macros ({tid}
+	// and the affiliate tracking parameters in a vendor integration, {vtid}
+	// in an affiliate one) carry their values, as cbsim did before it
+	// followed ClickBank's Affiliate Only rule. Fixture field
+	// "role_specific_macros": "send"; the default "empty" is ClickBank's
+	// behaviour (docs/clickbank.md §4).
+	SendOtherRoleMacros bool
 }
 
 // Subscribed reports whether the integration sends events of type t.
@@ -121,6 +129,8 @@ type integrationFile struct {
 		URL      string            `json:"url"`
 		PerEvent bool              `json:"per_event"`
 		URLs     map[string]string `json:"urls"`
+		// RoleMacros is "empty" (the default) or "send".
+		RoleMacros string `json:"role_specific_macros"`
 	} `json:"integrations"`
 }
 
@@ -167,6 +177,13 @@ func ParseIntegrations(file string, data []byte) ([]Integration, error) {
 			return nil, bad(err, "integrations", i, "role")
 		}
 		in.Role = role
+		switch raw.RoleMacros {
+		case "", "empty":
+		case "send":
+			in.SendOtherRoleMacros = true
+		default:
+			return nil, bad(fmt.Errorf("role_specific_macros is %q (allowed: empty, send)", raw.RoleMacros), "integrations", i, "role_specific_macros")
+		}
 		if len(raw.Events) == 0 {
 			return nil, bad(fmt.Errorf("select at least one event type (allowed: %s)", macro.EventTypeNames), "integrations", i, "events")
 		}

@@ -13,6 +13,10 @@ const (
 	// TIDIgnored: a sale without an affiliate has no hoplink, so a TID
 	// given for it is not used.
 	TIDIgnored NoteKind = "tid_ignored"
+	// MacroWithheld: an integration's template uses the other role's
+	// role-specific macros ({tid} in a vendor integration), which ClickBank
+	// sends empty.
+	MacroWithheld NoteKind = "macro_withheld"
 )
 
 // Note is something ClickBank did on the way that a harness may assert: a

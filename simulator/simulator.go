@@ -108,6 +108,7 @@ func (s *Simulator) Send(ctx context.Context, d Delivery) Delivery {
 	if d.Skipped == "" {
 		d = s.Dispatcher.Send(ctx, d)
 	}
+	s.Journal.note(d.Notes...)
 	s.Journal.record(d)
 	return d
 }

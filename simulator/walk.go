@@ -96,6 +96,7 @@ type order struct {
 	r        *rand.Rand
 	now      time.Time
 	tid      string
+	currency string // what the order is paid in: its first product's currency
 	orderID  string // the first receipt, once there is one
 	last     string // the receipt an upsell follows
 	buyer    Buyer
@@ -131,6 +132,9 @@ func (c *Catalog) newOrder(j Journey, r *rand.Rand, start time.Time, notes *[]No
 
 func (o *order) event(t EventType, p Product) Event {
 	o.now = o.now.Add(time.Duration(5+o.r.IntN(55)) * time.Second)
+	if o.currency == "" {
+		o.currency = p.Currency
+	}
 	e := Event{
 		Type:      t,
 		ID:        ids.UUID(o.r),
@@ -140,7 +144,7 @@ func (o *order) event(t EventType, p Product) Event {
 		Affiliate: o.j.Affiliate,
 		Item:      p.Item,
 		Title:     p.Title,
-		Currency:  p.Currency,
+		Currency:  o.currency,
 		TID:       o.tid,
 		VTID:      o.j.VTID,
 		Tracking:  o.tracking,
@@ -159,24 +163,33 @@ func (o *order) event(t EventType, p Product) Event {
 		e.Original = o.last
 	}
 	o.last = e.Receipt
-	e.Amount = p.Price
-	split, err := o.c.split(p, o.j.Affiliate)
+	amount, split, err := o.c.sale(p, o.currency, o.j.Affiliate)
 	if err != nil && o.err == nil {
 		o.err = err
 	}
-	e.Split = split
+	e.Amount, e.Split = amount, split
 	return e
 }
 
-// split computes ClickBank's split of one sale of p in USD.
-func (c *Catalog) split(p Product, affiliate string) (money.Split, error) {
+// sale prices one sale of p in the order's currency and computes
+// ClickBank's split of it in USD. One order has one currency
+// (docs/clickbank.md §5): a product priced in another currency (a USD
+// upsell after a EUR front end) is converted through USD; its earnings are
+// those of its USD price.
+func (c *Catalog) sale(p Product, currency string, affiliate string) (money.Cents, money.Split, error) {
 	usd, err := c.Rates.ToUSD(p.Price, p.Currency)
 	if err != nil {
-		return money.Split{}, fmt.Errorf("item %s: %w", p.Item, err)
+		return 0, money.Split{}, fmt.Errorf("item %s: %w", p.Item, err)
+	}
+	amount := p.Price
+	if currency != p.Currency {
+		if amount, err = c.Rates.FromUSD(usd, currency); err != nil {
+			return 0, money.Split{}, fmt.Errorf("item %s in the order's currency: %w", p.Item, err)
+		}
 	}
 	pct := p.Commission
 	if a, ok := c.Affiliates[affiliate]; ok && a.Commission != 0 {
 		pct = a.Commission
 	}
-	return money.Sale{Price: usd, Commission: pct, HasAffiliate: affiliate != ""}.Split(), nil
+	return amount, money.Sale{Price: usd, Commission: pct, HasAffiliate: affiliate != "", Rounding: c.Rounding}.Split(), nil
 }

@@ -234,13 +234,23 @@ func (w *World) journalShows(what string) error {
 var noteKinds = map[string]simulator.NoteKind{"dropped": simulator.TIDDropped, "changed": simulator.TIDChanged}
 
 func (w *World) journalNotes(what string) error {
+	return w.hasNote(noteKinds[what], "the TID was "+what)
+}
+
+func (w *World) notesWithheld() error {
+	return w.hasNote(simulator.MacroWithheld, "a role-specific macro was sent empty")
+}
+
+// hasNote checks that the journal holds a note of kind k; what says it in
+// the step's words.
+func (w *World) hasNote(k simulator.NoteKind, what string) error {
 	notes := w.journal.Notes()
 	for _, n := range notes {
-		if n.Kind == noteKinds[what] {
+		if n.Kind == k {
 			return nil
 		}
 	}
-	return fmt.Errorf("expected a journal note that the TID was %s, but the notes are %q", what, notes)
+	return fmt.Errorf("expected a journal note that %s, but the notes are %q", what, notes)
 }
 
 func (w *World) shareOrder() error {

@@ -90,6 +90,15 @@ func (w *World) tidRuleStep(rule string) error {
 	return err
 }
 
+func (w *World) roundsStep(what string) error {
+	r := money.RoundNet
+	if what == "its fee" {
+		r = money.RoundFee
+	}
+	w.editCatalog(func(c *simulator.Catalog) { c.Rounding = r })
+	return nil
+}
+
 func (w *World) sellsFunnel(name string) error {
 	if _, ok := w.catalog.Funnels[name]; !ok {
 		return fmt.Errorf("unknown funnel %q (known: %s)", name, strings.Join(w.catalog.FunnelNames(), ", "))

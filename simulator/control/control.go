@@ -223,6 +223,8 @@ type integrationRecord struct {
 	URL      string                         `json:"url,omitempty"`
 	PerEvent bool                           `json:"per_event"`
 	URLs     map[simulator.EventType]string `json:"urls,omitempty"`
+	// SendOtherRoleMacros is the fixture's "role_specific_macros": "send".
+	SendOtherRoleMacros bool `json:"send_other_role_macros,omitempty"`
 }
 
 func integrationsBody(ins []simulator.Integration) []integrationRecord {

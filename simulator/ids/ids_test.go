@@ -55,11 +55,16 @@ func TestNormalizeTID(t *testing.T) {
 		{"", TIDCurrent, "", ""},
 		{"ABC", TIDCurrent, "", "only [a-z0-9_]"},
 		{"a-b", TIDCurrent, "", "position 2"},
-		{strings.Repeat("a", 101), TIDCurrent, "", "at most 100"},
+		{strings.Repeat("a", 101), TIDCurrent, strings.Repeat("a", 100), ""},
+		{strings.Repeat("a", 101), TIDCurrentStrict, "", "at most 100"},
+		{strings.Repeat("a", 100), TIDCurrentStrict, strings.Repeat("a", 100), ""},
+		{"ABC", TIDCurrentStrict, "", "only [a-z0-9_]"},
 		{"5f8a1b2c3d4e5f6a7b8c9d0e", TIDLegacy24, "5F8A1B2C3D4E5F6A7B8C9D0E", ""},
 		{"abc_1", TIDLegacy24, "", "only letters and digits"},
-		{strings.Repeat("a", 25), TIDLegacy24, "", "at most 24"},
-		{"abcdefghi", TIDLegacy8, "", "at most 8"},
+		{strings.Repeat("a", 25), TIDLegacy24, strings.Repeat("A", 24), ""},
+		{"abcdefghi", TIDLegacy8, "ABCDEFGH", ""},
+		{"abcdefgh_x", TIDLegacy8, "", "position 9"}, // dropped whole, even past the cut
+		{"5f8a1b2c3d4e5f6a7b8c9d0e1f", TIDLegacy24, "5F8A1B2C3D4E5F6A7B8C9D0E", ""},
 	}
 	for _, c := range cases {
 		got, err := NormalizeTID(c.tid, c.rule)

@@ -5,26 +5,39 @@ import (
 	"strings"
 )
 
-// TIDRule is a generation of ClickBank's rule for the affiliate TID.
+// TIDRule is a generation of ClickBank's rule for the affiliate TID
+// (docs/clickbank.md §2). Under every rule a TID with a character the rule
+// does not allow is dropped whole, and a TID longer than the rule allows is
+// cut to that length: the legacy rules did so by ClickBank's own words
+// ("up to 24 characters, after which they will truncate"); for today's
+// 100-character limit nothing public says, and cutting is the project's
+// choice, with TIDCurrentStrict for those who expect a drop.
 type TIDRule int
 
 const (
-	// TIDCurrent is today's rule: 1 to 100 characters of [a-z0-9_].
+	// TIDCurrent is today's rule: [a-z0-9_], cut to 100 characters.
 	TIDCurrent TIDRule = iota
-	// TIDLegacy24 is the older rule: 1 to 24 letters or digits, forced to upper case.
+	// TIDLegacy24 is the older rule: letters and digits, cut to 24
+	// characters and forced to upper case.
 	TIDLegacy24
-	// TIDLegacy8 is the oldest rule: 1 to 8 letters or digits, forced to upper case.
+	// TIDLegacy8 is the oldest rule: letters and digits, cut to 8
+	// characters and forced to upper case.
 	TIDLegacy8
+	// TIDCurrentStrict is today's rule with an overlong TID dropped whole
+	// instead of cut.
+	TIDCurrentStrict
 )
 
 // TIDRules lists the accepted rule names, for error messages and flags.
-const TIDRules = "current, legacy24, legacy8"
+const TIDRules = "current, current-strict, legacy24, legacy8"
 
 // ParseTIDRule parses a rule name as accepted by the --tid-rule flag.
 func ParseTIDRule(s string) (TIDRule, error) {
 	switch s {
 	case "", "current":
 		return TIDCurrent, nil
+	case "current-strict":
+		return TIDCurrentStrict, nil
 	case "legacy24", "legacy":
 		return TIDLegacy24, nil
 	case "legacy8":
@@ -40,44 +53,45 @@ func (r TIDRule) String() string {
 		return "legacy24"
 	case TIDLegacy8:
 		return "legacy8"
+	case TIDCurrentStrict:
+		return "current-strict"
 	}
 	return "current"
 }
 
 // NormalizeTID applies rule to a TID as ClickBank receives it on a hoplink.
-// It returns the TID ClickBank keeps, or an error saying why ClickBank drops
-// it whole (an invalid TID is dropped, never truncated).
+// It returns the TID ClickBank keeps (cut to the rule's length, upper-cased
+// by the legacy rules), or an error saying why ClickBank drops it whole: a
+// character the rule does not allow anywhere in it, or, under
+// TIDCurrentStrict, its length.
 func NormalizeTID(tid string, rule TIDRule) (string, error) {
 	if tid == "" {
 		return "", nil
 	}
+	max, allowed := 100, "[a-z0-9_]"
+	ok := func(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' }
 	switch rule {
 	case TIDLegacy24, TIDLegacy8:
-		max := 24
+		max, allowed, ok = 24, "letters and digits", isAlnum
 		if rule == TIDLegacy8 {
 			max = 8
 		}
-		if len(tid) > max {
-			return "", fmt.Errorf("tid %q is %d characters, the %s rule allows at most %d", tid, len(tid), rule, max)
-		}
-		for i := 0; i < len(tid); i++ {
-			if !isAlnum(tid[i]) {
-				return "", fmt.Errorf("tid %q has %q at position %d, the %s rule allows only letters and digits", tid, tid[i], i+1, rule)
-			}
-		}
-		return strings.ToUpper(tid), nil
-	default:
-		if len(tid) > 100 {
-			return "", fmt.Errorf("tid is %d characters, the current rule allows at most 100", len(tid))
-		}
-		for i := 0; i < len(tid); i++ {
-			c := tid[i]
-			if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
-				return "", fmt.Errorf("tid %q has %q at position %d, the current rule allows only [a-z0-9_]", tid, c, i+1)
-			}
-		}
-		return tid, nil
 	}
+	for i := 0; i < len(tid); i++ {
+		if !ok(tid[i]) {
+			return "", fmt.Errorf("tid %q has %q at position %d, the %s rule allows only %s", tid, tid[i], i+1, rule, allowed)
+		}
+	}
+	if len(tid) > max {
+		if rule == TIDCurrentStrict {
+			return "", fmt.Errorf("tid is %d characters, the %s rule allows at most %d", len(tid), rule, max)
+		}
+		tid = tid[:max]
+	}
+	if rule == TIDLegacy24 || rule == TIDLegacy8 {
+		tid = strings.ToUpper(tid)
+	}
+	return tid, nil
 }
 
 // ValidateVTID checks a vendor tracking id: at most 100 letters, digits or

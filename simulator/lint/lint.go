@@ -1,12 +1,14 @@
 // Package lint checks ClickBank integrations for the mistakes that break a
-// tracker integration silently: unknown macros (sent literally), macros of
-// the other role, a URL without a click id, and events that a tracker
+// tracker integration silently: unknown macros (sent literally),
+// role-specific macros of the other role (sent empty), the other party's
+// earnings as the sum, a URL without a click id, and events that a tracker
 // cannot tell apart.
 package lint
 
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -15,8 +17,30 @@ import (
 	"github.com/cbsim/cbsim/simulator/macro"
 )
 
+// Rule names the check a finding comes from.
+type Rule string
+
+// The rules Lint applies.
+const (
+	// RuleUnknownMacro: a token that is not a catalog macro is sent
+	// literally.
+	RuleUnknownMacro Rule = "unknown-macro"
+	// RuleRoleMacro: a role-specific macro of the other role ({tid} in a
+	// vendor integration), which ClickBank sends empty. Exactly the macros
+	// macro.Values.Withhold empties.
+	RuleRoleMacro Rule = "role-macro"
+	// RuleOtherSum: the other party's earnings as an amount, e.g.
+	// {affiliate_earnings} in a vendor integration.
+	RuleOtherSum Rule = "other-sum"
+	// RuleNoClickID: no macro the role receives carries a click id.
+	RuleNoClickID Rule = "no-click-id"
+	// RuleSharedEndpoint: events a tracker cannot tell apart.
+	RuleSharedEndpoint Rule = "shared-endpoint"
+)
+
 // Finding is one problem Lint found in an integration.
 type Finding struct {
+	Rule        Rule                // the check that found it
 	File        string              // the integration file, when known
 	Line        int                 // the line of the offending URL, when known
 	Integration string              // the integration's name
@@ -43,7 +67,8 @@ func (f Finding) String() string {
 	return b.String()
 }
 
-// clickIDMacros are the macros that can carry the tracker's click id.
+// clickIDMacros are the macros that can carry the tracker's click id; one
+// the role does not receive (a vendor's {tid}) does not count.
 var clickIDMacros = []string{"tid", "vtid", "click_id"}
 
 // Lint checks integrations for the mistakes that break a tracker
@@ -60,8 +85,8 @@ func Lint(ins []simulator.Integration) []Finding {
 
 func lintOne(in simulator.Integration) []Finding {
 	var out []Finding
-	add := func(t simulator.EventType, format string, args ...any) {
-		out = append(out, Finding{Integration: in.Name, Event: t, Message: fmt.Sprintf(format, args...)})
+	add := func(r Rule, t simulator.EventType, format string, args ...any) {
+		out = append(out, Finding{Rule: r, Integration: in.Name, Event: t, Message: fmt.Sprintf(format, args...)})
 	}
 	events := in.Events
 	if !in.PerEvent {
@@ -85,17 +110,18 @@ func lintOne(in simulator.Integration) []Finding {
 			m, known := macro.Lookup(tok.Name)
 			switch {
 			case !known:
-				add(label, "unknown macro {%s} is sent literally; the tracker will see %q", tok.Name, "{"+tok.Name+"}")
+				add(RuleUnknownMacro, label, "unknown macro {%s} is sent literally; the tracker will see %q", tok.Name, "{"+tok.Name+"}")
 				continue
-			case in.Role == simulator.RoleVendor && !m.Roles.Has(simulator.RoleVendor):
-				add(label, "{%s} is an affiliate macro; a vendor integration should use %s", tok.Name, vendorTwin(tok.Name))
-			case in.Role == simulator.RoleAffiliate && !m.Roles.Has(simulator.RoleAffiliate):
-				add(label, "{%s} is a vendor macro; an affiliate integration should use %s", tok.Name, affiliateTwin(tok.Name))
+			case !m.Roles.Has(in.Role) && !in.SendOtherRoleMacros:
+				add(RuleRoleMacro, label, "{%s} is %s only: ClickBank sends it empty to %s integration%s",
+					tok.Name, m.Roles, article(in.Role), twin(in.Role, tok.Name))
+				continue
+			case m.Money && tok.Name != ownSum[in.Role] && tok.Name != "total_transaction_amount":
+				add(RuleOtherSum, label, "{%s} is the %s's money; the SUM of %s integration is {%s}",
+					tok.Name, otherParty(in.Role), article(in.Role), ownSum[in.Role])
 			}
-			for _, c := range clickIDMacros {
-				if tok.Name == c {
-					hasClick = true
-				}
+			if slices.Contains(clickIDMacros, tok.Name) {
+				hasClick = true
 			}
 		}
 		if !hasClick {
@@ -103,7 +129,7 @@ func lintOne(in simulator.Integration) []Finding {
 			if in.Role == simulator.RoleVendor {
 				want = "{vtid}"
 			}
-			add(label, "URL has no click id macro (%s); the tracker cannot attribute the conversion", want)
+			add(RuleNoClickID, label, "URL has no click id macro (%s); the tracker cannot attribute the conversion", want)
 		}
 		key, typ := endpointOf(tmpl)
 		ep := endpoints[key]
@@ -115,9 +141,9 @@ func lintOne(in simulator.Integration) []Finding {
 	}
 	if !in.PerEvent && len(in.Events) > 1 {
 		if _, typ := endpointOf(in.URL); typ == "" {
-			add("", "%d event types share one URL without type=; enable per-event URLs and append &type=<conversion type> to each", len(in.Events))
+			add(RuleSharedEndpoint, "", "%d event types share one URL without type=; enable per-event URLs and append &type=<conversion type> to each", len(in.Events))
 		} else {
-			add("", "%d event types share one URL with type=%s; every event is recorded as that one type — enable per-event URLs", len(in.Events), typ)
+			add(RuleSharedEndpoint, "", "%d event types share one URL with type=%s; every event is recorded as that one type — enable per-event URLs", len(in.Events), typ)
 		}
 		return out
 	}
@@ -138,9 +164,9 @@ func lintOne(in simulator.Integration) []Finding {
 			}
 			sort.Strings(names)
 			if typ == "" {
-				add("", "events %s share the tracker endpoint %s without type=; append &type=<conversion type> to each URL", strings.Join(names, ", "), k)
+				add(RuleSharedEndpoint, "", "events %s share the tracker endpoint %s without type=; append &type=<conversion type> to each URL", strings.Join(names, ", "), k)
 			} else {
-				add("", "events %s all send type=%s to %s; each event needs its own conversion type", strings.Join(names, ", "), typ, k)
+				add(RuleSharedEndpoint, "", "events %s all send type=%s to %s; each event needs its own conversion type", strings.Join(names, ", "), typ, k)
 			}
 		}
 	}
@@ -154,24 +180,35 @@ func endpointOf(tmpl string) (string, string) {
 	return base, q.Get("type")
 }
 
-func vendorTwin(name string) string {
-	switch name {
-	case "tid":
-		return "{vtid}"
-	case "affiliate_earnings":
-		return "{vendor_earnings}"
+// ownSum is the SUM macro of each role (docs/clickbank.md §1).
+var ownSum = map[simulator.Role]string{simulator.RoleAffiliate: "affiliate_earnings", simulator.RoleVendor: "vendor_earnings"}
+
+// twin returns the advice for an integration of role r that uses the other
+// role's click id macro, "" for any other macro.
+func twin(r simulator.Role, name string) string {
+	switch {
+	case r == simulator.RoleVendor && name == "tid":
+		return "; use {vtid}"
+	case r == simulator.RoleAffiliate && name == "vtid":
+		return "; use {tid}"
 	}
-	return "vendor macros only"
+	return ""
 }
 
-func affiliateTwin(name string) string {
-	switch name {
-	case "vtid":
-		return "{tid}"
-	case "vendor_earnings":
-		return "{affiliate_earnings}"
+// article returns "an affiliate" or "a vendor".
+func article(r simulator.Role) string {
+	if r == simulator.RoleAffiliate {
+		return "an affiliate"
 	}
-	return "affiliate macros only"
+	return "a vendor"
+}
+
+// otherParty names the party an integration of role r is not.
+func otherParty(r simulator.Role) string {
+	if r == simulator.RoleVendor {
+		return string(simulator.RoleAffiliate)
+	}
+	return string(simulator.RoleVendor)
 }
 
 // File parses an integration file and lints it; findings carry the file

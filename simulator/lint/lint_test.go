@@ -1,10 +1,13 @@
 package lint
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/cbsim/cbsim/simulator"
+	"github.com/cbsim/cbsim/simulator/macro"
+	"github.com/cbsim/cbsim/simulator/money"
 )
 
 func TestLint(t *testing.T) {
@@ -32,8 +35,9 @@ func TestLint(t *testing.T) {
 	}
 	got := strings.Join(lines, "\n")
 	for _, want := range []string{
-		`i.json:2: integration "v": {tid} is an affiliate macro; a vendor integration should use {vtid}`,
-		`i.json:3: integration "a": {vendor_earnings} is a vendor macro; an affiliate integration should use {affiliate_earnings}`,
+		`i.json:2: integration "v": {tid} is affiliate only: ClickBank sends it empty to a vendor integration; use {vtid}`,
+		`i.json:2: integration "v": URL has no click id macro ({vtid})`,
+		`i.json:3: integration "a": {vendor_earnings} is the vendor's money; the SUM of an affiliate integration is {affiliate_earnings}`,
 		`i.json:3: integration "a": unknown macro {bogus} is sent literally`,
 		`i.json:4: integration "n": URL has no click id macro ({tid})`,
 		`i.json:5: integration "s": 2 event types share one URL without type=`,
@@ -43,7 +47,59 @@ func TestLint(t *testing.T) {
 			t.Errorf("findings lack %q; got:\n%s", want, got)
 		}
 	}
-	if len(fs) != 6 {
-		t.Errorf("%d findings, want 6:\n%s", len(fs), got)
+	if len(fs) != 7 {
+		t.Errorf("%d findings, want 7:\n%s", len(fs), got)
 	}
+}
+
+// TestLintAgreesWithExpander feeds every macro of the catalog to both
+// roles: what lint calls role-specific must be exactly what the expander
+// sends empty although the event has a value for it.
+func TestLintAgreesWithExpander(t *testing.T) {
+	ev := fullEvent()
+	for _, role := range []simulator.Role{simulator.RoleAffiliate, simulator.RoleVendor} {
+		for _, send := range []bool{false, true} {
+			for _, m := range macro.Catalog() {
+				in := simulator.Integration{Name: "i", Role: role, Active: true, SendOtherRoleMacros: send,
+					Events: []simulator.EventType{ev.Type}, URL: "http://t/postback?clickid={click_id}&x={" + m.Name + "}&type=X"}
+				full := ev.Values(role, "acct01")
+				if full.Get(m.Name) == "" {
+					t.Fatalf("the test event has no value for {%s}: it cannot tell withheld from empty", m.Name)
+				}
+				d := simulator.Build(&ev, in)
+				u, err := url.Parse(d.URL)
+				if err != nil {
+					t.Fatal(err)
+				}
+				withheld := u.Query().Get("x") == ""
+				flagged := false
+				for _, f := range Lint([]simulator.Integration{in}) {
+					if f.Rule == RuleRoleMacro && strings.Contains(f.Message, "{"+m.Name+"}") {
+						flagged = true
+					}
+				}
+				if withheld != flagged {
+					t.Errorf("%s integration (send=%v), {%s}: expander withholds it: %v; lint calls it role-specific: %v",
+						role, send, m.Name, withheld, flagged)
+				}
+				noted := len(d.Notes) == 1 && d.Notes[0].Kind == simulator.MacroWithheld && strings.Contains(d.Notes[0].Text, "{"+m.Name+"}")
+				if withheld != noted {
+					t.Errorf("%s integration, {%s}: withheld %v but notes %v", role, m.Name, withheld, d.Notes)
+				}
+			}
+		}
+	}
+}
+
+// fullEvent is an Initial Purchase on which every macro has a value.
+func fullEvent() simulator.Event {
+	ev := simulator.Event{Type: simulator.InitialPurchase, ID: "e1", Receipt: "K7QX2M9P", OrderID: "K7QX2M9P",
+		Vendor: "ven01", Affiliate: "aff01", Item: "KETO-FE", Title: "Keto", Currency: "USD",
+		Amount: 3700, Split: money.SplitSale(3700, money.DefaultCommission, true), TID: "t1", VTID: "v1",
+		Tracking: map[string]string{},
+		Buyer:    simulator.Buyer{PostalCode: "10001", Country: "US", State: "NY", Device: "mobile", Browser: "Chrome"}}
+	for _, name := range macro.TrackingParams() {
+		ev.Tracking[name] = "p_" + name
+	}
+	return ev
 }

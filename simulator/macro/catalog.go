@@ -23,8 +23,11 @@ type Macro struct {
 	Name string `json:"name"`
 	// Description says what the value is, for people reading the catalog.
 	Description string `json:"description"`
-	// Roles are the integration roles that may use the macro; using it
-	// from another role is a mistake the linter reports.
+	// Roles are the integration roles ClickBank sends a value to. A
+	// macro for one role only is role-specific: ClickBank's list marks the
+	// affiliate's "Affiliate Only", and an integration of the other role
+	// receives it empty (see Values.Withhold); the linter reports its use
+	// there. docs/clickbank.md §4.
 	Roles Roles `json:"roles"`
 	// Events are the event types that carry a value for the macro; nil
 	// means all three. In other events the macro expands to "".
@@ -33,6 +36,9 @@ type Macro struct {
 	// carries from the hoplink click to every event (docs/clickbank.md §3),
 	// the longest value it keeps; 0 for every other macro.
 	Tracking int `json:"tracking,omitempty"`
+	// Money is set for the amounts (earnings, what the customer paid):
+	// "0.00" in an Order Form Impression, never empty.
+	Money bool `json:"money,omitempty"`
 	// Example is a realistic value.
 	Example string `json:"example"`
 	// Source is SourceSeed, SourceDoc, SourceLikely or SourceChoice.
@@ -64,8 +70,14 @@ const (
 // recorded here (all [choice] unless docs/clickbank.md says otherwise):
 //   - {click_id} is the role's own click id: {tid} in an affiliate
 //     integration, {vtid} in a vendor one.
-//   - {affiliate_earnings} is affiliate-only like {vendor_earnings} is
-//     vendor-only: a vendor integration using it posts the wrong sum.
+//   - Role-specific (withheld from the other role's integration): {tid}
+//     and the affiliate tracking parameters, which ClickBank's macro list
+//     marks Affiliate Only [doc]; {vtid}, the vendor's own tracking id,
+//     withheld from affiliates [choice].
+//   - The money macros reach both roles: the guide tells vendors to switch
+//     SUM to {vendor_earnings}, which implies {affiliate_earnings} reports
+//     the affiliate's commission to them. Using the other party's amount as
+//     the SUM is a mistake the linter reports on its own.
 //   - {receipt_id}, {order_id}, {postal_code} and {state} are empty in an
 //     Order Form Impression: no order exists and no address was entered yet.
 //   - Money macros carry "0.00" in an Order Form Impression.
@@ -93,7 +105,7 @@ var catalog = [...]Macro{
 		Description: "Affiliate tracking parameter aff_sub5, carried from the hoplink click."},
 	{Name: "affiliate", Roles: ForBoth, Source: SourceLikely, Example: "bestaff", TestValue: "affiliate",
 		Description: "Nickname of the affiliate who referred the sale; empty without an affiliate."},
-	{Name: "affiliate_earnings", Roles: ForAffiliate, Source: SourceSeed, Example: "45.75", TestValue: "4.13",
+	{Name: "affiliate_earnings", Roles: ForBoth, Money: true, Source: SourceSeed, Example: "45.75", TestValue: "4.13",
 		Description: "The affiliate's commission in USD with two decimals (0.00 for an impression); the SUM of an affiliate integration."},
 	{Name: "browser", Roles: ForBoth, Source: SourceLikely, Example: "Chrome", TestValue: "browser",
 		Description: "The buyer's browser."},
@@ -141,7 +153,7 @@ var catalog = [...]Macro{
 		Description: "The buyer's state or region."},
 	{Name: "tid", Roles: ForAffiliate, Source: SourceSeed, Example: "65a1f0c2e4b0a1b2c3d4e5f6", TestValue: "tid",
 		Description: "The affiliate's tracking id from the hoplink (tid=…); the CLICKID of an affiliate integration."},
-	{Name: "total_transaction_amount", Roles: ForBoth, Source: SourceLikely, Example: "100.00", TestValue: "10.00",
+	{Name: "total_transaction_amount", Roles: ForBoth, Money: true, Source: SourceLikely, Example: "100.00", TestValue: "10.00",
 		Description: "What the customer paid for this purchase, two decimals, in the order's currency (0.00 for an impression)."},
 	{Name: "traffic_source", Roles: ForAffiliate, Tracking: trackingParam, Source: SourceLikely, Example: "facebook", TestValue: "trafficsource",
 		Description: "Affiliate tracking parameter traffic_source, carried from the hoplink click."},
@@ -159,7 +171,7 @@ var catalog = [...]Macro{
 		Description: "Affiliate unique click id unique_aff_sub5, carried from the hoplink click."},
 	{Name: "vendor", Roles: ForBoth, Source: SourceLikely, Example: "coolvend", TestValue: "vendor",
 		Description: "Nickname of the vendor who sold the product."},
-	{Name: "vendor_earnings", Roles: ForVendor, Source: SourceSeed, Example: "45.75", TestValue: "4.12",
+	{Name: "vendor_earnings", Roles: ForBoth, Money: true, Source: SourceSeed, Example: "45.75", TestValue: "4.12",
 		Description: "The vendor's earnings in USD with two decimals (0.00 for an impression); the SUM of a vendor integration."},
 	{Name: "vtid", Roles: ForVendor, Source: SourceSeed, Example: "65a1f0c2e4b0a1b2c3d4e5f6", TestValue: "vtid",
 		Description: "The vendor's tracking id from the pay link (vtid=…); the CLICKID of a vendor integration."},

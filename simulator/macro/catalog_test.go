@@ -15,7 +15,7 @@ func TestCatalogHasEveryDocumentedMacro(t *testing.T) {
 		source string
 	}{
 		"tid": {ForAffiliate, SourceSeed}, "vtid": {ForVendor, SourceSeed},
-		"affiliate_earnings": {ForAffiliate, SourceSeed}, "vendor_earnings": {ForVendor, SourceSeed},
+		"affiliate_earnings": {ForBoth, SourceSeed}, "vendor_earnings": {ForBoth, SourceSeed},
 		"event_id": {ForBoth, SourceSeed}, "postal_code": {ForBoth, SourceSeed}, "order_id": {ForBoth, SourceSeed},
 		"receipt_id": {ForBoth, SourceLikely}, "currency": {ForBoth, SourceLikely}, "event_type": {ForBoth, SourceLikely},
 		"extclid": {ForAffiliate, SourceLikely}, "aff_sub1": {ForAffiliate, SourceLikely}, "aff_sub2": {ForAffiliate, SourceLikely},
@@ -91,9 +91,54 @@ func TestTestValuesFromClickBank(t *testing.T) {
 			t.Errorf("%s test value %q; want ClickBank's %q", name, m.TestValue, want)
 		}
 	}
-	v := TestValues(UpsellPurchase)
+	v := TestValues(UpsellPurchase, RoleAffiliate)
 	if v.Get("event_type") != string(UpsellPurchase) || v.Get("aff_sub1") != "affsub1" || len(v.Map()) != len(Catalog()) {
 		t.Errorf("TestValues(upsell) = %v", v.Map())
+	}
+}
+
+// TestTestValuesFollowTheEventsRules: a Test fire carries placeholders
+// only where a real event of its type has a value, and says whose
+// integration it is.
+func TestTestValuesFollowTheEventsRules(t *testing.T) {
+	imp := TestValues(OrderFormImpression, RoleVendor)
+	for name, want := range map[string]string{
+		"affiliate_earnings": "0.00", "vendor_earnings": "0.00", "total_transaction_amount": "0.00",
+		"postal_code": "", "order_id": "", "receipt_id": "", "state": "",
+		"role": "vendor", "event_type": string(OrderFormImpression), "aff_sub1": "affsub1",
+	} {
+		if got := imp.Get(name); got != want {
+			t.Errorf("Test impression to a vendor integration: {%s} = %q, want %q", name, got, want)
+		}
+	}
+	buy := TestValues(InitialPurchase, RoleAffiliate)
+	for name, want := range map[string]string{"affiliate_earnings": "4.13", "postal_code": "12345", "order_id": "ABC12345", "role": "affiliate"} {
+		if got := buy.Get(name); got != want {
+			t.Errorf("Test purchase: {%s} = %q, want %q", name, got, want)
+		}
+	}
+}
+
+func TestWithhold(t *testing.T) {
+	for _, c := range []struct {
+		role     Role
+		withheld []string
+	}{
+		{RoleVendor, []string{"tid", "aff_sub1", "traffic_source", "extclid"}},
+		{RoleAffiliate, []string{"vtid"}},
+	} {
+		v := TestValues(InitialPurchase, c.role)
+		lost := v.Withhold(c.role)
+		for _, name := range c.withheld {
+			if v.Get(name) != "" || !slices.Contains(lost, name) {
+				t.Errorf("%s: {%s} = %q after Withhold (reported lost: %v)", c.role, name, v.Get(name), lost)
+			}
+		}
+		for _, name := range []string{"affiliate_earnings", "vendor_earnings", "event_id", "click_id"} {
+			if v.Get(name) == "" {
+				t.Errorf("%s: {%s} withheld; it reaches both roles", c.role, name)
+			}
+		}
 	}
 }
 

@@ -24,6 +24,6 @@ func ExampleTokens() {
 	}
 	// Output:
 	// vtid 9 14 true vendor
-	// affiliate_earnings 20 39 true affiliate
+	// affiliate_earnings 20 39 true both
 	// foo 43 47 false none
 }

@@ -79,15 +79,41 @@ func (v *Values) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// TestValues returns the placeholder values a Test fire of event t sends:
-// every macro's TestValue, with {event_type} set to t. ClickBank's Test
-// button sends the same placeholders to every integration
-// (docs/clickbank.md §4), so no event filtering applies.
-func TestValues(t EventType) Values {
+// Withhold empties the role-specific macros of the other role, as
+// ClickBank sends them to an integration of role r (docs/clickbank.md §4):
+// in a vendor integration {tid} and every affiliate tracking parameter
+// expand to "", in an affiliate one {vtid}. It returns the names of the
+// macros that lost a non-empty value, in catalog order.
+func (v *Values) Withhold(r Role) []string {
+	var lost []string
+	for i := range catalog {
+		if catalog[i].Roles.Has(r) {
+			continue
+		}
+		if v.val[i] != "" {
+			lost = append(lost, catalog[i].Name)
+		}
+		v.val[i] = ""
+	}
+	return lost
+}
+
+// TestValues returns the placeholder values a Test fire of event t sends
+// to an integration of role r: every macro's TestValue, with {event_type}
+// set to t and {role} to r, under the rules of a real event of type t —
+// the macros t does not carry are empty and the money macros "0.00" in an
+// Order Form Impression (docs/clickbank.md §4). What the role does not
+// receive is left to Withhold, as for a real event.
+func TestValues(t EventType, r Role) Values {
 	var v Values
 	for i, m := range catalog {
 		v.val[i], v.set[i] = m.TestValue, true
+		if m.Money && t == OrderFormImpression {
+			v.val[i] = "0.00"
+		}
 	}
 	v.Set("event_type", string(t))
+	v.Set("role", string(r))
+	v.KeepCarried(t)
 	return v
 }

@@ -18,12 +18,16 @@
 //
 // # The rounding rule
 //
-// There is exactly one rounding rule: every product of an amount and a rate
-// is rounded to the nearest cent, halves away from zero ("half up" for the
-// positive amounts of a sale). It is applied at the two multiplications of
-// the split (wholesale, affiliate share) and once in a currency conversion
-// ([Rates.ToUSD]). Everything else is exact integer subtraction, so for every
-// price and commission
+// Every product of an amount and a rate is rounded to the nearest cent,
+// halves away from zero ("half up" for the positive amounts of a sale). It
+// is applied at the two multiplications of the split and once in a currency
+// conversion ([Rates.ToUSD], [Rates.FromUSD]). The first multiplication of
+// the split gives the wholesale amount by default ([RoundNet]) or, under
+// [RoundFee], ClickBank's 7.5%: which one ClickBank rounds is not public,
+// and the two differ by a cent when 7.5% of the price ends in half a cent
+// ($37.00 at 50%: affiliate 16.62 under RoundNet, 16.61 under RoundFee).
+// Everything else is exact integer subtraction, so for every price,
+// commission and rounding
 //
 //	Vendor + Affiliate + Fee == Price
 //

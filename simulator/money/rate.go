@@ -154,6 +154,39 @@ func (r Rates) ToUSD(amount Cents, currency string) (Cents, error) {
 	return Cents(q), nil
 }
 
+// FromUSD converts usd (US cents) to hundredths of currency's unit, the
+// inverse of ToUSD, rounding to the nearest hundredth with halves away from
+// zero. It prices an upsell in the currency the order was paid in
+// (docs/clickbank.md §5: one order, one currency). The errors are ToUSD's.
+func (r Rates) FromUSD(usd Cents, currency string) (Cents, error) {
+	if _, err := r.ToUSD(0, currency); err != nil {
+		return 0, err
+	}
+	if currency == "USD" {
+		return usd, nil
+	}
+	nano := uint64(r[currency].nano)
+	neg := usd < 0
+	a := uint64(usd)
+	if neg {
+		a = -a
+	}
+	hi, lo := bits.Mul64(a, rateScale)
+	lo, carry := bits.Add64(lo, nano/2, 0)
+	hi += carry
+	if hi >= nano {
+		return 0, fmt.Errorf("convert %s USD to %s: result too large", usd, currency)
+	}
+	q, _ := bits.Div64(hi, lo, nano)
+	if q > math.MaxInt64 {
+		return 0, fmt.Errorf("convert %s USD to %s: result too large", usd, currency)
+	}
+	if neg {
+		return -Cents(q), nil
+	}
+	return Cents(q), nil
+}
+
 // codes returns the map's keys, sorted.
 func (r Rates) codes() []string {
 	codes := make([]string, 0, len(r))

@@ -95,6 +95,31 @@ func TestToUSD(t *testing.T) {
 	}
 }
 
+func TestFromUSD(t *testing.T) {
+	rates := Rates{"EUR": mustRate(t, "1.0834"), "GBP": mustRate(t, "1.265")}
+	tests := []struct {
+		usd      Cents
+		currency string
+		want     Cents
+	}{
+		{9700, "USD", 9700},
+		{9700, "EUR", 8953},   // 9700 / 1.0834 = 8953.29
+		{10834, "EUR", 10000}, // exact
+		{2700, "GBP", 2134},   // 2134.39
+		{-2700, "GBP", -2134},
+		{0, "EUR", 0},
+	}
+	for _, tt := range tests {
+		got, err := rates.FromUSD(tt.usd, tt.currency)
+		if err != nil || got != tt.want {
+			t.Errorf("FromUSD(%s, %s) = %s, %v; want %s", tt.usd, tt.currency, got, err, tt.want)
+		}
+	}
+	if _, err := rates.FromUSD(100, "JPY"); err == nil || !strings.Contains(err.Error(), "no exchange rate for currency JPY") {
+		t.Errorf("FromUSD to an unknown currency: %v", err)
+	}
+}
+
 func TestToUSDErrors(t *testing.T) {
 	rates := Rates{"EUR": mustRate(t, "1.0834"), "GBP": mustRate(t, "1.265"), "XAU": mustRate(t, "2000")}
 	tests := []struct {

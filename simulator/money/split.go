@@ -34,6 +34,9 @@ type Sale struct {
 	// Rebill marks a recurring charge of a subscription; under
 	// RebillThreshold it is bought at RebillWholesaleRate.
 	Rebill bool
+	// Rounding says whether the net (the default) or ClickBank's fee is
+	// rounded to the cent.
+	Rounding Rounding
 }
 
 // Split is how one sale's price is shared. For every sale
@@ -52,9 +55,9 @@ func SplitSale(price Cents, commission Percent, hasAffiliate bool) Split {
 	return Sale{Price: price, Commission: commission, HasAffiliate: hasAffiliate}.Split()
 }
 
-// Split applies ClickBank's model (see the package documentation) with the
-// package's one rounding rule: each of the two multiplications is rounded
-// to the nearest cent, halves up.
+// Split applies ClickBank's model (see the package documentation): each of
+// the two multiplications is rounded to the nearest cent, halves up; the
+// first gives the net or, under RoundFee, ClickBank's fee.
 func (s Sale) Split() Split {
 	neg := s.Price < 0
 	price := uint64(s.Price)
@@ -65,8 +68,13 @@ func (s Sale) Split() Split {
 	if s.Rebill && price < uint64(RebillThreshold) {
 		rate = RebillWholesaleRate
 	}
-	net := mulDivRound(price, rate, 1000)
-	if net > uint64(TransactionFee) {
+	var net uint64
+	if s.Rounding == RoundFee {
+		fee := mulDivRound(price, 1000-rate, 1000) + uint64(TransactionFee)
+		if price > fee {
+			net = price - fee
+		}
+	} else if net = mulDivRound(price, rate, 1000); net > uint64(TransactionFee) {
 		net -= uint64(TransactionFee)
 	} else {
 		net = 0

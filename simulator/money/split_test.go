@@ -43,6 +43,16 @@ func TestSplit(t *testing.T) {
 			Split{Price: 4000, Fee: 400, Net: 3600, Affiliate: 1800, Vendor: 1800}},
 		{"first sale under $40 is at 92.5%", Sale{Price: 3700, Commission: 5000, HasAffiliate: true},
 			Split{Price: 3700, Fee: 377, Net: 3323, Affiliate: 1662, Vendor: 1661}}, // 3422.5 → 3423; 1661.5 → 1662
+		{"$37.00 at 50%, fee rounded: the affiliate gets a cent less", Sale{Price: 3700, Commission: 5000, HasAffiliate: true, Rounding: RoundFee},
+			Split{Price: 3700, Fee: 378, Net: 3322, Affiliate: 1661, Vendor: 1661}}, // 277.5 → 278 + 100; 3322 / 2
+		{"$47.00 at 50%, net rounded", Sale{Price: 4700, Commission: 5000, HasAffiliate: true},
+			Split{Price: 4700, Fee: 452, Net: 4248, Affiliate: 2124, Vendor: 2124}}, // 4347.5 → 4348 − 100
+		{"$47.00 at 50%, fee rounded", Sale{Price: 4700, Commission: 5000, HasAffiliate: true, Rounding: RoundFee},
+			Split{Price: 4700, Fee: 453, Net: 4247, Affiliate: 2124, Vendor: 2123}}, // 352.5 → 353 + 100; 2123.5 → 2124
+		{"$100.00: both rules agree", Sale{Price: 10000, Commission: 5000, HasAffiliate: true, Rounding: RoundFee},
+			Split{Price: 10000, Fee: 850, Net: 9150, Affiliate: 4575, Vendor: 4575}},
+		{"fee rule: wholesale under the fee", Sale{Price: 108, Commission: 5000, HasAffiliate: true, Rounding: RoundFee},
+			Split{Price: 108, Fee: 108}}, // 8.1 → 8 + 100 = 108
 		{"refund mirrors the sale", Sale{Price: -10000, Commission: 5000, HasAffiliate: true},
 			Split{Price: -10000, Fee: -850, Net: -9150, Affiliate: -4575, Vendor: -4575}},
 		{"largest price", Sale{Price: math.MaxInt64, Commission: 5000, HasAffiliate: true},
@@ -55,7 +65,7 @@ func TestSplit(t *testing.T) {
 				t.Errorf("%+v.Split() = %+v; want %+v", tt.sale, got, tt.want)
 			}
 			checkInvariant(t, tt.sale, got)
-			if !tt.sale.Rebill {
+			if !tt.sale.Rebill && tt.sale.Rounding == RoundNet {
 				if s := SplitSale(tt.sale.Price, tt.sale.Commission, tt.sale.HasAffiliate); s != got {
 					t.Errorf("SplitSale = %+v; want %+v", s, got)
 				}
@@ -101,8 +111,14 @@ func referenceSplit(s Sale) Split {
 	if s.Rebill && abs.Cmp(big.NewInt(4000)) < 0 {
 		rate = 901
 	}
-	net := round(new(big.Rat).SetFrac(new(big.Int).Mul(abs, big.NewInt(rate)), big.NewInt(1000)))
-	net.Sub(net, big.NewInt(100))
+	var net *big.Int
+	if s.Rounding == RoundFee {
+		fee := round(new(big.Rat).SetFrac(new(big.Int).Mul(abs, big.NewInt(1000-rate)), big.NewInt(1000)))
+		net = new(big.Int).Sub(abs, fee.Add(fee, big.NewInt(100)))
+	} else {
+		net = round(new(big.Rat).SetFrac(new(big.Int).Mul(abs, big.NewInt(rate)), big.NewInt(1000)))
+		net.Sub(net, big.NewInt(100))
+	}
 	if net.Sign() < 0 {
 		net.SetInt64(0)
 	}
@@ -157,6 +173,7 @@ func TestSplitInvariantRandom(t *testing.T) {
 			Commission:   Percent(rng.IntN(int(MaxPercent) + 1)),
 			HasAffiliate: rng.IntN(4) != 0,
 			Rebill:       rng.IntN(2) == 0,
+			Rounding:     Rounding(rng.IntN(2)),
 		}
 		if rng.IntN(10) == 0 {
 			s.Price = Cents(rng.Uint64()) // any int64, negative included
@@ -166,8 +183,11 @@ func TestSplitInvariantRandom(t *testing.T) {
 }
 
 func TestSplitInvariantQuick(t *testing.T) {
-	f := func(price int64, commission int16, hasAffiliate, rebill bool) bool {
+	f := func(price int64, commission int16, hasAffiliate, rebill, fee bool) bool {
 		s := Sale{Price: Cents(price), Commission: Percent(commission), HasAffiliate: hasAffiliate, Rebill: rebill}
+		if fee {
+			s.Rounding = RoundFee
+		}
 		sp := s.Split()
 		return sp.Vendor+sp.Affiliate+sp.Fee == sp.Price && sp.Price == s.Price && sp == referenceSplit(s)
 	}
