@@ -204,8 +204,9 @@ type Config struct {
 	DefaultType string
 	// EventIDParam is the postback parameter with the Event ID role (the
 	// offer source's additional parameter, e.g. "eventid" for the ClickBank
-	// template's eventid={event_id}); "" means rdtk_event_id. The event id
-	// is what ModeIgnoreEventID deduplicates on.
+	// template's eventid={event_id}); "" means RedTrack's own rdtk_event_id
+	// or, when a postback has none, that eventid. The event id is what
+	// ModeIgnoreEventID deduplicates on.
 	EventIDParam string
 	// DuplicateMode is the offer-wide duplicate mode for types without
 	// their own; "" means DefaultMode.

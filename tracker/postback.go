@@ -1,6 +1,7 @@
 package tracker
 
 import (
+	"cmp"
 	"crypto/subtle"
 	"net/url"
 	"strings"
@@ -18,12 +19,15 @@ func reservedParam(name string) bool {
 	return false
 }
 
-// eventIDParam is the parameter that carries the event id.
-func (t *Tracker) eventIDParam() string {
+// eventID returns a postback's event id: the Config.EventIDParam
+// parameter or, by default, RedTrack's own rdtk_event_id and, where a
+// postback has none, the ClickBank template's eventid (the guide's Event ID
+// role, docs/clickbank.md §1).
+func (t *Tracker) eventID(q url.Values) string {
 	if t.cfg.EventIDParam != "" {
-		return t.cfg.EventIDParam
+		return q.Get(t.cfg.EventIDParam)
 	}
-	return "rdtk_event_id"
+	return cmp.Or(q.Get("rdtk_event_id"), q.Get("eventid"))
 }
 
 // parsePostback validates a postback's raw query. The checks run in a fixed
@@ -61,7 +65,7 @@ func (t *Tracker) parsePostback(rawQuery string) (postback, *Error) {
 		Type:     q.Get("type"),
 		Status:   q.Get("status"),
 		Currency: q.Get("currency"),
-		EventID:  q.Get(t.eventIDParam()),
+		EventID:  t.eventID(q),
 		Order:    q.Get("order_id"),
 		Params:   map[string]string{},
 	}

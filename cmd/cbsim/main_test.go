@@ -89,7 +89,7 @@ func TestLintExitCodes(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "bad.json")
 	os.WriteFile(bad, []byte(`{"integrations":[{"name":"v","role":"vendor","events":["initial_purchase"],"url":"http://t/p?clickid={tid}&type=IP"}]}`), 0o644)
 	code, out, _ := cli(t, "lint", bad)
-	if code != 1 || !strings.Contains(out, bad+":1: integration \"v\": {tid} is an affiliate macro") {
+	if code != 1 || !strings.Contains(out, bad+":1: integration \"v\": {tid} is affiliate only: ClickBank sends it empty to a vendor integration") {
 		t.Fatalf("exit %d, output %q", code, out)
 	}
 	broken := filepath.Join(t.TempDir(), "broken.json")

@@ -99,9 +99,11 @@ func Run(ctx context.Context, w io.Writer, o Options) error {
 			return err
 		}
 		sent := 0
+		eventIDs := map[string]bool{}
 		for _, d := range deliveries {
 			if d.Skipped == "" {
 				sent++
+				eventIDs[d.EventID] = true
 				if !d.Delivered {
 					failures = append(failures, fmt.Sprintf("%s postback to %s: %s", d.Event, d.URL, d.Error()))
 				}
@@ -118,7 +120,10 @@ func Run(ctx context.Context, w io.Writer, o Options) error {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "   TYPE\tPAYOUT\tCURRENCY\tORDER\tZIP\tEVENT ID")
 		for _, c := range convs {
-			fmt.Fprintf(tw, "   %s\t%s\t%s\t%s\t%s\t%s\n", c.Type, money.Cents(c.Payout), c.Currency, c.Order, c.Params["zip"], c.Params["eventid"])
+			fmt.Fprintf(tw, "   %s\t%s\t%s\t%s\t%s\t%s\n", c.Type, money.Cents(c.Payout), c.Currency, c.Order, c.Params["zip"], c.EventID)
+			if !eventIDs[c.EventID] {
+				failures = append(failures, fmt.Sprintf("click %s: the tracker recorded the %s conversion with event id %q, which ClickBank did not send", clickID, c.Type, c.EventID))
+			}
 		}
 		tw.Flush()
 		if len(convs) != sent {
