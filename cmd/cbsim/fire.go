@@ -69,6 +69,11 @@ func runFire(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	for _, n := range res.Notes {
 		fmt.Fprintf(stderr, "note: %s\n", n)
 	}
+	for _, d := range res.Deliveries {
+		for _, n := range d.Notes {
+			fmt.Fprintf(stderr, "note: %s\n", n)
+		}
+	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetEscapeHTML(false)

@@ -18,6 +18,17 @@ func cli(t *testing.T, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
+// TestFireNotesWithheldMacros: a vendor fire whose template keeps {tid}
+// says on stderr that ClickBank sends it empty.
+func TestFireNotesWithheldMacros(t *testing.T) {
+	code, out, errs := cli(t, "fire", "--dry-run", "--event", "initial_purchase", "--role", "vendor", "--affiliate", "aff01",
+		"--tid", "abc123", "--url", "http://127.0.0.1:9/postback?clickid={tid}&sum={vendor_earnings}")
+	if code != 0 || !strings.Contains(out, "postback?clickid=&sum=") ||
+		!strings.Contains(errs, `note: vendor integration "adhoc-vendor": {tid} sent empty`) {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errs)
+	}
+}
+
 func TestFireDryRunJSON(t *testing.T) {
 	cases := []struct {
 		name      string
