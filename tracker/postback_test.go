@@ -29,7 +29,7 @@ func TestPostbackOK(t *testing.T) {
 		"status": "other", "payout": 45.75, "currency": "USD", "order": "ABCD1234",
 		// The guide's template sends eventid={event_id}: the default Event ID parameter.
 		"deduplicate_token": "ev-1",
-		"created_at": "2026-03-14T12:00:00Z", "conv_time": "2026-03-14T12:00:00Z", "track_time": "2026-03-14T12:00:00Z",
+		"created_at":        "2026-03-14T12:00:00Z", "conv_time": "2026-03-14T12:00:00Z", "track_time": "2026-03-14T12:00:00Z",
 		"duplicate_status": 0.0, "default_type": 0.0, "type2": 1.0, "type1": 0.0,
 		// The ClickBank template's additional parameters in their slots.
 		"p_sub1": "ev-1", "p_sub2": "90210", "p_sub3": "ABCD1234", "p_sub4": "",
