@@ -53,6 +53,13 @@ Feature: The tracker's duplicate modes
       | InitialPurchase     | 45.75  |
       | UpsellPurchase      | 72.49  |
 
+  Scenario: on its defaults the tracker takes the event id from the template's eventid
+    Given the tracker ignores duplicates by event id of "UpsellPurchase"
+    And a visitor clicks the affiliate campaign
+    When the buyer buys the front-end product and accepts every upsell
+    Then the tracker recorded 4 conversions for the click
+    And every conversion has event_id equal to what ClickBank sent as {event_id}
+
   Scenario: deduplicating by event id keeps every distinct event
     Given the tracker reads the event id from "eventid"
     And the tracker ignores duplicates by event id of "UpsellPurchase"

@@ -2,6 +2,8 @@ package simulator
 
 import (
 	"strings"
+
+	"github.com/cbsim/cbsim/simulator/money"
 	"testing"
 	"testing/fstest"
 )
@@ -17,6 +19,7 @@ func TestLoadCatalogErrorsSayWhere(t *testing.T) {
 		{"bad price", good + `"products":[{"item":"A","vendor":"ven01","title":"t","price":"ten"}]}`, "products[0].price"},
 		{"no rate", good + `"products":[{"item":"A","vendor":"ven01","title":"t","price":"10","currency":"EUR"}]}`, "currency \"EUR\" has no rate"},
 		{"unknown field", good + `"colour":"red"}`, "cat.json:2: unknown field \"colour\""},
+		{"bad rounding", good + `"rounding":"cents"}`, "cat.json:2: rounding: unknown rounding \"cents\" (allowed: net, fee)"},
 		{"funnel item of another vendor", `{"vendors":[{"nickname":"ven01"},{"nickname":"ven02"}],"products":[{"item":"A","vendor":"ven02","title":"t","price":"10"}],` + "\n" + `"funnels":[{"name":"f","vendor":"ven01","front":"A"}]}`, "cat.json:2: funnels[0].front: item \"A\" belongs to vendor \"ven02\""},
 	}
 	for _, tc := range cases {
@@ -72,5 +75,14 @@ func TestCheckProduct(t *testing.T) {
 	free.Price = 0
 	if err := c.CheckProduct(free); err != nil {
 		t.Errorf("a free product: %v", err)
+	}
+}
+
+func TestLoadCatalogRounding(t *testing.T) {
+	for data, want := range map[string]money.Rounding{`{}`: money.RoundNet, `{"rounding":"net"}`: money.RoundNet, `{"rounding":"fee"}`: money.RoundFee} {
+		c, err := ParseCatalog("cat.json", []byte(data))
+		if err != nil || c.Rounding != want {
+			t.Errorf("%s: rounding %v, %v; want %v", data, c.Rounding, err, want)
+		}
 	}
 }

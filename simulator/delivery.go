@@ -78,8 +78,8 @@ func (d *Delivery) expand(in Integration) {
 			}
 			if len(used) > 0 {
 				d.Notes = append(d.Notes, Note{MacroWithheld, fmt.Sprintf(
-					"%s integration %q: %s sent empty; ClickBank gives these macros only to %s integrations",
-					in.Role, in.Name, strings.Join(used, ", "), otherRole(in.Role))})
+					"%s integration %q, %s: %s sent empty; ClickBank gives these macros only to %s integrations",
+					in.Role, in.Name, d.Event, strings.Join(used, ", "), otherRole(in.Role))})
 			}
 		}
 	}

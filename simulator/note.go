@@ -1,6 +1,7 @@
 package simulator
 
-// NoteKind says what ClickBank did on the way that is not a delivery.
+// NoteKind says what ClickBank did on the way: to a TID, or to the values
+// of a postback.
 type NoteKind string
 
 // The kinds of notes.
@@ -8,7 +9,8 @@ const (
 	// TIDDropped: the hoplink's TID broke the TID rule and ClickBank
 	// dropped it; affiliate postbacks carry an empty {tid}.
 	TIDDropped NoteKind = "tid_dropped"
-	// TIDChanged: the TID rule changed the TID (an older rule upper-cases it).
+	// TIDChanged: the TID rule changed the TID: cut it to the rule's length
+	// or, under an older rule, upper-cased it.
 	TIDChanged NoteKind = "tid_changed"
 	// TIDIgnored: a sale without an affiliate has no hoplink, so a TID
 	// given for it is not used.
@@ -20,7 +22,8 @@ const (
 )
 
 // Note is something ClickBank did on the way that a harness may assert: a
-// dropped or changed TID. Steps match it by Kind; Text is for people.
+// dropped or changed TID, a role-specific macro sent empty. Steps match it
+// by Kind; Text is for people.
 type Note struct {
 	Kind NoteKind
 	Text string

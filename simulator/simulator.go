@@ -103,12 +103,12 @@ func (s *Simulator) Deliver(ctx context.Context, events []Event) []Delivery {
 }
 
 // Send sends one built delivery (a skipped one is only journaled), journals
-// it and returns it with its attempts.
+// it, with its notes when it was sent, and returns it with its attempts.
 func (s *Simulator) Send(ctx context.Context, d Delivery) Delivery {
 	if d.Skipped == "" {
 		d = s.Dispatcher.Send(ctx, d)
+		s.Journal.note(d.Notes...)
 	}
-	s.Journal.note(d.Notes...)
 	s.Journal.record(d)
 	return d
 }

@@ -228,7 +228,7 @@ var catalog = []Step{
 		"An integration's template uses a macro of the other role ({tid} in a vendor integration), which ClickBank sends empty.",
 		func(w *World) any { return w.notesWithheld }},
 	{"What ClickBank sent", `^the journal notes that the TID was (dropped|changed)$`,
-		"Then the journal notes that the TID was dropped", "ClickBank dropped an invalid TID or changed its case.",
+		"Then the journal notes that the TID was dropped", "ClickBank dropped an invalid TID, or changed it: cut it to the rule's length or upper-cased it.",
 		func(w *World) any { return w.journalNotes }},
 	{"What ClickBank sent", `^the purchases share one order id and have distinct receipts$`,
 		"Then the purchases share one order id and have distinct receipts",

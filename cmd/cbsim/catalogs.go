@@ -67,6 +67,9 @@ func writeMacros(w io.Writer, f catalogFormat) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(cat)
 	case "markdown":
+		fmt.Fprintln(w, "The roles column says whose integrations receive a value: ClickBank sends an `affiliate` macro empty to a")
+		fmt.Fprintln(w, "vendor integration and a `vendor` macro empty to an affiliate one ([clickbank.md](clickbank.md) §4).")
+		fmt.Fprintln(w)
 		fmt.Fprintln(w, "| macro | roles | events with a value | example | test value | source | description |")
 		fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
 		for _, m := range cat {

@@ -58,6 +58,8 @@ func TestNormalizeTID(t *testing.T) {
 		{strings.Repeat("a", 101), TIDCurrent, strings.Repeat("a", 100), ""},
 		{strings.Repeat("a", 101), TIDCurrentStrict, "", "at most 100"},
 		{strings.Repeat("a", 100), TIDCurrentStrict, strings.Repeat("a", 100), ""},
+		{strings.Repeat("a", 100), TIDCurrent, strings.Repeat("a", 100), ""},
+		{strings.Repeat("a", 100) + "-", TIDCurrent, "", "position 101"}, // a bad character past the cut still drops it
 		{"ABC", TIDCurrentStrict, "", "only [a-z0-9_]"},
 		{"5f8a1b2c3d4e5f6a7b8c9d0e", TIDLegacy24, "5F8A1B2C3D4E5F6A7B8C9D0E", ""},
 		{"abc_1", TIDLegacy24, "", "only letters and digits"},

@@ -68,13 +68,13 @@ func NormalizeTID(tid string, rule TIDRule) (string, error) {
 	if tid == "" {
 		return "", nil
 	}
-	max, allowed := 100, "[a-z0-9_]"
+	limit, allowed := 100, "[a-z0-9_]"
 	ok := func(c byte) bool { return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' }
 	switch rule {
 	case TIDLegacy24, TIDLegacy8:
-		max, allowed, ok = 24, "letters and digits", isAlnum
+		limit, allowed, ok = 24, "letters and digits", isAlnum
 		if rule == TIDLegacy8 {
-			max = 8
+			limit = 8
 		}
 	}
 	for i := 0; i < len(tid); i++ {
@@ -82,11 +82,11 @@ func NormalizeTID(tid string, rule TIDRule) (string, error) {
 			return "", fmt.Errorf("tid %q has %q at position %d, the %s rule allows only %s", tid, tid[i], i+1, rule, allowed)
 		}
 	}
-	if len(tid) > max {
+	if len(tid) > limit {
 		if rule == TIDCurrentStrict {
-			return "", fmt.Errorf("tid is %d characters, the %s rule allows at most %d", len(tid), rule, max)
+			return "", fmt.Errorf("tid is %d characters, the %s rule allows at most %d", len(tid), rule, limit)
 		}
-		tid = tid[:max]
+		tid = tid[:limit]
 	}
 	if rule == TIDLegacy24 || rule == TIDLegacy8 {
 		tid = strings.ToUpper(tid)

@@ -27,10 +27,11 @@ const (
 	RuleUnknownMacro Rule = "unknown-macro"
 	// RuleRoleMacro: a role-specific macro of the other role ({tid} in a
 	// vendor integration), which ClickBank sends empty. Exactly the macros
-	// macro.Values.Withhold empties.
+	// macro.Values.Withhold empties; reported also where the integration's
+	// "role_specific_macros": "send" makes cbsim send them anyway.
 	RuleRoleMacro Rule = "role-macro"
-	// RuleOtherSum: the other party's earnings as an amount, e.g.
-	// {affiliate_earnings} in a vendor integration.
+	// RuleOtherSum: the other party's earnings as the SUM: a vendor
+	// integration with {affiliate_earnings} and without {vendor_earnings}.
 	RuleOtherSum Rule = "other-sum"
 	// RuleNoClickID: no macro the role receives carries a click id.
 	RuleNoClickID Rule = "no-click-id"
@@ -48,7 +49,7 @@ type Finding struct {
 	Message     string
 }
 
-// String returns "file:line: integration \"name\" (event): message".
+// String returns "file:line: integration \"name\" (event): message [rule]".
 func (f Finding) String() string {
 	var b strings.Builder
 	if f.File != "" {
@@ -64,11 +65,15 @@ func (f Finding) String() string {
 	}
 	b.WriteString(": ")
 	b.WriteString(f.Message)
+	if f.Rule != "" {
+		fmt.Fprintf(&b, " [%s]", f.Rule)
+	}
 	return b.String()
 }
 
 // clickIDMacros are the macros that can carry the tracker's click id; one
-// the role does not receive (a vendor's {tid}) does not count.
+// the role does not receive (a vendor's {tid}) does not count, and has its
+// own finding.
 var clickIDMacros = []string{"tid", "vtid", "click_id"}
 
 // Lint checks integrations for the mistakes that break a tracker
@@ -105,26 +110,39 @@ func lintOne(in simulator.Integration) []Finding {
 		if !in.PerEvent {
 			label = ""
 		}
-		hasClick := false
+		hasClick, otherClick, ownSumUsed := false, false, false
+		var otherSum []string
 		for _, tok := range macro.Tokens(tmpl) {
 			m, known := macro.Lookup(tok.Name)
 			switch {
 			case !known:
 				add(RuleUnknownMacro, label, "unknown macro {%s} is sent literally; the tracker will see %q", tok.Name, "{"+tok.Name+"}")
 				continue
-			case !m.Roles.Has(in.Role) && !in.SendOtherRoleMacros:
-				add(RuleRoleMacro, label, "{%s} is %s only: ClickBank sends it empty to %s integration%s",
-					tok.Name, m.Roles, article(in.Role), twin(in.Role, tok.Name))
+			case !m.Roles.Has(in.Role):
+				why := ""
+				if in.SendOtherRoleMacros {
+					why = " (cbsim sends it only because of \"role_specific_macros\": \"send\")"
+				}
+				add(RuleRoleMacro, label, "{%s} is %s only: ClickBank sends it empty to %s integration%s%s",
+					tok.Name, m.Roles, article(in.Role), why, twin(in.Role, tok.Name))
+				otherClick = otherClick || slices.Contains(clickIDMacros, tok.Name)
 				continue
-			case m.Money && tok.Name != ownSum[in.Role] && tok.Name != "total_transaction_amount":
-				add(RuleOtherSum, label, "{%s} is the %s's money; the SUM of %s integration is {%s}",
-					tok.Name, otherParty(in.Role), article(in.Role), ownSum[in.Role])
+			case tok.Name == ownSum[in.Role]:
+				ownSumUsed = true
+			case m.Money && tok.Name != "total_transaction_amount" && !slices.Contains(otherSum, tok.Name):
+				otherSum = append(otherSum, tok.Name)
 			}
 			if slices.Contains(clickIDMacros, tok.Name) {
 				hasClick = true
 			}
 		}
-		if !hasClick {
+		if len(otherSum) > 0 && !ownSumUsed {
+			// The other party's earnings beside one's own are an extra
+			// parameter; alone they are the SUM.
+			add(RuleOtherSum, label, "{%s} is the %s's money; the SUM of %s integration is {%s}",
+				otherSum[0], otherParty(in.Role), article(in.Role), ownSum[in.Role])
+		}
+		if !hasClick && !otherClick { // the other role's click id has its own finding
 			want := "{tid}"
 			if in.Role == simulator.RoleVendor {
 				want = "{vtid}"

@@ -28,8 +28,9 @@ func ParseRole(s string) (Role, error) {
 	return "", fmt.Errorf("unknown role %q (allowed: %s)", s, RoleNames)
 }
 
-// Roles is a set of roles: who may use a macro in an integration. The zero
-// value is the empty set.
+// Roles is a set of roles: whose integrations ClickBank sends a macro's
+// value to (the other role's get it empty). The zero value is the empty
+// set.
 type Roles uint8
 
 // The sets a macro's Roles can be.

@@ -107,6 +107,10 @@ func TestFromUSD(t *testing.T) {
 		{10834, "EUR", 10000}, // exact
 		{2700, "GBP", 2134},   // 2134.39
 		{-2700, "GBP", -2134},
+		{5, "EUR", 5},       // 4.615 → 5
+		{13, "GBP", 10},     // 10.28
+		{2530, "GBP", 2000}, // exact
+
 		{0, "EUR", 0},
 	}
 	for _, tt := range tests {
@@ -114,6 +118,17 @@ func TestFromUSD(t *testing.T) {
 		if err != nil || got != tt.want {
 			t.Errorf("FromUSD(%s, %s) = %s, %v; want %s", tt.usd, tt.currency, got, err, tt.want)
 		}
+	}
+	half := Rates{"XHF": mustRate(t, "2")} // one unit is 2 USD: 1 US cent is exactly half a hundredth
+	if got, err := half.FromUSD(1, "XHF"); err != nil || got != 1 {
+		t.Errorf("FromUSD(0.01, XHF) = %s, %v; want 0.01 (half up)", got, err)
+	}
+	if got, err := half.FromUSD(-1, "XHF"); err != nil || got != -1 {
+		t.Errorf("FromUSD(-0.01, XHF) = %s, %v; want -0.01 (half away from zero)", got, err)
+	}
+	tiny := Rates{"XTN": mustRate(t, "0.000000001")}
+	if _, err := tiny.FromUSD(math.MaxInt64, "XTN"); err == nil || !strings.Contains(err.Error(), "too large") {
+		t.Errorf("FromUSD overflow: %v", err)
 	}
 	if _, err := rates.FromUSD(100, "JPY"); err == nil || !strings.Contains(err.Error(), "no exchange rate for currency JPY") {
 		t.Errorf("FromUSD to an unknown currency: %v", err)
