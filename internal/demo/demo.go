@@ -121,7 +121,10 @@ func Run(ctx context.Context, w io.Writer, o Options) error {
 		fmt.Fprintln(tw, "   TYPE\tPAYOUT\tCURRENCY\tORDER\tZIP\tEVENT ID")
 		for _, c := range convs {
 			fmt.Fprintf(tw, "   %s\t%s\t%s\t%s\t%s\t%s\n", c.Type, money.Cents(c.Payout), c.Currency, c.Order, c.Params["zip"], c.EventID)
-			if !eventIDs[c.EventID] {
+			switch {
+			case c.EventID == "":
+				failures = append(failures, fmt.Sprintf("click %s: the tracker recorded no event id for the %s conversion (the template sends eventid={event_id})", clickID, c.Type))
+			case !eventIDs[c.EventID]:
 				failures = append(failures, fmt.Sprintf("click %s: the tracker recorded the %s conversion with event id %q, which ClickBank did not send", clickID, c.Type, c.EventID))
 			}
 		}
