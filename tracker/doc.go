@@ -42,8 +42,20 @@
 //
 // # Clicks
 //
-// A click gets a 24-character lowercase hex id (ObjectId style) and keeps
-// every query parameter except format as its subs (first value of each).
+// A click gets a 24-character lowercase hex id, the form of RedTrack's
+// (a MongoDB ObjectId), made of 96 bits from crypto/rand: a click id is all
+// a postback without a token needs, and one is handed to every buyer, so no
+// click id tells anything about another. Conversion and campaign ids keep
+// the ObjectId layout (time, store, counter); they grant nothing.
+//
+// What a postback's reply reveals: with Config.PostbackToken set, a
+// postback without the right token is refused 403 before its click id is
+// looked at, so a caller without the token learns nothing about clicks.
+// Without a token, a well-formed postback for a click id that was never
+// issued is 404 ("unknown click id"), the same reply for every such id: it
+// tells whether an id exists, which at 96 random bits cannot be searched.
+// The replies of a recorded postback (conversion_id, duplicate_status) go
+// only to a caller that holds the click id.
 //
 // # Postbacks
 //

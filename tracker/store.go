@@ -30,7 +30,7 @@ type store struct {
 	// stmts are the writer's prepared statements by SQL text; set by
 	// prepare at open, read-only after.
 	stmts map[string]*sql.Stmt
-	ids   *idGen        // click, conversion and campaign ids
+	ids   *idGen        // conversion and campaign ids (click ids: newClickID)
 	reqs  chan writeReq // to the writer goroutine; unbuffered
 	quit  chan struct{} // closed by close to stop the writer
 	done  chan struct{} // closed when the writer has stopped
@@ -284,7 +284,7 @@ func (s *store) createClick(ctx context.Context, c Campaign, subs map[string]str
 		return click{}, fmt.Errorf("create click: %w", err)
 	}
 	now := s.now().UTC()
-	k := click{ID: s.ids.next(now), Campaign: c.Name, CampaignID: c.ID, CreatedAt: now, Subs: subs}
+	k := click{ID: newClickID(), Campaign: c.Name, CampaignID: c.ID, CreatedAt: now, Subs: subs}
 	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := s.exec(ctx, tx, sqlInsertClick,
 			k.ID, c.ID, now.UnixNano(), string(subsJSON))
