@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"strings"
 	"time"
 )
@@ -205,11 +206,31 @@ type logFilter struct {
 // where returns the WHERE clause of f and its arguments over a table
 // aliased t whose click id is in idCol.
 func (f logFilter) where(t, idCol string) (string, []any) {
-	where, args := " WHERE "+t+".created_at >= ? AND "+t+".created_at <= ?", []any{f.From.UnixNano(), f.To.UnixNano()}
+	where, args := " WHERE "+t+".created_at >= ? AND "+t+".created_at <= ?", []any{unixNano(f.From), unixNano(f.To)}
 	if f.ClickID != "" {
 		where, args = where+" AND "+t+"."+idCol+" = ?", append(args, f.ClickID)
 	}
 	return inList(where, args, t+".campaign_id", f.CampaignIDs)
+}
+
+// Bounds of the times the store can hold: created_at is int64 Unix
+// nanoseconds, 1677-09-21 … 2262-04-11.
+var (
+	minStoredTime = time.Unix(0, math.MinInt64)
+	maxStoredTime = time.Unix(0, math.MaxInt64)
+)
+
+// unixNano is t in Unix nanoseconds, clamped to the stored span, so that a
+// range reaching past it covers every row instead of overflowing (issue 10:
+// date_to=2263-01-01 found nothing).
+func unixNano(t time.Time) int64 {
+	switch {
+	case t.Before(minStoredTime):
+		return math.MinInt64
+	case t.After(maxStoredTime):
+		return math.MaxInt64
+	}
+	return t.UnixNano()
 }
 
 // conversionFilter selects conversions for the reporting API.

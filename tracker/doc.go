@@ -37,8 +37,14 @@
 //
 // Errors are RedTrack's api.Err, {"error":"<reason>"}, plus "param":"<name>"
 // (cbsim's addition, omitted when none), with the status of their code:
-// invalid 400, unauthorized 401, forbidden 403, not_found 404, conflict 409,
-// internal 500.
+// invalid 400, unauthorized 401, forbidden 403, not_found 404, method 405,
+// conflict 409, internal 500.
+//
+// HEAD, which net/http routes to GET patterns, is refused 405 with
+// "Allow: GET" on /postback and /{campaign}, whose GET records something;
+// elsewhere it answers as GET without a body. A parameter given more than
+// once is refused 400 naming it ("given 2 times") on /postback and on the
+// reporting and campaign API; a click keeps the first value of each.
 //
 // # Clicks
 //
@@ -106,9 +112,12 @@
 // when it is empty); a wrong or missing key is 401 {"error":..}. The logs
 // (/conversions, /tracks) require date_from and date_to, UTC calendar days,
 // both inclusive, of when a conversion or click was recorded; a missing or
-// malformed one is 400. Lists are in creation order; page counts from 1, per
-// defaults to DefaultPerPage (100) and is at most MaxPerPage (10000). Times
-// are RFC 3339 in UTC, to the second.
+// malformed one is 400. Any day from 0001-01-01 to 9999-12-31 is accepted;
+// the store holds times from 1677-09-21 to 2262-04-11 (int64 nanoseconds),
+// and a range reaching past them covers every row. Lists are in creation
+// order; page counts from 1 (any page past the end, however large its
+// number, is empty), per defaults to DefaultPerPage (100) and is at most
+// MaxPerPage (10000). Times are RFC 3339 in UTC, to the second.
 //
 // A conversion row carries every property of models.ConversionView with its
 // documented type, filled as conversionView says: the postback's order in

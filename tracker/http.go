@@ -38,7 +38,7 @@ func (t *Tracker) routes() http.Handler {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	mux.HandleFunc("GET /postback", t.handlePostback)
+	mux.HandleFunc("GET /postback", getOnly(t, t.handlePostback))
 	mux.HandleFunc("GET /conversions", t.withAPIKey(t.handleConversions))
 	mux.HandleFunc("GET /tracks", t.withAPIKey(t.handleTracks))
 	mux.HandleFunc("GET /rejections", t.withAPIKey(t.handleRejections))
@@ -46,11 +46,25 @@ func (t *Tracker) routes() http.Handler {
 	mux.HandleFunc("GET /campaigns", t.withAPIKey(t.handleListCampaigns))
 	mux.HandleFunc("POST /api/campaigns", t.withAPIKey(t.handleCreateLegacyCampaign))
 	mux.HandleFunc("GET /api/campaigns", t.withAPIKey(t.handleListLegacyCampaigns))
-	mux.HandleFunc("GET /{campaign}", t.handleClick)
+	mux.HandleFunc("GET /{campaign}", getOnly(t, t.handleClick))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		t.writeError(w, r, errorf(ENotFound, "", "no such path %s %s", r.Method, r.URL.Path))
 	})
 	return mux
+}
+
+// getOnly refuses HEAD, which net/http's ServeMux routes to GET patterns,
+// with 405 and "Allow: GET": for a path whose GET records something, HEAD
+// would record it too.
+func getOnly(t *Tracker, next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			w.Header().Set("Allow", http.MethodGet)
+			t.writeError(w, r, errorf(EMethod, "", "%s %s is not allowed: use GET", r.Method, r.URL.Path))
+			return
+		}
+		next(w, r)
+	}
 }
 
 // handlePostback records a postback or rejects it, logging the rejection.
@@ -262,7 +276,8 @@ func (t *Tracker) handleListCampaigns(w http.ResponseWriter, r *http.Request) {
 			out = append(out, newCampaignView(c))
 		}
 	}
-	out = out[min(p.offset(), len(out)):min(p.offset()+p.per, len(out))]
+	start := int(min(p.offset(), int64(len(out))))
+	out = out[start:min(start+p.per, len(out))]
 	writeJSON(w, http.StatusOK, out)
 }
 
@@ -313,8 +328,13 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any, want string) error 
 // withAPIKey refuses requests whose api_key is not Config.APIKey.
 func (t *Tracker) withAPIKey(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		if n := len(q["api_key"]); n > 1 {
+			t.writeError(w, r, errorf(EInvalid, "api_key", "parameter %q given %d times; give it once", "api_key", n))
+			return
+		}
 		if t.cfg.APIKey != "" {
-			got := r.URL.Query().Get("api_key")
+			got := q.Get("api_key")
 			if got == "" {
 				t.writeError(w, r, errorf(EUnauthorized, "", "missing api_key"))
 				return
@@ -324,8 +344,28 @@ func (t *Tracker) withAPIKey(next http.HandlerFunc) http.HandlerFunc {
 				return
 			}
 		}
+		if err := onceEach(q); err != nil {
+			t.writeError(w, r, err)
+			return
+		}
 		next(w, r)
 	}
+}
+
+// onceEach refuses a query that gives a parameter more than once, naming
+// the first such parameter in byte order: which of two values was meant
+// cannot be told, and the first used to win silently.
+func onceEach(q url.Values) *Error {
+	var name string
+	for n, values := range q {
+		if len(values) > 1 && (name == "" || n < name) {
+			name = n
+		}
+	}
+	if name == "" {
+		return nil
+	}
+	return errorf(EInvalid, name, "parameter %q given %d times; give it once", name, len(q[name]))
 }
 
 // parsePage reads page (from 1) and per (1..MaxPerPage).
@@ -365,8 +405,9 @@ func parseDateRange(q url.Values) (from, to time.Time, err error) {
 	return from, to.Add(24*time.Hour - time.Nanosecond), nil
 }
 
-// parseDate reads a required YYYY-MM-DD parameter as the start of that day
-// in UTC.
+// parseDate reads a required YYYY-MM-DD parameter (0001-01-01 …
+// 9999-12-31) as the start of that day in UTC. Days beyond the span of the
+// stored times are allowed: logFilter.where clamps them to it.
 func parseDate(q url.Values, name string) (time.Time, error) {
 	s := q.Get(name)
 	if s == "" {

@@ -27,7 +27,7 @@ func (t *Tracker) eventIDParam() string {
 }
 
 // parsePostback validates a postback's raw query. The checks run in a fixed
-// order: size limits, token, click id, type, sum, status, currency; the
+// order: size limits, repeated parameters, token, click id, type, sum, status, currency; the
 // first failure is returned. Whether the click exists is the store's call.
 func (t *Tracker) parsePostback(rawQuery string) (postback, *Error) {
 	if len(rawQuery) > MaxQueryBytes {
@@ -46,6 +46,9 @@ func (t *Tracker) parsePostback(rawQuery string) (postback, *Error) {
 				return postback{}, errorf(EInvalid, name, "value is %d bytes, longer than %d", len(v), MaxValueBytes)
 			}
 		}
+	}
+	if err := onceEach(q); err != nil {
+		return postback{}, err
 	}
 	if tok := t.cfg.PostbackToken; tok != "" {
 		got, ok := q["ptoken"]

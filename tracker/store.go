@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"net/url"
 	"sort"
 	"strings"
@@ -336,4 +337,12 @@ func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // page is a 1-based page of per items.
 type page struct{ num, per int }
 
-func (p page) offset() int { return (p.num - 1) * p.per }
+// offset is the number of items before the page, math.MaxInt64 when that
+// is more than an int64 holds (a page no store can reach: it is empty).
+func (p page) offset() int64 {
+	skip := int64(p.num - 1)
+	if skip > math.MaxInt64/int64(p.per) {
+		return math.MaxInt64
+	}
+	return skip * int64(p.per)
+}
