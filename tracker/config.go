@@ -70,8 +70,13 @@ const (
 	DefaultCurrency = "USD"
 	// MaxValueBytes is the longest accepted value of any postback parameter.
 	MaxValueBytes = 1024
-	// MaxQueryBytes is the longest accepted raw postback query string.
+	// MaxQueryBytes is the longest accepted raw query string of a postback
+	// or a click.
 	MaxQueryBytes = 8 << 10
+	// DefaultMaxRejections is how many refused postbacks the rejections
+	// log keeps by default; each holds at most about MaxQueryBytes, so the
+	// log stays under about 90 MB.
+	DefaultMaxRejections = 10000
 )
 
 // MaxPostbackParams is the number of an offer source's additional postback
@@ -220,6 +225,10 @@ type Config struct {
 	// Campaigns are created at Open, or their offer URL updated when a
 	// campaign of that name exists.
 	Campaigns []Campaign
+	// MaxRejections is how many refused postbacks the rejections log keeps:
+	// past it, the oldest roll off and are counted as dropped. 0 means
+	// DefaultMaxRejections; it must not be negative.
+	MaxRejections int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Logger receives request logs; nil discards them.
@@ -277,6 +286,12 @@ func (c Config) withDefaults() (Config, error) {
 		if err := cp.validate(); err != nil {
 			return c, fmt.Errorf("campaign %q: %w", cp.Name, err)
 		}
+	}
+	if c.MaxRejections < 0 {
+		return c, fmt.Errorf("max rejections %d is negative (0 means %d)", c.MaxRejections, DefaultMaxRejections)
+	}
+	if c.MaxRejections == 0 {
+		c.MaxRejections = DefaultMaxRejections
 	}
 	if c.Now == nil {
 		c.Now = time.Now

@@ -31,7 +31,7 @@
 //	GET  /tracks?api_key=K&date_from=YYYY-MM-DD&date_to=YYYY-MM-DD[&clickid=&campaign_id=&page=&per=]
 //	     {"items":[models.TrackView + "cbsim":{"subs":{..}}],"total":N}
 //	GET  /rejections?api_key=K[&page=&per=]   (cbsim's own)
-//	     {"items":[{"created_at","query","param","error","status"}],"total":N}
+//	     {"items":[{"created_at","query","param","error","status"}],"total":N,"dropped":D}
 //	POST /api/campaigns?api_key=K     deprecated: {"name":..,"offer_url":..} → 201 {"id":..,"name":..,"offer_url":..}
 //	GET  /api/campaigns?api_key=K     deprecated: {"items":[{"id","name","offer_url"}],"total":N}
 //
@@ -47,6 +47,11 @@
 // reporting and campaign API; a click keeps the first value of each.
 //
 // # Clicks
+//
+// A click's query is held to a postback's limits: at most MaxQueryBytes
+// (8 KiB), names of at most 128 bytes, values of at most MaxValueBytes
+// (1024 bytes); past them, or malformed, it is refused 400 naming the
+// parameter ("query" for the whole) and nothing is recorded.
 //
 // A click gets a 24-character lowercase hex id, the form of RedTrack's
 // (a MongoDB ObjectId), made of 96 bits from crypto/rand: a click id is all
@@ -76,14 +81,17 @@
 // A postback is rejected, checked in this order, for: a query longer than
 // MaxQueryBytes (8 KiB), a malformed query, a parameter name longer than 128
 // bytes or a value longer than MaxValueBytes (1024 bytes) (400, param
-// "query" or the parameter); a missing or wrong ptoken when
+// "query" or the parameter); a parameter given twice (400); a missing or
+// wrong ptoken when
 // Config.PostbackToken is set (403); a missing clickid (400); a type that is
 // not configured, compared case-sensitively (400); a sum that is not a
 // non-negative decimal or is 10^11 or more (400); a status other than
 // approved, pending, declined, other (400); a currency that is not three
-// letters (400, upper-cased when accepted); an unknown click id (404). Every
-// rejection is kept in the rejections log with its time, raw query (cut at
-// 8 KiB), parameter, reason and status.
+// letters (400, upper-cased when accepted); an unknown click id (404). The
+// rejections log keeps the latest Config.MaxRejections
+// (DefaultMaxRejections, 10,000) with their time, raw query (cut at 8 KiB),
+// parameter, reason and status; older ones roll off and are counted in
+// GET /rejections' "dropped", which survives restarts.
 //
 // Money is kept in integer cents. A sum with more than two decimals is
 // rounded half up to the cent ("0.125" → 0.13); payouts print with two
@@ -117,7 +125,10 @@
 // and a range reaching past them covers every row. Lists are in creation
 // order; page counts from 1 (any page past the end, however large its
 // number, is empty), per defaults to DefaultPerPage (100) and is at most
-// MaxPerPage (10000). Times are RFC 3339 in UTC, to the second.
+// MaxPerPage (10000). Times are RFC 3339 in UTC, to the second. A page is
+// read from the store 256 rows at a time and written item by item, never
+// built whole; a row recorded while a page is being sent may appear at its
+// end, and a store failure midway cuts the reply short.
 //
 // A conversion row carries every property of models.ConversionView with its
 // documented type, filled as conversionView says: the postback's order in

@@ -1,9 +1,11 @@
 package tracker
 
 import (
+	"bytes"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -110,7 +112,11 @@ func (t *Tracker) handleClick(w http.ResponseWriter, r *http.Request) {
 		t.writeError(w, r, err)
 		return
 	}
-	q := r.URL.Query()
+	q, qerr := parseQuery(r.URL.RawQuery)
+	if qerr != nil {
+		t.writeError(w, r, qerr)
+		return
+	}
 	asJSON := q.Get("format") == "json"
 	subs := make(map[string]string, len(q))
 	for name, values := range q {
@@ -132,7 +138,7 @@ func (t *Tracker) handleClick(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, strings.ReplaceAll(c.OfferURL, "{clickid}", url.QueryEscape(k.ID)), http.StatusFound)
 }
 
-// list is the reporting API's envelope.
+// list is the deprecated campaign API's envelope.
 type list[T any] struct {
 	Items []T `json:"items"`
 	Total int `json:"total"`
@@ -148,8 +154,15 @@ func (t *Tracker) handleConversions(w http.ResponseWriter, r *http.Request) {
 		t.writeError(w, r, err)
 		return
 	}
-	rows, total, err := t.store.conversions(r.Context(), conversionFilter{f, commaList(r.URL.Query().Get("type"))})
-	writeLog(t, w, r, rows, total, err, t.conversionView)
+	cf := conversionFilter{f, commaList(r.URL.Query().Get("type"))}
+	total, err := t.store.countConversions(r.Context(), cf)
+	if err != nil {
+		t.writeError(w, r, err)
+		return
+	}
+	t.streamLog(w, r, fmt.Sprintf(`"total":%d`, total), func(emit func(any) error) error {
+		return t.store.eachConversion(r.Context(), cf, func(v conversionRow) error { return emit(t.conversionView(v)) })
+	})
 }
 
 // handleTracks serves GET /tracks as RedTrack's clicks log (swagger.json,
@@ -161,8 +174,14 @@ func (t *Tracker) handleTracks(w http.ResponseWriter, r *http.Request) {
 		t.writeError(w, r, err)
 		return
 	}
-	clicks, total, err := t.store.clicks(r.Context(), f)
-	writeLog(t, w, r, clicks, total, err, trackView)
+	total, err := t.store.countClicks(r.Context(), f)
+	if err != nil {
+		t.writeError(w, r, err)
+		return
+	}
+	t.streamLog(w, r, fmt.Sprintf(`"total":%d`, total), func(emit func(any) error) error {
+		return t.store.eachClick(r.Context(), f, func(k click) error { return emit(trackView(k)) })
+	})
 }
 
 // parseLogFilter reads what every log takes: clickid and campaign_id
@@ -176,18 +195,36 @@ func parseLogFilter(q url.Values) (logFilter, error) {
 	return f, err
 }
 
-// writeLog writes a page of a log as RedTrack's {items, total}, each row
-// in its view, or the store's error.
-func writeLog[R, V any](t *Tracker, w http.ResponseWriter, r *http.Request, rows []R, total int, err error, view func(R) V) {
+// streamLog answers 200 with a page of a log as RedTrack's {"items":[…],
+// "total":N}, writing each item as each emits it; tail is what follows the
+// items ("total":N and what else the log reports). A page is never built
+// whole: a page of MaxPerPage rows can be tens of megabytes. Once the first
+// byte is sent the status cannot change, so a failure midway aborts the
+// reply (the client sees it cut short, never a valid-looking partial page).
+func (t *Tracker) streamLog(w http.ResponseWriter, r *http.Request, tail string, each func(emit func(v any) error) error) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	buf.WriteString(`{"items":[`)
+	sep := ""
+	err := each(func(v any) error {
+		buf.WriteString(sep)
+		sep = ","
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		buf.Truncate(buf.Len() - 1) // Encode's newline
+		_, err := w.Write(buf.Bytes())
+		buf.Reset()
+		return err
+	})
 	if err != nil {
-		t.writeError(w, r, err)
-		return
+		t.log.ErrorContext(r.Context(), "reply cut short", "method", r.Method, "path", r.URL.Path, "err", err)
+		panic(http.ErrAbortHandler)
 	}
-	items := make([]V, len(rows))
-	for i, row := range rows {
-		items[i] = view(row)
-	}
-	writeJSON(w, http.StatusOK, list[V]{items, total})
+	buf.WriteString(`],` + tail + "}\n")
+	w.Write(buf.Bytes())
 }
 
 // commaList splits a comma-separated filter; "" is no filter.
@@ -210,8 +247,14 @@ func (t *Tracker) handleRejections(w http.ResponseWriter, r *http.Request) {
 		t.writeError(w, r, err)
 		return
 	}
-	items, total, err := t.store.rejections(r.Context(), p)
-	writeLog(t, w, r, items, total, err, func(x rejection) rejection { return x })
+	total, dropped, err := t.store.countRejections(r.Context())
+	if err != nil {
+		t.writeError(w, r, err)
+		return
+	}
+	t.streamLog(w, r, fmt.Sprintf(`"total":%d,"dropped":%d`, total, dropped), func(emit func(any) error) error {
+		return t.store.eachRejection(r.Context(), p, func(x rejection) error { return emit(x) })
+	})
 }
 
 // maxBody bounds a JSON request body.
@@ -350,22 +393,6 @@ func (t *Tracker) withAPIKey(next http.HandlerFunc) http.HandlerFunc {
 		}
 		next(w, r)
 	}
-}
-
-// onceEach refuses a query that gives a parameter more than once, naming
-// the first such parameter in byte order: which of two values was meant
-// cannot be told, and the first used to win silently.
-func onceEach(q url.Values) *Error {
-	var name string
-	for n, values := range q {
-		if len(values) > 1 && (name == "" || n < name) {
-			name = n
-		}
-	}
-	if name == "" {
-		return nil
-	}
-	return errorf(EInvalid, name, "parameter %q given %d times; give it once", name, len(q[name]))
 }
 
 // parsePage reads page (from 1) and per (1..MaxPerPage).

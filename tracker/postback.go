@@ -2,12 +2,8 @@ package tracker
 
 import (
 	"crypto/subtle"
-	"net/url"
 	"strings"
 )
-
-// maxParamName is the longest accepted postback parameter name.
-const maxParamName = 128
 
 // reserved postback parameters: everything else is stored as a param.
 func reservedParam(name string) bool {
@@ -30,22 +26,9 @@ func (t *Tracker) eventIDParam() string {
 // order: size limits, repeated parameters, token, click id, type, sum, status, currency; the
 // first failure is returned. Whether the click exists is the store's call.
 func (t *Tracker) parsePostback(rawQuery string) (postback, *Error) {
-	if len(rawQuery) > MaxQueryBytes {
-		return postback{}, errorf(EInvalid, "query", "query string is %d bytes, longer than %d", len(rawQuery), MaxQueryBytes)
-	}
-	q, err := url.ParseQuery(rawQuery)
+	q, err := parseQuery(rawQuery)
 	if err != nil {
-		return postback{}, errorf(EInvalid, "query", "malformed query string: %v", err)
-	}
-	for name, values := range q {
-		if len(name) > maxParamName {
-			return postback{}, errorf(EInvalid, name[:32]+"…", "parameter name is longer than %d bytes", maxParamName)
-		}
-		for _, v := range values {
-			if len(v) > MaxValueBytes {
-				return postback{}, errorf(EInvalid, name, "value is %d bytes, longer than %d", len(v), MaxValueBytes)
-			}
-		}
+		return postback{}, err
 	}
 	if err := onceEach(q); err != nil {
 		return postback{}, err

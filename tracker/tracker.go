@@ -34,6 +34,10 @@ func Open(cfg Config) (*Tracker, error) {
 		return nil, fmt.Errorf("open tracker: %w", err)
 	}
 	t := &Tracker{cfg: cfg, modes: cfg.modes(), store: st, log: cfg.Logger}
+	if err := st.setMaxRejections(ctx, cfg.MaxRejections); err != nil {
+		st.close()
+		return nil, fmt.Errorf("open tracker: %w", err)
+	}
 	for _, c := range cfg.Campaigns {
 		if _, err := st.putCampaign(ctx, c); err != nil {
 			st.close()
