@@ -52,7 +52,11 @@ func (t *Tracker) routes() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		t.writeError(w, r, errorf(ENotFound, "", "no such path %s %s", r.Method, r.URL.Path))
 	})
-	return mux
+	maxBody := t.cfg.Server.MaxBodyBytes
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		mux.ServeHTTP(w, r)
+	})
 }
 
 // getOnly refuses HEAD, which net/http's ServeMux routes to GET patterns,
@@ -257,9 +261,6 @@ func (t *Tracker) handleRejections(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// maxBody bounds a JSON request body.
-const maxBody = 64 << 10
-
 // handleCreateCampaign answers RedTrack's POST /campaigns (swagger.json,
 // path /campaigns, post: a models.Campaign body, 201 with the created
 // campaign). The reference tracker reads title (its unique name) and
@@ -355,10 +356,14 @@ func (t *Tracker) handleListLegacyCampaigns(w http.ResponseWriter, r *http.Reque
 	writeJSON(w, http.StatusOK, list[Campaign]{cs, len(cs)})
 }
 
-// readJSON reads a JSON object body of at most maxBody bytes into v; want
-// describes the expected body in the error.
+// readJSON reads a JSON object body (of at most ServerLimits.MaxBodyBytes:
+// routes wraps every body) into v; want describes the expected body in the
+// error.
 func readJSON(w http.ResponseWriter, r *http.Request, v any, want string) error {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	body, err := io.ReadAll(r.Body)
+	if mb, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		return errorf(EInvalid, "body", "body is too large: more than %d bytes", mb.Limit)
+	}
 	if err != nil {
 		return errorf(EInvalid, "body", "read body: %v", err)
 	}
@@ -368,27 +373,36 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any, want string) error 
 	return nil
 }
 
-// withAPIKey refuses requests whose api_key is not Config.APIKey.
+// withAPIKey refuses requests whose api_key is not Config.APIKey. A refused
+// request's body is not read: the reply says "Connection: close", so that
+// net/http sends it at once instead of draining the body first, and closes
+// the connection after it.
 func (t *Tracker) withAPIKey(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		refuse := func(err error) {
+			if r.ContentLength != 0 {
+				w.Header().Set("Connection", "close")
+			}
+			t.writeError(w, r, err)
+		}
 		q := r.URL.Query()
 		if n := len(q["api_key"]); n > 1 {
-			t.writeError(w, r, errorf(EInvalid, "api_key", "parameter %q given %d times; give it once", "api_key", n))
+			refuse(errorf(EInvalid, "api_key", "parameter %q given %d times; give it once", "api_key", n))
 			return
 		}
 		if t.cfg.APIKey != "" {
 			got := q.Get("api_key")
 			if got == "" {
-				t.writeError(w, r, errorf(EUnauthorized, "", "missing api_key"))
+				refuse(errorf(EUnauthorized, "", "missing api_key"))
 				return
 			}
 			if subtle.ConstantTimeCompare([]byte(got), []byte(t.cfg.APIKey)) != 1 {
-				t.writeError(w, r, errorf(EUnauthorized, "", "wrong api_key"))
+				refuse(errorf(EUnauthorized, "", "wrong api_key"))
 				return
 			}
 		}
 		if err := onceEach(q); err != nil {
-			t.writeError(w, r, err)
+			refuse(err)
 			return
 		}
 		next(w, r)
