@@ -11,6 +11,17 @@
 // exposes URL, Client and Close. Open returns a Tracker whose Handler, or
 // Serve on a listener, the CLI ("cbsim tracker") puts on an address.
 //
+// # Server limits
+//
+// Serve holds every connection to Config.Server (ServerLimits), each field
+// defaulting to its Default… constant: headers read within 10 s, a whole
+// request within 30 s (a trickling body is cut off), a reply written
+// within 60 s, a keep-alive connection closed after 60 s idle, request
+// line and headers of at most 64 KiB (431 past it), a body of at most
+// 64 KiB (400 past it), and at most 1024 connections open at once (more
+// wait in the listen backlog). A request refused for its api_key is
+// answered at once, without reading its body, and its connection closed.
+//
 // # HTTP surface (JSON everywhere)
 //
 // The reporting and campaign paths are RedTrack's as its Swagger 2.0
