@@ -3,7 +3,7 @@ PKGS    ?= ./...
 export TESTCONTAINERS_RYUK_DISABLED ?= true
 export TESTCONTAINERS_HOST_OVERRIDE ?= 127.0.0.1
 
-.PHONY: run test build vet staticcheck fmt bench cbsim image
+.PHONY: run test build vet staticcheck fmt bench bench-tracker cbsim image
 
 ## run: the main job — the demo funnels on the embedded defaults
 run:
@@ -36,3 +36,9 @@ image: build
 ## bench: the benchmarks
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+## bench-tracker: postbacks/s over real HTTP per duplicate mode, a fresh click vs one holding 100,000
+## conversions, beside a plain "return 200" receiver (tracker/bench_http_test.go)
+BENCH_TRACKER_N ?= 20000x
+bench-tracker:
+	$(GO) test -run '^$$' -bench '^BenchmarkPostbackHTTP$$' -benchtime $(BENCH_TRACKER_N) ./tracker/

@@ -1,6 +1,7 @@
 package tracker
 
 import (
+	"cmp"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -70,8 +71,13 @@ const (
 	DefaultCurrency = "USD"
 	// MaxValueBytes is the longest accepted value of any postback parameter.
 	MaxValueBytes = 1024
-	// MaxQueryBytes is the longest accepted raw postback query string.
+	// MaxQueryBytes is the longest accepted raw query string of a postback
+	// or a click.
 	MaxQueryBytes = 8 << 10
+	// DefaultMaxRejections is how many refused postbacks the rejections
+	// log keeps by default; each holds at most about MaxQueryBytes, so the
+	// log stays under about 90 MB.
+	DefaultMaxRejections = 10000
 )
 
 // MaxPostbackParams is the number of an offer source's additional postback
@@ -221,10 +227,87 @@ type Config struct {
 	// Campaigns are created at Open, or their offer URL updated when a
 	// campaign of that name exists.
 	Campaigns []Campaign
+	// MaxRejections is how many refused postbacks the rejections log keeps:
+	// past it, the oldest roll off and are counted as dropped. 0 means
+	// DefaultMaxRejections; it must not be negative.
+	MaxRejections int
+	// Server holds the limits of the HTTP server Serve runs; a zero field
+	// takes its default (see ServerLimits).
+	Server ServerLimits
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Logger receives request logs; nil discards them.
 	Logger *slog.Logger
+}
+
+// ServerLimits are the timeouts and size limits of the tracker's HTTP
+// server. A zero field means its Default…; a negative one is an error.
+type ServerLimits struct {
+	// ReadHeaderTimeout bounds reading a request's headers
+	// (DefaultReadHeaderTimeout).
+	ReadHeaderTimeout time.Duration
+	// ReadTimeout bounds reading a whole request, body included
+	// (DefaultReadTimeout): a body that trickles in is cut off.
+	ReadTimeout time.Duration
+	// WriteTimeout bounds the time from the end of a request's headers to
+	// the end of its reply (DefaultWriteTimeout).
+	WriteTimeout time.Duration
+	// IdleTimeout is how long a keep-alive connection may wait for its
+	// next request (DefaultIdleTimeout).
+	IdleTimeout time.Duration
+	// MaxHeaderBytes bounds a request's line and headers
+	// (DefaultMaxHeaderBytes); past it the reply is 431.
+	MaxHeaderBytes int
+	// MaxBodyBytes bounds a request's body (DefaultMaxBodyBytes); past it
+	// the reply is 400 and the connection is closed.
+	MaxBodyBytes int64
+	// MaxConns bounds the connections open at once (DefaultMaxConns); more
+	// wait in the listen backlog until one closes.
+	MaxConns int
+}
+
+// Defaults of ServerLimits.
+const (
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultReadTimeout       = 30 * time.Second
+	DefaultWriteTimeout      = 60 * time.Second // a page of 10,000 rows is tens of MB
+	DefaultIdleTimeout       = 60 * time.Second
+	DefaultMaxHeaderBytes    = 64 << 10
+	DefaultMaxBodyBytes      = 64 << 10 // campaign bodies are a few hundred bytes
+	DefaultMaxConns          = 1024
+)
+
+// withDefaults fills in the zero fields of l and refuses negative ones.
+func (l ServerLimits) withDefaults() (ServerLimits, error) {
+	for _, d := range []struct {
+		name string
+		v    *time.Duration
+		def  time.Duration
+	}{
+		{"read header timeout", &l.ReadHeaderTimeout, DefaultReadHeaderTimeout},
+		{"read timeout", &l.ReadTimeout, DefaultReadTimeout},
+		{"write timeout", &l.WriteTimeout, DefaultWriteTimeout},
+		{"idle timeout", &l.IdleTimeout, DefaultIdleTimeout},
+	} {
+		if *d.v < 0 {
+			return l, fmt.Errorf("%s %s is negative (0 means %s)", d.name, *d.v, d.def)
+		}
+		if *d.v == 0 {
+			*d.v = d.def
+		}
+	}
+	switch {
+	case l.MaxHeaderBytes < 0:
+		return l, fmt.Errorf("max header bytes %d is negative (0 means %d)", l.MaxHeaderBytes, DefaultMaxHeaderBytes)
+	case l.MaxBodyBytes < 0:
+		return l, fmt.Errorf("max body bytes %d is negative (0 means %d)", l.MaxBodyBytes, DefaultMaxBodyBytes)
+	case l.MaxConns < 0:
+		return l, fmt.Errorf("max connections %d is negative (0 means %d)", l.MaxConns, DefaultMaxConns)
+	}
+	l.MaxHeaderBytes = cmp.Or(l.MaxHeaderBytes, DefaultMaxHeaderBytes)
+	l.MaxBodyBytes = cmp.Or(l.MaxBodyBytes, DefaultMaxBodyBytes)
+	l.MaxConns = cmp.Or(l.MaxConns, DefaultMaxConns)
+	return l, nil
 }
 
 // withDefaults fills the empty fields and checks the rest.
@@ -278,6 +361,16 @@ func (c Config) withDefaults() (Config, error) {
 		if err := cp.validate(); err != nil {
 			return c, fmt.Errorf("campaign %q: %w", cp.Name, err)
 		}
+	}
+	var err error
+	if c.Server, err = c.Server.withDefaults(); err != nil {
+		return c, err
+	}
+	if c.MaxRejections < 0 {
+		return c, fmt.Errorf("max rejections %d is negative (0 means %d)", c.MaxRejections, DefaultMaxRejections)
+	}
+	if c.MaxRejections == 0 {
+		c.MaxRejections = DefaultMaxRejections
 	}
 	if c.Now == nil {
 		c.Now = time.Now

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"math"
 	"strings"
 	"time"
 )
@@ -205,11 +206,31 @@ type logFilter struct {
 // where returns the WHERE clause of f and its arguments over a table
 // aliased t whose click id is in idCol.
 func (f logFilter) where(t, idCol string) (string, []any) {
-	where, args := " WHERE "+t+".created_at >= ? AND "+t+".created_at <= ?", []any{f.From.UnixNano(), f.To.UnixNano()}
+	where, args := " WHERE "+t+".created_at >= ? AND "+t+".created_at <= ?", []any{unixNano(f.From), unixNano(f.To)}
 	if f.ClickID != "" {
 		where, args = where+" AND "+t+"."+idCol+" = ?", append(args, f.ClickID)
 	}
 	return inList(where, args, t+".campaign_id", f.CampaignIDs)
+}
+
+// Bounds of the times the store can hold: created_at is int64 Unix
+// nanoseconds, 1677-09-21 … 2262-04-11.
+var (
+	minStoredTime = time.Unix(0, math.MinInt64)
+	maxStoredTime = time.Unix(0, math.MaxInt64)
+)
+
+// unixNano is t in Unix nanoseconds, clamped to the stored span, so that a
+// range reaching past it covers every row instead of overflowing (issue 10:
+// date_to=2263-01-01 found nothing).
+func unixNano(t time.Time) int64 {
+	switch {
+	case t.Before(minStoredTime):
+		return math.MinInt64
+	case t.After(maxStoredTime):
+		return math.MaxInt64
+	}
+	return t.UnixNano()
 }
 
 // conversionFilter selects conversions for the reporting API.
@@ -230,45 +251,56 @@ func inList(where string, args []any, col string, values []string) (string, []an
 	return where, args
 }
 
-// conversions lists matching conversions in creation order and their total.
-func (s *store) conversions(ctx context.Context, f conversionFilter) ([]conversionRow, int, error) {
+// countConversions counts the conversions f selects, on every page.
+func (s *store) countConversions(ctx context.Context, f conversionFilter) (int, error) {
 	where, args := f.where("v", "click_id")
 	where, args = inList(where, args, "v.type", f.Types)
 	var total int
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM conversions v`+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count conversions: %w", err)
+		return 0, fmt.Errorf("count conversions: %w", err)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT v.id, v.click_id, c.name, c.id, v.type, v.status, v.payout_cents, v.currency,
-		v.order_id, v.event_id, v.created_at, v.updated_at, v.duplicate_status, v.params, k.created_at, k.subs
-		FROM conversions v JOIN campaigns c ON c.id = v.campaign_id JOIN clicks k ON k.id = v.click_id`+where+`
-		ORDER BY v.seq LIMIT ? OFFSET ?`,
-		append(args, f.Page.per, f.Page.offset())...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("list conversions: %w", err)
-	}
-	defer rows.Close()
-	out := []conversionRow{}
-	for rows.Next() {
-		var v conversionRow
-		var created, updated, clicked int64
-		var params, subs string
-		if err := rows.Scan(&v.ID, &v.ClickID, &v.Campaign, &v.CampaignID, &v.Type, &v.Status, &v.Cents, &v.Currency,
-			&v.Order, &v.EventID, &created, &updated, &v.DuplicateStatus, &params, &clicked, &subs); err != nil {
-			return nil, 0, fmt.Errorf("list conversions: %w", err)
+	return total, nil
+}
+
+// eachConversion calls emit with each conversion of f's page in creation
+// order, reading listChunk at a time (see chunks).
+func (s *store) eachConversion(ctx context.Context, f conversionFilter, emit func(conversionRow) error) error {
+	where, args := f.where("v", "click_id")
+	where, args = inList(where, args, "v.type", f.Types)
+	return chunks(f.Page, emit, func(after int64, limit int, offset int64) ([]conversionRow, []int64, error) {
+		rows, err := s.r.QueryContext(ctx, `SELECT v.seq, v.id, v.click_id, c.name, c.id, v.type, v.status, v.payout_cents,
+			v.currency, v.order_id, v.event_id, v.created_at, v.updated_at, v.duplicate_status, v.params, k.created_at, k.subs
+			FROM conversions v JOIN campaigns c ON c.id = v.campaign_id JOIN clicks k ON k.id = v.click_id`+where+`
+			AND v.seq > ? ORDER BY v.seq LIMIT ? OFFSET ?`,
+			append(args, after, limit, offset)...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("list conversions: %w", err)
 		}
-		v.CreatedAt, v.UpdatedAt, v.ClickTime = time.Unix(0, created), time.Unix(0, updated), time.Unix(0, clicked)
-		if err := json.Unmarshal([]byte(params), &v.Params); err != nil {
-			return nil, 0, fmt.Errorf("conversion %s params: %w", v.ID, err)
+		defer rows.Close()
+		var out []conversionRow
+		var seqs []int64
+		for rows.Next() {
+			var v conversionRow
+			var seq, created, updated, clicked int64
+			var params, subs string
+			if err := rows.Scan(&seq, &v.ID, &v.ClickID, &v.Campaign, &v.CampaignID, &v.Type, &v.Status, &v.Cents, &v.Currency,
+				&v.Order, &v.EventID, &created, &updated, &v.DuplicateStatus, &params, &clicked, &subs); err != nil {
+				return nil, nil, fmt.Errorf("list conversions: %w", err)
+			}
+			v.CreatedAt, v.UpdatedAt, v.ClickTime = time.Unix(0, created), time.Unix(0, updated), time.Unix(0, clicked)
+			if err := json.Unmarshal([]byte(params), &v.Params); err != nil {
+				return nil, nil, fmt.Errorf("conversion %s params: %w", v.ID, err)
+			}
+			if err := json.Unmarshal([]byte(subs), &v.ClickSubs); err != nil {
+				return nil, nil, fmt.Errorf("click %s of conversion %s subs: %w", v.ClickID, v.ID, err)
+			}
+			out, seqs = append(out, v), append(seqs, seq)
 		}
-		if err := json.Unmarshal([]byte(subs), &v.ClickSubs); err != nil {
-			return nil, 0, fmt.Errorf("click %s of conversion %s subs: %w", v.ClickID, v.ID, err)
+		if err := rows.Err(); err != nil {
+			return nil, nil, fmt.Errorf("list conversions: %w", err)
 		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("list conversions: %w", err)
-	}
-	return out, total, nil
+		return out, seqs, nil
+	})
 }
 
 // rejection is one refused postback.
@@ -283,7 +315,21 @@ type rejection struct {
 // maxStoredQuery bounds the raw query kept with a rejection.
 const maxStoredQuery = MaxQueryBytes + 64
 
-// reject logs a refused postback.
+// setMaxRejections sets how many rejections the log keeps, dropping the
+// oldest beyond it at once (trigger rejections_resize).
+func (s *store) setMaxRejections(ctx context.Context, n int) error {
+	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE rejections_log SET max_kept = ?1 WHERE id = 1 AND max_kept != ?1`, n)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("set the rejections log to %d: %w", n, err)
+	}
+	return nil
+}
+
+// reject logs a refused postback; past the log's size the oldest rolls off
+// (trigger rejections_roll).
 func (s *store) reject(ctx context.Context, query, param, reason string, status int) error {
 	if len(query) > maxStoredQuery {
 		query = query[:maxStoredQuery] + "…(truncated)"
@@ -299,30 +345,41 @@ func (s *store) reject(ctx context.Context, query, param, reason string, status 
 	return nil
 }
 
-// rejections lists the rejections log in order.
-func (s *store) rejections(ctx context.Context, p page) ([]rejection, int, error) {
-	var total int
-	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM rejections`).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count rejections: %w", err)
-	}
-	rows, err := s.r.QueryContext(ctx, `SELECT created_at, query, param, error, status FROM rejections
-		ORDER BY seq LIMIT ? OFFSET ?`, p.per, p.offset())
+// countRejections returns how many rejections the log holds and how many
+// rolled off it.
+func (s *store) countRejections(ctx context.Context) (total, dropped int, err error) {
+	err = s.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM rejections), dropped FROM rejections_log WHERE id = 1`).
+		Scan(&total, &dropped)
 	if err != nil {
-		return nil, 0, fmt.Errorf("list rejections: %w", err)
+		return 0, 0, fmt.Errorf("count rejections: %w", err)
 	}
-	defer rows.Close()
-	out := []rejection{}
-	for rows.Next() {
-		var r rejection
-		var at int64
-		if err := rows.Scan(&at, &r.Query, &r.Param, &r.Error, &r.Status); err != nil {
-			return nil, 0, fmt.Errorf("list rejections: %w", err)
+	return total, dropped, nil
+}
+
+// eachRejection calls emit with each rejection of page p in order, reading
+// listChunk at a time (see chunks).
+func (s *store) eachRejection(ctx context.Context, p page, emit func(rejection) error) error {
+	return chunks(p, emit, func(after int64, limit int, offset int64) ([]rejection, []int64, error) {
+		rows, err := s.r.QueryContext(ctx, `SELECT seq, created_at, query, param, error, status FROM rejections
+			WHERE seq > ? ORDER BY seq LIMIT ? OFFSET ?`, after, limit, offset)
+		if err != nil {
+			return nil, nil, fmt.Errorf("list rejections: %w", err)
 		}
-		r.CreatedAt = formatTime(time.Unix(0, at))
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("list rejections: %w", err)
-	}
-	return out, total, nil
+		defer rows.Close()
+		var out []rejection
+		var seqs []int64
+		for rows.Next() {
+			var r rejection
+			var seq, at int64
+			if err := rows.Scan(&seq, &at, &r.Query, &r.Param, &r.Error, &r.Status); err != nil {
+				return nil, nil, fmt.Errorf("list rejections: %w", err)
+			}
+			r.CreatedAt = formatTime(time.Unix(0, at))
+			out, seqs = append(out, r), append(seqs, seq)
+		}
+		if err := rows.Err(); err != nil {
+			return nil, nil, fmt.Errorf("list rejections: %w", err)
+		}
+		return out, seqs, nil
+	})
 }

@@ -11,6 +11,17 @@
 // exposes URL, Client and Close. Open returns a Tracker whose Handler, or
 // Serve on a listener, the CLI ("cbsim tracker") puts on an address.
 //
+// # Server limits
+//
+// Serve holds every connection to Config.Server (ServerLimits), each field
+// defaulting to its Default… constant: headers read within 10 s, a whole
+// request within 30 s (a trickling body is cut off), a reply written
+// within 60 s, a keep-alive connection closed after 60 s idle, request
+// line and headers of at most 64 KiB (431 past it), a body of at most
+// 64 KiB (400 past it), and at most 1024 connections open at once (more
+// wait in the listen backlog). A request refused for its api_key is
+// answered at once, without reading its body, and its connection closed.
+//
 // # HTTP surface (JSON everywhere)
 //
 // The reporting and campaign paths are RedTrack's as its Swagger 2.0
@@ -31,19 +42,42 @@
 //	GET  /tracks?api_key=K&date_from=YYYY-MM-DD&date_to=YYYY-MM-DD[&clickid=&campaign_id=&page=&per=]
 //	     {"items":[models.TrackView + "cbsim":{"subs":{..}}],"total":N}
 //	GET  /rejections?api_key=K[&page=&per=]   (cbsim's own)
-//	     {"items":[{"created_at","query","param","error","status"}],"total":N}
+//	     {"items":[{"created_at","query","param","error","status"}],"total":N,"dropped":D}
 //	POST /api/campaigns?api_key=K     deprecated: {"name":..,"offer_url":..} → 201 {"id":..,"name":..,"offer_url":..}
 //	GET  /api/campaigns?api_key=K     deprecated: {"items":[{"id","name","offer_url"}],"total":N}
 //
 // Errors are RedTrack's api.Err, {"error":"<reason>"}, plus "param":"<name>"
 // (cbsim's addition, omitted when none), with the status of their code:
-// invalid 400, unauthorized 401, forbidden 403, not_found 404, conflict 409,
-// internal 500.
+// invalid 400, unauthorized 401, forbidden 403, not_found 404, method 405,
+// conflict 409, internal 500.
+//
+// HEAD, which net/http routes to GET patterns, is refused 405 with
+// "Allow: GET" on /postback and /{campaign}, whose GET records something;
+// elsewhere it answers as GET without a body. A parameter given more than
+// once is refused 400 naming it ("given 2 times") on /postback and on the
+// reporting and campaign API; a click keeps the first value of each.
 //
 // # Clicks
 //
-// A click gets a 24-character lowercase hex id (ObjectId style) and keeps
-// every query parameter except format as its subs (first value of each).
+// A click's query is held to a postback's limits: at most MaxQueryBytes
+// (8 KiB), names of at most 128 bytes, values of at most MaxValueBytes
+// (1024 bytes); past them, or malformed, it is refused 400 naming the
+// parameter ("query" for the whole) and nothing is recorded.
+//
+// A click gets a 24-character lowercase hex id, the form of RedTrack's
+// (a MongoDB ObjectId), made of 96 bits from crypto/rand: a click id is all
+// a postback without a token needs, and one is handed to every buyer, so no
+// click id tells anything about another. Conversion and campaign ids keep
+// the ObjectId layout (time, store, counter); they grant nothing.
+//
+// What a postback's reply reveals: with Config.PostbackToken set, a
+// postback without the right token is refused 403 before its click id is
+// looked at, so a caller without the token learns nothing about clicks.
+// Without a token, a well-formed postback for a click id that was never
+// issued is 404 ("unknown click id"), the same reply for every such id: it
+// tells whether an id exists, which at 96 random bits cannot be searched.
+// The replies of a recorded postback (conversion_id, duplicate_status) go
+// only to a caller that holds the click id.
 //
 // # Postbacks
 //
@@ -58,14 +92,17 @@
 // A postback is rejected, checked in this order, for: a query longer than
 // MaxQueryBytes (8 KiB), a malformed query, a parameter name longer than 128
 // bytes or a value longer than MaxValueBytes (1024 bytes) (400, param
-// "query" or the parameter); a missing or wrong ptoken when
+// "query" or the parameter); a parameter given twice (400); a missing or
+// wrong ptoken when
 // Config.PostbackToken is set (403); a missing clickid (400); a type that is
 // not configured, compared case-sensitively (400); a sum that is not a
 // non-negative decimal or is 10^11 or more (400); a status other than
 // approved, pending, declined, other (400); a currency that is not three
-// letters (400, upper-cased when accepted); an unknown click id (404). Every
-// rejection is kept in the rejections log with its time, raw query (cut at
-// 8 KiB), parameter, reason and status.
+// letters (400, upper-cased when accepted); an unknown click id (404). The
+// rejections log keeps the latest Config.MaxRejections
+// (DefaultMaxRejections, 10,000) with their time, raw query (cut at 8 KiB),
+// parameter, reason and status; older ones roll off and are counted in
+// GET /rejections' "dropped", which survives restarts.
 //
 // Money is kept in integer cents. A sum with more than two decimals is
 // rounded half up to the cent ("0.125" → 0.13); payouts print with two
@@ -94,9 +131,15 @@
 // when it is empty); a wrong or missing key is 401 {"error":..}. The logs
 // (/conversions, /tracks) require date_from and date_to, UTC calendar days,
 // both inclusive, of when a conversion or click was recorded; a missing or
-// malformed one is 400. Lists are in creation order; page counts from 1, per
-// defaults to DefaultPerPage (100) and is at most MaxPerPage (10000). Times
-// are RFC 3339 in UTC, to the second.
+// malformed one is 400. Any day from 0001-01-01 to 9999-12-31 is accepted;
+// the store holds times from 1677-09-21 to 2262-04-11 (int64 nanoseconds),
+// and a range reaching past them covers every row. Lists are in creation
+// order; page counts from 1 (any page past the end, however large its
+// number, is empty), per defaults to DefaultPerPage (100) and is at most
+// MaxPerPage (10000). Times are RFC 3339 in UTC, to the second. A page is
+// read from the store 256 rows at a time and written item by item, never
+// built whole; a row recorded while a page is being sent may appear at its
+// end, and a store failure midway cuts the reply short.
 //
 // A conversion row carries every property of models.ConversionView with its
 // documented type, filled as conversionView says: the postback's order in

@@ -13,6 +13,7 @@ const (
 	EForbidden    = "forbidden"    // wrong or missing postback token: 403
 	ENotFound     = "not_found"    // unknown click or campaign: 404
 	EConflict     = "conflict"     // name already taken: 409
+	EMethod       = "method"       // method not allowed on the path: 405
 	EInternal     = "internal"     // store failure: 500
 )
 
@@ -58,6 +59,8 @@ func statusOf(code string) int {
 		return http.StatusNotFound
 	case EConflict:
 		return http.StatusConflict
+	case EMethod:
+		return http.StatusMethodNotAllowed
 	default:
 		return http.StatusInternalServerError
 	}

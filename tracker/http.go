@@ -1,9 +1,11 @@
 package tracker
 
 import (
+	"bytes"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -38,7 +40,7 @@ func (t *Tracker) routes() http.Handler {
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
-	mux.HandleFunc("GET /postback", t.handlePostback)
+	mux.HandleFunc("GET /postback", getOnly(t, t.handlePostback))
 	mux.HandleFunc("GET /conversions", t.withAPIKey(t.handleConversions))
 	mux.HandleFunc("GET /tracks", t.withAPIKey(t.handleTracks))
 	mux.HandleFunc("GET /rejections", t.withAPIKey(t.handleRejections))
@@ -46,11 +48,29 @@ func (t *Tracker) routes() http.Handler {
 	mux.HandleFunc("GET /campaigns", t.withAPIKey(t.handleListCampaigns))
 	mux.HandleFunc("POST /api/campaigns", t.withAPIKey(t.handleCreateLegacyCampaign))
 	mux.HandleFunc("GET /api/campaigns", t.withAPIKey(t.handleListLegacyCampaigns))
-	mux.HandleFunc("GET /{campaign}", t.handleClick)
+	mux.HandleFunc("GET /{campaign}", getOnly(t, t.handleClick))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		t.writeError(w, r, errorf(ENotFound, "", "no such path %s %s", r.Method, r.URL.Path))
 	})
-	return mux
+	maxBody := t.cfg.Server.MaxBodyBytes
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		mux.ServeHTTP(w, r)
+	})
+}
+
+// getOnly refuses HEAD, which net/http's ServeMux routes to GET patterns,
+// with 405 and "Allow: GET": for a path whose GET records something, HEAD
+// would record it too.
+func getOnly(t *Tracker, next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet {
+			w.Header().Set("Allow", http.MethodGet)
+			t.writeError(w, r, errorf(EMethod, "", "%s %s is not allowed: use GET", r.Method, r.URL.Path))
+			return
+		}
+		next(w, r)
+	}
 }
 
 // handlePostback records a postback or rejects it, logging the rejection.
@@ -96,7 +116,11 @@ func (t *Tracker) handleClick(w http.ResponseWriter, r *http.Request) {
 		t.writeError(w, r, err)
 		return
 	}
-	q := r.URL.Query()
+	q, qerr := parseQuery(r.URL.RawQuery)
+	if qerr != nil {
+		t.writeError(w, r, qerr)
+		return
+	}
 	asJSON := q.Get("format") == "json"
 	subs := make(map[string]string, len(q))
 	for name, values := range q {
@@ -118,7 +142,7 @@ func (t *Tracker) handleClick(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, strings.ReplaceAll(c.OfferURL, "{clickid}", url.QueryEscape(k.ID)), http.StatusFound)
 }
 
-// list is the reporting API's envelope.
+// list is the deprecated campaign API's envelope.
 type list[T any] struct {
 	Items []T `json:"items"`
 	Total int `json:"total"`
@@ -134,8 +158,15 @@ func (t *Tracker) handleConversions(w http.ResponseWriter, r *http.Request) {
 		t.writeError(w, r, err)
 		return
 	}
-	rows, total, err := t.store.conversions(r.Context(), conversionFilter{f, commaList(r.URL.Query().Get("type"))})
-	writeLog(t, w, r, rows, total, err, t.conversionView)
+	cf := conversionFilter{f, commaList(r.URL.Query().Get("type"))}
+	total, err := t.store.countConversions(r.Context(), cf)
+	if err != nil {
+		t.writeError(w, r, err)
+		return
+	}
+	t.streamLog(w, r, fmt.Sprintf(`"total":%d`, total), func(emit func(any) error) error {
+		return t.store.eachConversion(r.Context(), cf, func(v conversionRow) error { return emit(t.conversionView(v)) })
+	})
 }
 
 // handleTracks serves GET /tracks as RedTrack's clicks log (swagger.json,
@@ -147,8 +178,14 @@ func (t *Tracker) handleTracks(w http.ResponseWriter, r *http.Request) {
 		t.writeError(w, r, err)
 		return
 	}
-	clicks, total, err := t.store.clicks(r.Context(), f)
-	writeLog(t, w, r, clicks, total, err, trackView)
+	total, err := t.store.countClicks(r.Context(), f)
+	if err != nil {
+		t.writeError(w, r, err)
+		return
+	}
+	t.streamLog(w, r, fmt.Sprintf(`"total":%d`, total), func(emit func(any) error) error {
+		return t.store.eachClick(r.Context(), f, func(k click) error { return emit(trackView(k)) })
+	})
 }
 
 // parseLogFilter reads what every log takes: clickid and campaign_id
@@ -162,18 +199,36 @@ func parseLogFilter(q url.Values) (logFilter, error) {
 	return f, err
 }
 
-// writeLog writes a page of a log as RedTrack's {items, total}, each row
-// in its view, or the store's error.
-func writeLog[R, V any](t *Tracker, w http.ResponseWriter, r *http.Request, rows []R, total int, err error, view func(R) V) {
+// streamLog answers 200 with a page of a log as RedTrack's {"items":[…],
+// "total":N}, writing each item as each emits it; tail is what follows the
+// items ("total":N and what else the log reports). A page is never built
+// whole: a page of MaxPerPage rows can be tens of megabytes. Once the first
+// byte is sent the status cannot change, so a failure midway aborts the
+// reply (the client sees it cut short, never a valid-looking partial page).
+func (t *Tracker) streamLog(w http.ResponseWriter, r *http.Request, tail string, each func(emit func(v any) error) error) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	buf.WriteString(`{"items":[`)
+	sep := ""
+	err := each(func(v any) error {
+		buf.WriteString(sep)
+		sep = ","
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+		buf.Truncate(buf.Len() - 1) // Encode's newline
+		_, err := w.Write(buf.Bytes())
+		buf.Reset()
+		return err
+	})
 	if err != nil {
-		t.writeError(w, r, err)
-		return
+		t.log.ErrorContext(r.Context(), "reply cut short", "method", r.Method, "path", r.URL.Path, "err", err)
+		panic(http.ErrAbortHandler)
 	}
-	items := make([]V, len(rows))
-	for i, row := range rows {
-		items[i] = view(row)
-	}
-	writeJSON(w, http.StatusOK, list[V]{items, total})
+	buf.WriteString(`],` + tail + "}\n")
+	w.Write(buf.Bytes())
 }
 
 // commaList splits a comma-separated filter; "" is no filter.
@@ -196,12 +251,15 @@ func (t *Tracker) handleRejections(w http.ResponseWriter, r *http.Request) {
 		t.writeError(w, r, err)
 		return
 	}
-	items, total, err := t.store.rejections(r.Context(), p)
-	writeLog(t, w, r, items, total, err, func(x rejection) rejection { return x })
+	total, dropped, err := t.store.countRejections(r.Context())
+	if err != nil {
+		t.writeError(w, r, err)
+		return
+	}
+	t.streamLog(w, r, fmt.Sprintf(`"total":%d,"dropped":%d`, total, dropped), func(emit func(any) error) error {
+		return t.store.eachRejection(r.Context(), p, func(x rejection) error { return emit(x) })
+	})
 }
-
-// maxBody bounds a JSON request body.
-const maxBody = 64 << 10
 
 // handleCreateCampaign answers RedTrack's POST /campaigns (swagger.json,
 // path /campaigns, post: a models.Campaign body, 201 with the created
@@ -262,7 +320,8 @@ func (t *Tracker) handleListCampaigns(w http.ResponseWriter, r *http.Request) {
 			out = append(out, newCampaignView(c))
 		}
 	}
-	out = out[min(p.offset(), len(out)):min(p.offset()+p.per, len(out))]
+	start := int(min(p.offset(), int64(len(out))))
+	out = out[start:min(start+p.per, len(out))]
 	writeJSON(w, http.StatusOK, out)
 }
 
@@ -297,10 +356,14 @@ func (t *Tracker) handleListLegacyCampaigns(w http.ResponseWriter, r *http.Reque
 	writeJSON(w, http.StatusOK, list[Campaign]{cs, len(cs)})
 }
 
-// readJSON reads a JSON object body of at most maxBody bytes into v; want
-// describes the expected body in the error.
+// readJSON reads a JSON object body (of at most ServerLimits.MaxBodyBytes:
+// routes wraps every body) into v; want describes the expected body in the
+// error.
 func readJSON(w http.ResponseWriter, r *http.Request, v any, want string) error {
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	body, err := io.ReadAll(r.Body)
+	if mb, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		return errorf(EInvalid, "body", "body is too large: more than %d bytes", mb.Limit)
+	}
 	if err != nil {
 		return errorf(EInvalid, "body", "read body: %v", err)
 	}
@@ -310,19 +373,37 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any, want string) error 
 	return nil
 }
 
-// withAPIKey refuses requests whose api_key is not Config.APIKey.
+// withAPIKey refuses requests whose api_key is not Config.APIKey. A refused
+// request's body is not read: the reply says "Connection: close", so that
+// net/http sends it at once instead of draining the body first, and closes
+// the connection after it.
 func (t *Tracker) withAPIKey(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		refuse := func(err error) {
+			if r.ContentLength != 0 {
+				w.Header().Set("Connection", "close")
+			}
+			t.writeError(w, r, err)
+		}
+		q := r.URL.Query()
+		if n := len(q["api_key"]); n > 1 {
+			refuse(errorf(EInvalid, "api_key", "parameter %q given %d times; give it once", "api_key", n))
+			return
+		}
 		if t.cfg.APIKey != "" {
-			got := r.URL.Query().Get("api_key")
+			got := q.Get("api_key")
 			if got == "" {
-				t.writeError(w, r, errorf(EUnauthorized, "", "missing api_key"))
+				refuse(errorf(EUnauthorized, "", "missing api_key"))
 				return
 			}
 			if subtle.ConstantTimeCompare([]byte(got), []byte(t.cfg.APIKey)) != 1 {
-				t.writeError(w, r, errorf(EUnauthorized, "", "wrong api_key"))
+				refuse(errorf(EUnauthorized, "", "wrong api_key"))
 				return
 			}
+		}
+		if err := onceEach(q); err != nil {
+			refuse(err)
+			return
 		}
 		next(w, r)
 	}
@@ -365,8 +446,9 @@ func parseDateRange(q url.Values) (from, to time.Time, err error) {
 	return from, to.Add(24*time.Hour - time.Nanosecond), nil
 }
 
-// parseDate reads a required YYYY-MM-DD parameter as the start of that day
-// in UTC.
+// parseDate reads a required YYYY-MM-DD parameter (0001-01-01 …
+// 9999-12-31) as the start of that day in UTC. Days beyond the span of the
+// stored times are allowed: logFilter.where clamps them to it.
 func parseDate(q url.Values, name string) (time.Time, error) {
 	s := q.Get(name)
 	if s == "" {

@@ -7,9 +7,6 @@ import (
 	"strings"
 )
 
-// maxParamName is the longest accepted postback parameter name.
-const maxParamName = 128
-
 // reserved postback parameters: everything else is stored as a param.
 func reservedParam(name string) bool {
 	switch name {
@@ -31,25 +28,15 @@ func (t *Tracker) eventID(q url.Values) string {
 }
 
 // parsePostback validates a postback's raw query. The checks run in a fixed
-// order: size limits, token, click id, type, sum, status, currency; the
+// order: size limits, repeated parameters, token, click id, type, sum, status, currency; the
 // first failure is returned. Whether the click exists is the store's call.
 func (t *Tracker) parsePostback(rawQuery string) (postback, *Error) {
-	if len(rawQuery) > MaxQueryBytes {
-		return postback{}, errorf(EInvalid, "query", "query string is %d bytes, longer than %d", len(rawQuery), MaxQueryBytes)
-	}
-	q, err := url.ParseQuery(rawQuery)
+	q, err := parseQuery(rawQuery)
 	if err != nil {
-		return postback{}, errorf(EInvalid, "query", "malformed query string: %v", err)
+		return postback{}, err
 	}
-	for name, values := range q {
-		if len(name) > maxParamName {
-			return postback{}, errorf(EInvalid, name[:32]+"…", "parameter name is longer than %d bytes", maxParamName)
-		}
-		for _, v := range values {
-			if len(v) > MaxValueBytes {
-				return postback{}, errorf(EInvalid, name, "value is %d bytes, longer than %d", len(v), MaxValueBytes)
-			}
-		}
+	if err := onceEach(q); err != nil {
+		return postback{}, err
 	}
 	if tok := t.cfg.PostbackToken; tok != "" {
 		got, ok := q["ptoken"]

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"net/url"
 	"sort"
 	"strings"
@@ -30,7 +31,7 @@ type store struct {
 	// stmts are the writer's prepared statements by SQL text; set by
 	// prepare at open, read-only after.
 	stmts map[string]*sql.Stmt
-	ids   *idGen        // click, conversion and campaign ids
+	ids   *idGen        // conversion and campaign ids (click ids: newClickID)
 	reqs  chan writeReq // to the writer goroutine; unbuffered
 	quit  chan struct{} // closed by close to stop the writer
 	done  chan struct{} // closed when the writer has stopped
@@ -284,7 +285,7 @@ func (s *store) createClick(ctx context.Context, c Campaign, subs map[string]str
 		return click{}, fmt.Errorf("create click: %w", err)
 	}
 	now := s.now().UTC()
-	k := click{ID: s.ids.next(now), Campaign: c.Name, CampaignID: c.ID, CreatedAt: now, Subs: subs}
+	k := click{ID: newClickID(), Campaign: c.Name, CampaignID: c.ID, CreatedAt: now, Subs: subs}
 	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := s.exec(ctx, tx, sqlInsertClick,
 			k.ID, c.ID, now.UnixNano(), string(subsJSON))
@@ -296,38 +297,80 @@ func (s *store) createClick(ctx context.Context, c Campaign, subs map[string]str
 	return k, nil
 }
 
-// clicks lists matching clicks in creation order and their total.
-func (s *store) clicks(ctx context.Context, f logFilter) ([]click, int, error) {
+// countClicks counts the clicks f selects, on every page.
+func (s *store) countClicks(ctx context.Context, f logFilter) (int, error) {
 	where, args := f.where("k", "id")
 	var total int
 	if err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM clicks k`+where, args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("count clicks: %w", err)
+		return 0, fmt.Errorf("count clicks: %w", err)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT k.id, c.name, c.id, k.created_at, k.subs FROM clicks k
-		JOIN campaigns c ON c.id = k.campaign_id`+where+` ORDER BY k.seq LIMIT ? OFFSET ?`,
-		append(args, f.Page.per, f.Page.offset())...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("list clicks: %w", err)
-	}
-	defer rows.Close()
-	out := []click{}
-	for rows.Next() {
-		var k click
-		var at int64
-		var subs string
-		if err := rows.Scan(&k.ID, &k.Campaign, &k.CampaignID, &at, &subs); err != nil {
-			return nil, 0, fmt.Errorf("list clicks: %w", err)
+	return total, nil
+}
+
+// eachClick calls emit with each click of f's page in creation order,
+// reading listChunk at a time (see chunks).
+func (s *store) eachClick(ctx context.Context, f logFilter, emit func(click) error) error {
+	where, args := f.where("k", "id")
+	return chunks(f.Page, emit, func(after int64, limit int, offset int64) ([]click, []int64, error) {
+		rows, err := s.r.QueryContext(ctx, `SELECT k.seq, k.id, c.name, c.id, k.created_at, k.subs FROM clicks k
+			JOIN campaigns c ON c.id = k.campaign_id`+where+` AND k.seq > ? ORDER BY k.seq LIMIT ? OFFSET ?`,
+			append(args, after, limit, offset)...)
+		if err != nil {
+			return nil, nil, fmt.Errorf("list clicks: %w", err)
 		}
-		k.CreatedAt = time.Unix(0, at)
-		if err := json.Unmarshal([]byte(subs), &k.Subs); err != nil {
-			return nil, 0, fmt.Errorf("click %s subs: %w", k.ID, err)
+		defer rows.Close()
+		var out []click
+		var seqs []int64
+		for rows.Next() {
+			var k click
+			var seq, at int64
+			var subs string
+			if err := rows.Scan(&seq, &k.ID, &k.Campaign, &k.CampaignID, &at, &subs); err != nil {
+				return nil, nil, fmt.Errorf("list clicks: %w", err)
+			}
+			k.CreatedAt = time.Unix(0, at)
+			if err := json.Unmarshal([]byte(subs), &k.Subs); err != nil {
+				return nil, nil, fmt.Errorf("click %s subs: %w", k.ID, err)
+			}
+			out, seqs = append(out, k), append(seqs, seq)
 		}
-		out = append(out, k)
+		if err := rows.Err(); err != nil {
+			return nil, nil, fmt.Errorf("list clicks: %w", err)
+		}
+		return out, seqs, nil
+	})
+}
+
+// listChunk is how many rows a log's page is read at a time: the rows of a
+// chunk are read and the connection released before they are written to
+// the client, so a page of MaxPerPage rows is never held whole in memory,
+// nor a connection for as long as a slow client takes to read it.
+const listChunk = 256
+
+// chunks reads page p of a log listChunk rows at a time and emits them in
+// order. read gets the seq to read after, how many rows to read and how
+// many to skip first, and returns the rows with their seq. The first chunk
+// skips p.offset() rows; the next read after the last seq. A row recorded
+// while a page is being sent may appear at its end.
+func chunks[R any](p page, emit func(R) error, read func(after int64, limit int, offset int64) ([]R, []int64, error)) error {
+	after, offset, left := int64(math.MinInt64), p.offset(), p.per
+	for left > 0 {
+		limit := min(left, listChunk)
+		rows, seqs, err := read(after, limit, offset)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if err := emit(r); err != nil {
+				return err
+			}
+		}
+		if len(rows) < limit {
+			return nil
+		}
+		after, offset, left = seqs[len(seqs)-1], 0, left-len(rows)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("list clicks: %w", err)
-	}
-	return out, total, nil
+	return nil
 }
 
 // formatTime prints t in UTC as RFC 3339 with seconds.
@@ -336,4 +379,12 @@ func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // page is a 1-based page of per items.
 type page struct{ num, per int }
 
-func (p page) offset() int { return (p.num - 1) * p.per }
+// offset is the number of items before the page, math.MaxInt64 when that
+// is more than an int64 holds (a page no store can reach: it is empty).
+func (p page) offset() int64 {
+	skip := int64(p.num - 1)
+	if skip > math.MaxInt64/int64(p.per) {
+		return math.MaxInt64
+	}
+	return skip * int64(p.per)
+}

@@ -34,6 +34,10 @@ func Open(cfg Config) (*Tracker, error) {
 		return nil, fmt.Errorf("open tracker: %w", err)
 	}
 	t := &Tracker{cfg: cfg, modes: cfg.modes(), store: st, log: cfg.Logger}
+	if err := st.setMaxRejections(ctx, cfg.MaxRejections); err != nil {
+		st.close()
+		return nil, fmt.Errorf("open tracker: %w", err)
+	}
 	for _, c := range cfg.Campaigns {
 		if _, err := st.putCampaign(ctx, c); err != nil {
 			st.close()
@@ -56,13 +60,21 @@ func (t *Tracker) CreateCampaign(ctx context.Context, name, offerURL string) (Ca
 // Serve answers HTTP requests on ln until ctx is done, then shuts down
 // gracefully: connections that never sent a request are closed at once and
 // requests in flight get up to 5 seconds. It returns nil after a shutdown
-// caused by ctx. It does not close the Tracker.
+// caused by ctx. It does not close the Tracker. The server keeps
+// Config.Server's timeouts and limits: at most MaxConns connections are
+// open at once, the others wait in ln's backlog.
 func (t *Tracker) Serve(ctx context.Context, ln net.Listener) error {
+	lim := t.cfg.Server
+	ln = newLimitListener(ln, lim.MaxConns)
 	var mu sync.Mutex                // guards fresh
 	fresh := map[net.Conn]struct{}{} // connections that have not sent a request yet
 	srv := &http.Server{
 		Handler:           t.handler,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: lim.ReadHeaderTimeout,
+		ReadTimeout:       lim.ReadTimeout,
+		WriteTimeout:      lim.WriteTimeout,
+		IdleTimeout:       lim.IdleTimeout,
+		MaxHeaderBytes:    lim.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(t.log.Handler(), slog.LevelWarn),
 		ConnState: func(c net.Conn, st http.ConnState) {
 			mu.Lock()

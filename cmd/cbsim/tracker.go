@@ -16,7 +16,9 @@ import (
 //
 //	cbsim tracker --addr 127.0.0.1:8800 --db PATH --api-key KEY [--postback-token T]
 //	  [--conversion-type NAME[:MODE]]... [--duplicate-mode MODE] [--default-type NAME]
-//	  [--campaign NAME=URL]... [--postback-param NAME]... [-v]
+//	  [--campaign NAME=URL]... [--postback-param NAME]... [--max-rejections N]
+//	  [--read-header-timeout D] [--read-timeout D] [--write-timeout D] [--idle-timeout D]
+//	  [--max-header-bytes N] [--max-body-bytes N] [--max-conns N] [-v]
 //
 // It prints "ready URL" on stdout once it accepts requests.
 func runTracker(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -29,6 +31,15 @@ func runTracker(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	defaultType := fs.String("default-type", "", "type of a postback without one (default "+tracker.DefaultType+", else the first type)")
 	eventIDParam := fs.String("event-id-param", "", "postback parameter with the Event ID role, e.g. eventid (default rdtk_event_id)")
 	verbose := fs.Bool("v", false, "log every click and postback, not only rejections")
+	maxRejections := fs.Int("max-rejections", tracker.DefaultMaxRejections, "refused postbacks the rejections log keeps; older ones roll off and are counted as dropped")
+	var lim tracker.ServerLimits
+	fs.DurationVar(&lim.ReadHeaderTimeout, "read-header-timeout", tracker.DefaultReadHeaderTimeout, "longest time to read a request's headers")
+	fs.DurationVar(&lim.ReadTimeout, "read-timeout", tracker.DefaultReadTimeout, "longest time to read a whole request, body included")
+	fs.DurationVar(&lim.WriteTimeout, "write-timeout", tracker.DefaultWriteTimeout, "longest time from a request's headers to the end of its reply")
+	fs.DurationVar(&lim.IdleTimeout, "idle-timeout", tracker.DefaultIdleTimeout, "longest wait of a keep-alive connection for its next request")
+	fs.IntVar(&lim.MaxHeaderBytes, "max-header-bytes", tracker.DefaultMaxHeaderBytes, "largest request line and headers (431 past it)")
+	fs.Int64Var(&lim.MaxBodyBytes, "max-body-bytes", tracker.DefaultMaxBodyBytes, "largest request body (400 past it)")
+	fs.IntVar(&lim.MaxConns, "max-conns", tracker.DefaultMaxConns, "most connections open at once; more wait in the listen backlog")
 	var types []tracker.ConversionType
 	fs.Func("conversion-type", "conversion type NAME[:MODE], repeatable, case-sensitive (default OrderFormImpression, InitialPurchase, UpsellPurchase); MODE one of: "+modeNames(),
 		func(s string) error {
@@ -59,6 +70,13 @@ func runTracker(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if err != nil {
 		return usageError(fs, "--duplicate-mode: %v", err)
 	}
+	for name, v := range map[string]int64{"--max-rejections": int64(*maxRejections), "--read-header-timeout": int64(lim.ReadHeaderTimeout),
+		"--read-timeout": int64(lim.ReadTimeout), "--write-timeout": int64(lim.WriteTimeout), "--idle-timeout": int64(lim.IdleTimeout),
+		"--max-header-bytes": int64(lim.MaxHeaderBytes), "--max-body-bytes": lim.MaxBodyBytes, "--max-conns": int64(lim.MaxConns)} {
+		if v <= 0 {
+			return usageError(fs, "%s must be positive", name)
+		}
+	}
 	if *apiKey == "" {
 		return usageError(fs, "--api-key (or $CBSIM_API_KEY) is required")
 	}
@@ -83,6 +101,8 @@ func runTracker(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		EventIDParam:    *eventIDParam,
 		PostbackParams:  postbackParams,
 		Campaigns:       campaigns,
+		MaxRejections:   *maxRejections,
+		Server:          lim,
 		Logger:          slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 	})
 	if err != nil {

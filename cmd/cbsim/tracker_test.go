@@ -13,7 +13,9 @@ import (
 // (startCommand checks that).
 func TestTrackerCommand(t *testing.T) {
 	base := startTrackerCommand(t, "--api-key", "k",
-		"--conversion-type", "InitialPurchase:ignore", "--campaign", "camp=http://127.0.0.1:8700/hop?tid={clickid}")
+		"--conversion-type", "InitialPurchase:ignore", "--campaign", "camp=http://127.0.0.1:8700/hop?tid={clickid}",
+		"--max-rejections", "5", "--read-header-timeout", "5s", "--read-timeout", "10s", "--write-timeout", "10s",
+		"--idle-timeout", "5s", "--max-header-bytes", "16384", "--max-body-bytes", "4096", "--max-conns", "16")
 	if !strings.HasPrefix(base, "http://127.0.0.1:") || strings.HasSuffix(base, ":0") {
 		t.Fatalf("ready URL = %q, want http://127.0.0.1:PORT", base)
 	}
@@ -41,6 +43,10 @@ func TestTrackerCommandBadFlags(t *testing.T) {
 		{[]string{"--api-key", "k", "--conversion-type", "Sale", "--default-type", "Lead"}, `default type "Lead"`},
 		{[]string{"--addr", "127.0.0.1:0"}, "--api-key"},
 		{[]string{"--api-key", "k", "extra"}, "unexpected argument"},
+		{[]string{"--api-key", "k", "--max-conns", "0"}, "--max-conns must be positive"},
+		{[]string{"--api-key", "k", "--idle-timeout", "-1s"}, "--idle-timeout must be positive"},
+		{[]string{"--api-key", "k", "--max-rejections", "-5"}, "--max-rejections must be positive"},
+		{[]string{"--api-key", "k", "--read-timeout", "soon"}, "invalid value"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
