@@ -141,7 +141,7 @@ func WithDuplicateMode(mode string) Option {
 
 // WithEventIDParam names the postback parameter with the Event ID role
 // (--event-id-param), e.g. "eventid" for the ClickBank template's
-// eventid={event_id}; the default is rdtk_event_id.
+// eventid={event_id}, read alone; the default is rdtk_event_id, else eventid.
 func WithEventIDParam(name string) Option {
 	return trackerFlag("--event-id-param", name)
 }

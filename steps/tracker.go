@@ -60,7 +60,7 @@ type TrackerConfig struct {
 	ConversionTypes []string // "Name" or "Name:mode"; nil = the tracker's defaults
 	DuplicateMode   string   // the offer-wide mode; "" = the tracker's default
 	PostbackToken   string
-	EventIDParam    string // the parameter that carries the event id ("" = rdtk_event_id)
+	EventIDParam    string // the parameter that carries the event id ("" = rdtk_event_id, else eventid)
 }
 
 // Configurable is a Tracker the steps can configure, like the reference

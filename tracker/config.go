@@ -27,7 +27,8 @@ const (
 	// ModeAddPayout keeps the existing conversion and adds the later
 	// postback's payout to it.
 	ModeAddPayout Mode = "add_payout"
-	// ModeIgnoreEventID ignores a postback whose rdtk_event_id was already
+	// ModeIgnoreEventID ignores a postback whose event id (rdtk_event_id,
+	// else eventid, or Config.EventIDParam) was already
 	// recorded for the same click and type; a different (or missing) event
 	// id creates a new conversion.
 	ModeIgnoreEventID Mode = "ignore_event_id"

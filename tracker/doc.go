@@ -83,8 +83,10 @@
 //
 // The parameters clickid, sum, type, status, currency, rdtk_event_id and
 // ptoken are the postback's own; every other parameter (eventid, zip,
-// order_id, …) is stored with the conversion, first value of each. The
-// conversion's order is order_id, else order. Defaults: type DefaultType
+// order_id, …) is stored with the conversion. The conversion's order is
+// order_id, else order; its event id rdtk_event_id, else eventid (the
+// ClickBank template's Event ID parameter), or only Config.EventIDParam when
+// set. Defaults: type DefaultType
 // (InitialPurchase; the first configured type when that is not configured),
 // status "other", currency "USD", sum 0. An empty value counts as absent (an
 // unexpanded-to-empty macro).

@@ -130,7 +130,8 @@ func numbered(name, prefix string, max int) (int, bool) {
 //     campaign_id; created_at and conv_time (when it was recorded), track_time
 //     (when its click was).
 //   - order: the postback's order_id, else its order.
-//   - deduplicate_token: the event id (rdtk_event_id, or Config.EventIDParam),
+//   - deduplicate_token: the event id (rdtk_event_id, else eventid; or
+//     Config.EventIDParam),
 //     the token RedTrack deduplicates on under "ignore duplicates by event id".
 //   - duplicate_status: 1 new, 2 repeated under the new_marked mode, 0 otherwise.
 //   - type{N}: 1 for the conversion's type, N its position in

@@ -29,7 +29,7 @@ func runTracker(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	token := fs.String("postback-token", "", "ptoken every postback must carry (empty: none required)")
 	mode := fs.String("duplicate-mode", string(tracker.DefaultMode), "offer-wide duplicate mode, one of: "+modeNames())
 	defaultType := fs.String("default-type", "", "type of a postback without one (default "+tracker.DefaultType+", else the first type)")
-	eventIDParam := fs.String("event-id-param", "", "postback parameter with the Event ID role, e.g. eventid (default rdtk_event_id)")
+	eventIDParam := fs.String("event-id-param", "", "postback parameter with the Event ID role, read alone (default: rdtk_event_id, else the template's eventid)")
 	verbose := fs.Bool("v", false, "log every click and postback, not only rejections")
 	maxRejections := fs.Int("max-rejections", tracker.DefaultMaxRejections, "refused postbacks the rejections log keeps; older ones roll off and are counted as dropped")
 	var lim tracker.ServerLimits
