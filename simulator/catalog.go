@@ -161,8 +161,11 @@ func (c *Catalog) add(file string, data []byte) error {
 	}
 	bad := func(err error, path ...any) error { return jsonpos.FieldError(file, data, err, path...) }
 
-	for code, s := range f.Rates {
-		r, err := money.ParseRate(s)
+	for _, code := range keys(f.Rates) {
+		if !money.ValidCurrency(code) {
+			return bad(fmt.Errorf("invalid currency code %q: want three upper-case letters, like EUR", code), "rates", code)
+		}
+		r, err := money.ParseRate(f.Rates[code])
 		if err != nil {
 			return bad(err, "rates", code)
 		}

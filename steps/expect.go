@@ -3,6 +3,7 @@ package steps
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/cbsim/cbsim/simulator"
@@ -80,9 +81,9 @@ func quotedList(s string) ([]string, error) {
 	for _, m := range re.FindAllStringSubmatch(s, -1) {
 		out = append(out, m[1])
 	}
-	rest := strings.TrimSpace(re.ReplaceAllString(s, ""))
-	rest = strings.NewReplacer(",", "", "and", "", " ", "").Replace(rest)
-	if len(out) == 0 || rest != "" {
+	stray := slices.ContainsFunc(strings.FieldsFunc(re.ReplaceAllString(s, " "), func(r rune) bool { return r == ',' || r == ' ' }),
+		func(w string) bool { return w != "and" })
+	if len(out) == 0 || stray {
 		return nil, fmt.Errorf("expected a list of quoted names like \"A\", \"B\" and \"C\", got %s", s)
 	}
 	return out, nil
