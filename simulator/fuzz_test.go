@@ -41,9 +41,6 @@ func encodeCatalog(t *testing.T, c *Catalog) []byte {
 		Name       string `json:"name"`
 		Commission string `json:"commission"`
 	}
-	type product struct {
-		Item, Vendor, Title, Price, Currency, Commission string
-	}
 	type upsell struct {
 		Item   string `json:"item"`
 		Accept bool   `json:"accept"`
@@ -55,11 +52,11 @@ func encodeCatalog(t *testing.T, c *Catalog) []byte {
 		Upsells []upsell `json:"upsells"`
 	}
 	out := struct {
-		Rates      map[string]string `json:"rates"`
-		Vendors    []account         `json:"vendors"`
-		Affiliates []account         `json:"affiliates"`
-		Products   []map[string]string
-		Funnels    []funnel `json:"funnels"`
+		Rates      map[string]string   `json:"rates"`
+		Vendors    []account           `json:"vendors"`
+		Affiliates []account           `json:"affiliates"`
+		Products   []map[string]string `json:"products"`
+		Funnels    []funnel            `json:"funnels"`
 	}{Rates: map[string]string{}}
 	for code, r := range c.Rates {
 		out.Rates[code] = r.String()
@@ -85,7 +82,7 @@ func encodeCatalog(t *testing.T, c *Catalog) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return bytes.Replace(b, []byte(`"Products"`), []byte(`"products"`), 1)
+	return b
 }
 
 func fixture(f *testing.F, name string) []byte {
