@@ -3,7 +3,7 @@ PKGS    ?= ./...
 export TESTCONTAINERS_RYUK_DISABLED ?= true
 export TESTCONTAINERS_HOST_OVERRIDE ?= 127.0.0.1
 
-.PHONY: run test build vet staticcheck fmt bench bench-tracker cbsim image
+.PHONY: run test build vet staticcheck fmt bench bench-tracker cbsim image fuzz
 
 ## run: the main job — the demo funnels on the embedded defaults
 run:
@@ -42,3 +42,20 @@ bench:
 BENCH_TRACKER_N ?= 20000x
 bench-tracker:
 	$(GO) test -run '^$$' -bench '^BenchmarkPostbackHTTP$$' -benchtime $(BENCH_TRACKER_N) ./tracker/
+
+## fuzz: every fuzz target (a func FuzzX in a _test.go file, found by grep) for FUZZTIME each, one at a
+## time; a failing target is listed at the end and its input kept in the package's testdata/fuzz/FuzzX
+FUZZTIME         ?= 60s
+FUZZMINIMIZETIME ?= 5s
+FUZZFLAGS        ?= -parallel=1
+fuzz:
+	@failed=""; \
+	for f in $$(grep -rl --include='*_test.go' '^func Fuzz' . | sort); do \
+		dir=./$$(dirname $${f#./}); \
+		for t in $$(sed -n 's/^func \(Fuzz[A-Za-z0-9_]*\)(.*/\1/p' $$f); do \
+			echo "== $$t $$dir"; \
+			$(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) $(FUZZFLAGS) $$dir \
+				|| failed="$$failed $$t($$dir)"; \
+		done; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: failed:$$failed"; exit 1; fi

@@ -173,8 +173,11 @@ func (c *Catalog) add(file string, data []byte) error {
 		}
 		c.Rounding = r
 	}
-	for code, s := range f.Rates {
-		r, err := money.ParseRate(s)
+	for _, code := range keys(f.Rates) {
+		if !money.ValidCurrency(code) {
+			return bad(fmt.Errorf("invalid currency code %q: want three upper-case letters, like EUR", code), "rates", code)
+		}
+		r, err := money.ParseRate(f.Rates[code])
 		if err != nil {
 			return bad(err, "rates", code)
 		}

@@ -86,3 +86,17 @@ func TestLoadCatalogRounding(t *testing.T) {
 		}
 	}
 }
+
+// TestParseCatalogRefusesBadRateCode: a rate's key must be a currency code;
+// "eur" used to load, and a product priced in "eur" then failed at every
+// fire ("invalid currency code") instead of at load. Found by
+// FuzzParseCatalog.
+func TestParseCatalogRefusesBadRateCode(t *testing.T) {
+	for _, code := range []string{"eur", "", "EURO", "E1R"} {
+		data := `{"rates":{"` + code + `":"1.08"}}`
+		_, err := ParseCatalog("cat.json", []byte(data))
+		if err == nil || !strings.Contains(err.Error(), "cat.json:1: rates."+code+": invalid currency code") {
+			t.Errorf("ParseCatalog(%s) = %v; want an invalid currency code error at rates.%s", data, err, code)
+		}
+	}
+}

@@ -199,7 +199,9 @@ func ParseIntegrations(file string, data []byte) ([]Integration, error) {
 				return nil, bad(fmt.Errorf("per_event integrations take urls, not url"), "integrations", i, "url")
 			}
 			in.URLs = map[EventType]string{}
-			for k, u := range raw.URLs {
+			keyOf := map[EventType]string{} // the urls key that gave each event type
+			for _, k := range keys(raw.URLs) {
+				u := raw.URLs[k]
 				t, err := macro.ParseEventType(k)
 				if err != nil {
 					return nil, bad(err, "integrations", i, "urls", k)
@@ -207,6 +209,10 @@ func ParseIntegrations(file string, data []byte) ([]Integration, error) {
 				if err := checkURL(u); err != nil {
 					return nil, bad(err, "integrations", i, "urls", k)
 				}
+				if prev, dup := keyOf[t]; dup {
+					return nil, bad(fmt.Errorf("event %s has two URLs (%q and %q)", t, prev, k), "integrations", i, "urls")
+				}
+				keyOf[t] = k
 				in.URLs[t] = u
 			}
 			for _, t := range in.Events {

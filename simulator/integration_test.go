@@ -31,3 +31,17 @@ func TestParseIntegrationsRoleSpecificMacros(t *testing.T) {
 		}
 	}
 }
+
+// TestParseIntegrationsRefusesTwoURLsForOneEvent: "Initial Purchase" and
+// "initial_purchase" are one event type; two URLs for it used to load, and
+// which one was used depended on map order. Found by FuzzParseIntegrations.
+func TestParseIntegrationsRefusesTwoURLsForOneEvent(t *testing.T) {
+	data := `{"integrations":[{"name":"a","role":"vendor","events":["initial_purchase"],"per_event":true,` +
+		`"urls":{"initial_purchase":"http://x/","Initial Purchase":"http://y/"}}]}`
+	for range 5 {
+		_, err := ParseIntegrations("in.json", []byte(data))
+		if err == nil || !strings.Contains(err.Error(), `integrations[0].urls: event initial_purchase has two URLs ("Initial Purchase" and "initial_purchase")`) {
+			t.Fatalf("ParseIntegrations = %v; want an error naming both keys", err)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package steps
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/cbsim/cbsim/simulator"
@@ -80,9 +81,16 @@ func quotedList(s string) ([]string, error) {
 	for _, m := range re.FindAllStringSubmatch(s, -1) {
 		out = append(out, m[1])
 	}
-	rest := strings.TrimSpace(re.ReplaceAllString(s, ""))
-	rest = strings.NewReplacer(",", "", "and", "", " ", "").Replace(rest)
-	if len(out) == 0 || rest != "" {
+	// Between the names: commas, spaces and "and"; around them: nothing else
+	// than commas and spaces.
+	gaps := re.Split(s, -1)
+	stray := false
+	for i, gap := range gaps {
+		words := strings.FieldsFunc(gap, func(r rune) bool { return r == ',' || r == ' ' })
+		inner := i > 0 && i < len(gaps)-1
+		stray = stray || slices.ContainsFunc(words, func(w string) bool { return w != "and" || !inner })
+	}
+	if len(out) == 0 || stray {
 		return nil, fmt.Errorf("expected a list of quoted names like \"A\", \"B\" and \"C\", got %s", s)
 	}
 	return out, nil

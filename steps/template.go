@@ -35,8 +35,8 @@ var correctMapping = map[simulator.Role][2]string{
 // queryParams returns the raw name=value pairs of a URL template's query,
 // in order, without decoding them (macros stay as written).
 func queryParams(tmpl string) [][2]string {
+	tmpl, _, _ = strings.Cut(tmpl, "#")
 	_, query, _ := strings.Cut(tmpl, "?")
-	query, _, _ = strings.Cut(query, "#")
 	var out [][2]string
 	for part := range strings.SplitSeq(query, "&") {
 		if part == "" {
@@ -98,8 +98,8 @@ func withMacro(tmpl, param, macro string) string { return withValue(tmpl, param,
 
 // withValue returns tmpl with the value of its parameter param set to v.
 func withValue(tmpl, param, v string) string {
+	tmpl, frag, hasFrag := strings.Cut(tmpl, "#")
 	base, query, _ := strings.Cut(tmpl, "?")
-	query, frag, hasFrag := strings.Cut(query, "#")
 	parts := strings.Split(query, "&")
 	for i, part := range parts {
 		if k, _, _ := strings.Cut(part, "="); k == param {

@@ -1,6 +1,9 @@
 package steps
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestTemplateHelpers(t *testing.T) {
 	tmpl := "/postback?clickid={tid}&sum={affiliate_earnings}&evt={event_id}&postcode={postal_code}&type=Sale#f"
@@ -36,5 +39,20 @@ func TestTemplateHelpers(t *testing.T) {
 		if got := withParams(in, set); got != want {
 			t.Errorf("withParams(%q) = %q; want %q", in, got, want)
 		}
+	}
+}
+
+// TestTemplateFragmentHoldsNoQuery: a '?' inside the fragment starts no
+// query: queryParams reads none and withValue keeps the fragment whole.
+// Found by FuzzTemplateParams ("#?a" became "#?a=0").
+func TestTemplateFragmentHoldsNoQuery(t *testing.T) {
+	if got := queryParams("http://t/p#x?a=1"); len(got) != 0 {
+		t.Errorf("queryParams = %q; want none", got)
+	}
+	if got := withValue("http://t/p#x?a=1", "a", "0"); !strings.HasSuffix(got, "#x?a=1") || strings.Contains(got, "a=0") {
+		t.Errorf("withValue = %q; want the fragment kept whole", got)
+	}
+	if got := withValue("http://t/p?a=1#f?a=2", "a", "0"); got != "http://t/p?a=0#f?a=2" {
+		t.Errorf("withValue = %q; want http://t/p?a=0#f?a=2", got)
 	}
 }

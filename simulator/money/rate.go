@@ -145,11 +145,11 @@ func (r Rates) ToUSD(amount Cents, currency string) (Cents, error) {
 		return 0, fmt.Errorf("convert %s %s to USD: result too large", amount, currency)
 	}
 	q, _ := bits.Div64(hi, lo, rateScale)
-	if q > math.MaxInt64 {
+	if q > math.MaxInt64 && !(neg && q == 1<<63) { // -2^63 is the one negative without a positive twin
 		return 0, fmt.Errorf("convert %s %s to USD: result too large", amount, currency)
 	}
 	if neg {
-		return -Cents(q), nil
+		return -Cents(q), nil // for q = 2^63, Cents(q) and its negation are both math.MinInt64
 	}
 	return Cents(q), nil
 }

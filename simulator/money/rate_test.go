@@ -203,3 +203,16 @@ func TestRatesJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestToUSDSmallestCents: a result of exactly math.MinInt64 cents fits in
+// Cents and is returned, not refused as too large. Found by FuzzParseRate.
+func TestToUSDSmallestCents(t *testing.T) {
+	one, err := ParseRate("1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := Rates{"EUR": one}.ToUSD(math.MinInt64, "EUR")
+	if err != nil || got != math.MinInt64 {
+		t.Fatalf("ToUSD(MinInt64, rate 1) = %d, %v; want %d", got, err, Cents(math.MinInt64))
+	}
+}
