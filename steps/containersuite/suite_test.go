@@ -183,7 +183,7 @@ func countContainers(t testing.TB, labels map[string]string) int {
 // syncBuffer is a bytes.Buffer safe for a writer and a reader at once. With
 // a mark, it closes marked once what was written contains the mark.
 type syncBuffer struct {
-	mu     sync.Mutex    // guards b and closed
+	mu     sync.Mutex // guards b and closed
 	b      bytes.Buffer
 	mark   string        // "" = none
 	marked chan struct{} // closed when b first contains mark
