@@ -1,10 +1,16 @@
 package containers_test
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/containerd/errdefs"
+	"github.com/moby/moby/client"
 
 	"github.com/cbsim/cbsim/containers"
 	"github.com/cbsim/cbsim/containers/containertest"
@@ -130,6 +136,34 @@ func TestOptionErrors(t *testing.T) {
 			}
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("err = %v, want one containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+// fakeInspector answers ImageInspect with err.
+type fakeInspector struct{ err error }
+
+func (f fakeInspector) ImageInspect(context.Context, string, ...client.ImageInspectOption) (client.ImageInspectResult, error) {
+	return client.ImageInspectResult{}, f.err
+}
+
+// TestInspectLocal: the lookup that runs before any container says what to
+// do about a missing image, and passes other engine errors on.
+func TestInspectLocal(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		err  error
+		says string
+	}{
+		{"Present", nil, ""},
+		{"Missing", fmt.Errorf("no such image: %w", errdefs.ErrNotFound), "image nosuch:image not found locally; build it or load it"},
+		{"EngineDown", errors.New("connection refused"), "docker: inspect image nosuch:image: connection refused"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			err := containers.InspectLocal(context.Background(), fakeInspector{c.err}, "nosuch:image")
+			if (c.says == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), c.says)) {
+				t.Fatalf("inspectLocal = %v; want %q", err, c.says)
 			}
 		})
 	}

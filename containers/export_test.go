@@ -4,4 +4,5 @@ package containers
 var (
 	ReferenceDockerfile = referenceDockerfile
 	CheckStaticLinux    = checkStaticLinux
+	InspectLocal        = inspectLocal
 )

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/containerd/errdefs"
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
 )
@@ -197,6 +198,36 @@ func dirHash(dir, dockerfile string) (string, error) {
 		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// localImage returns nil when the engine holds image, and otherwise an
+// error that says so: testcontainers-go pulls an image it does not find,
+// and cbsim never pulls (its machines reach no registry, and a typo must not
+// fetch a stranger's image). It runs before any container is created.
+func localImage(ctx context.Context, image string) error {
+	p, err := testcontainers.NewDockerProvider()
+	if err != nil {
+		return fmt.Errorf("docker: %w", err)
+	}
+	defer p.Close()
+	return inspectLocal(ctx, p.Client(), image)
+}
+
+// imageInspector is the part of the Docker client inspectLocal uses.
+type imageInspector interface {
+	ImageInspect(ctx context.Context, image string, opts ...client.ImageInspectOption) (client.ImageInspectResult, error)
+}
+
+// inspectLocal looks image up on the engine behind api, never in a registry.
+func inspectLocal(ctx context.Context, api imageInspector, image string) error {
+	_, err := api.ImageInspect(ctx, image)
+	switch {
+	case err == nil:
+		return nil
+	case errdefs.IsNotFound(err):
+		return fmt.Errorf("image %s not found locally; build it or load it (docker build -t %s …, or docker load): cbsim never pulls images", image, image)
+	}
+	return fmt.Errorf("docker: inspect image %s: %w", image, err)
 }
 
 // imageBuilds serializes ensureImage within the process, so that tests

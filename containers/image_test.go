@@ -1,8 +1,12 @@
 package containers_test
 
 import (
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/testcontainers/testcontainers-go"
@@ -106,5 +110,38 @@ func TestRunTrackerImageFailure(t *testing.T) {
 	t.Log(err)
 	if !strings.HasPrefix(err.Error(), "run tracker "+image+": ") {
 		t.Errorf("error %q, want it prefixed with %q", err, "run tracker "+image+": ")
+	}
+}
+
+// TestRunTrackerImageNeverPulls: an image the engine does not hold is an
+// error before anything is run, never a pull. The image names a registry
+// on a loopback port this test serves, so that a pull, had one been tried,
+// reaches no registry but the test: it counts the connection before it
+// answers 503, and the engine waits for that answer before the run fails.
+func TestRunTrackerImageNeverPulls(t *testing.T) {
+	containertest.SkipIfNoDocker(t)
+	t.Parallel()
+	ctx := containertest.Context(t)
+	var conns atomic.Int32
+	registry := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "not a registry", http.StatusServiceUnavailable)
+	}))
+	registry.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	registry.Start()
+	t.Cleanup(registry.Close)
+	image := registry.Listener.Addr().String() + "/cbsim-nosuch:image"
+	c, err := containers.RunTrackerImage(ctx, image)
+	if c != nil {
+		containertest.Cleanup(t, c.Container)
+	}
+	if n := conns.Load(); n > 0 {
+		t.Fatalf("the engine tried to pull %s (%d connections reached the registry port); RunTrackerImage said %v", image, n, err)
+	}
+	if err == nil || !strings.Contains(err.Error(), "image "+image+" not found locally; build it or load it") {
+		t.Fatalf("RunTrackerImage(%s) = %v; want an error saying the image is not found locally", image, err)
 	}
 }

@@ -45,7 +45,8 @@ func referenceImage(ctx context.Context, s settings) (string, error) {
 	return ReferenceImage(ctx, bin, s.buildLog)
 }
 
-// start runs image with the port, health check and cmd of s, then the
+// start runs image, which the engine must already hold (see localImage),
+// with the port, health check and cmd of s, then the
 // caller's customizers. The container is returned with the error when it
 // was created; a failed start quotes the tail of its log.
 func start(ctx context.Context, image string, s settings, cmd []string, rest []testcontainers.ContainerCustomizer) (testcontainers.Container, error) {
@@ -65,6 +66,9 @@ func start(ctx context.Context, image string, s settings, cmd []string, rest []t
 			return nil, err
 		}
 		opts = append(opts, bind)
+	}
+	if err := localImage(ctx, image); err != nil {
+		return nil, err
 	}
 	ctr, err := testcontainers.Run(ctx, image, append(opts, rest...)...)
 	if ctr == nil {

@@ -57,8 +57,9 @@ func RunTracker(ctx context.Context, opts ...testcontainers.ContainerCustomizer)
 }
 
 // RunTrackerImage starts a tracker under test from an image that is present
-// on the Docker engine (or can be pulled, where a registry is reachable) and
-// returns when its health path answers 200 from the host. The image runs
+// on the Docker engine and returns when its health path answers 200 from
+// the host. An image the engine does not hold is an error ("not found
+// locally; build it or load it"): cbsim never pulls. The image runs
 // with its own command unless testcontainers.WithCmd says otherwise.
 //
 // Options that describe the tracker: WithPort (default DefaultTrackerPort),

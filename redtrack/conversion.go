@@ -3,7 +3,9 @@ package redtrack
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 )
 
@@ -200,10 +202,31 @@ func (c *Conversion) UnmarshalJSON(b []byte) error {
 	if err == nil {
 		err = numbered(raw, "type", p.Types[:])
 	}
+	if err == nil {
+		err = checkAmounts(map[string]float64{"payout": p.Payout, "payout_default": p.PayoutDefault, "payout_network": p.PayoutNetwork,
+			"cost": p.Cost, "cost_default": p.CostDefault, "cost_source": p.CostSource,
+			"pub_revenue": p.PubRevenue, "pub_revenue_default": p.PubRevenueDefault, "pub_revenue_source": p.PubRevenueSource})
+	}
 	if err != nil {
 		return fmt.Errorf("conversion %s: %w", p.ID, err)
 	}
 	*c = Conversion(p)
+	return nil
+}
+
+// MaxAmount bounds the money fields of a Conversion: beyond it an amount in
+// cents is no longer exact in a float64 (2^53 cents), and far beyond it
+// does not fit an int64. A row with a larger amount is an error.
+const MaxAmount = 9e13
+
+// checkAmounts refuses an amount that is not finite or beyond ±MaxAmount,
+// naming the field, instead of letting PayoutCents overflow.
+func checkAmounts(fields map[string]float64) error {
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
+		if v := fields[name]; math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > MaxAmount {
+			return fmt.Errorf("field %s: %v is out of range (at most ±%.0f)", name, v, MaxAmount)
+		}
+	}
 	return nil
 }
 

@@ -11,12 +11,13 @@ import (
 
 // Attempt is one HTTP request of a delivery.
 type Attempt struct {
-	N       int           // 1 for the first attempt
-	URL     string        // what was requested
-	Status  int           // HTTP status, 0 when no response came
-	Latency time.Duration // from sending to the end of the response body
-	Error   string        // transport error or why the status counts as a failure
-	Body    string        // the first bytes of the tracker's reply
+	N        int           // 1 for the first attempt
+	URL      string        // what was requested
+	Status   int           // HTTP status, 0 when no response came
+	Latency  time.Duration // from sending to the end of the response body
+	Error    string        // transport error or why the status counts as a failure
+	Body     string        // the first bytes of the tracker's reply
+	Location string        // a 3xx reply's Location header, when the redirect was not followed
 }
 
 // Delivery is one postback of one event to one integration: what was built,
@@ -159,6 +160,7 @@ type AttemptRecord struct {
 	Status    int     `json:"status"`
 	LatencyMS float64 `json:"latency_ms"`
 	Error     string  `json:"error,omitempty"`
+	Location  string  `json:"location,omitempty"` // a 3xx reply's Location, when not followed
 }
 
 // Record returns the JSON form of d.
@@ -168,7 +170,7 @@ func (d *Delivery) Record() DeliveryRecord {
 		Attempts: len(d.Attempts), Error: d.Error(), Skipped: d.Skipped, Notes: d.Notes, TestFire: d.TestFire,
 		LatencyMS: ms(d.Latency()), Values: d.Values}
 	for _, a := range d.Attempts {
-		r.Tries = append(r.Tries, AttemptRecord{N: a.N, Status: a.Status, LatencyMS: ms(a.Latency), Error: a.Error})
+		r.Tries = append(r.Tries, AttemptRecord{N: a.N, Status: a.Status, LatencyMS: ms(a.Latency), Error: a.Error, Location: a.Location})
 	}
 	return r
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -17,12 +18,15 @@ const maxBody = 512
 // Dispatcher sends postbacks with GET, one request per attempt, and treats
 // only a 2xx reply as delivered. ClickBank's real retry policy for postbacks
 // is unknown, so the default is one attempt; Retry adds more
-// (docs/clickbank.md §4). It journals nothing: the Simulator does.
-// Fields may not change while a delivery is in flight.
+// (docs/clickbank.md §4). A 3xx reply is not followed unless
+// FollowRedirects says so: the attempt records the status and its Location
+// and is not delivered (docs/clickbank.md §4). It journals nothing: the
+// Simulator does. Fields may not change while a delivery is in flight.
 type Dispatcher struct {
-	Client  *http.Client    // nil = http.DefaultClient
-	Timeout time.Duration   // per attempt; zero = DefaultTimeout
-	Retry   []time.Duration // waits before the 2nd, 3rd, ... attempt; nil = one attempt
+	Client          *http.Client    // nil = http.DefaultClient; its CheckRedirect is overridden unless FollowRedirects
+	Timeout         time.Duration   // per attempt; zero = DefaultTimeout
+	Retry           []time.Duration // waits before the 2nd, 3rd, ... attempt; nil = one attempt
+	FollowRedirects bool            // follow 3xx replies as the client would (the target's reply counts)
 }
 
 // ParseRetry parses a retry schedule such as "100ms,1s,5s" (waits before
@@ -45,54 +49,74 @@ func ParseRetry(s string) ([]time.Duration, error) {
 // Send sends a built delivery, retrying as configured, and returns it with
 // its attempts. A skipped delivery is returned as it is. Tracker faults are
 // data in the attempts, never a panic; a cancelled ctx stops the delivery
-// at once.
+// at once, and a retry it prevents is journaled as an attempt not sent.
 func (d *Dispatcher) Send(ctx context.Context, del Delivery) Delivery {
-	if del.Skipped == "" {
-		for n := 1; ; n++ {
-			a := d.attempt(ctx, del.URL, n)
-			del.Attempts = append(del.Attempts, a)
-			if a.Error == "" {
-				del.Delivered = true
-				break
-			}
-			if n > len(d.Retry) || ctx.Err() != nil {
-				break
-			}
-			t := time.NewTimer(d.Retry[n-1])
-			select {
-			case <-ctx.Done():
-				t.Stop()
-			case <-t.C:
-			}
-			if ctx.Err() != nil {
-				del.Attempts = append(del.Attempts, Attempt{N: n + 1, Error: "not sent: " + ctx.Err().Error()})
-				break
-			}
+	if del.Skipped != "" {
+		return del
+	}
+	for n := 1; ; n++ {
+		a := d.attempt(ctx, del.URL, n)
+		del.Attempts = append(del.Attempts, a)
+		if a.Error == "" {
+			del.Delivered = true
+			return del
+		}
+		if n > len(d.Retry) {
+			return del
+		}
+		if !wait(ctx, d.Retry[n-1]) {
+			del.Attempts = append(del.Attempts, Attempt{N: n + 1, URL: del.URL, Error: "not sent: " + ctx.Err().Error()})
+			return del
 		}
 	}
-	return del
 }
 
-func (d *Dispatcher) attempt(ctx context.Context, url string, n int) Attempt {
-	a := Attempt{N: n, URL: url}
+// wait waits for d and reports whether ctx is still live afterwards.
+func wait(ctx context.Context, d time.Duration) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return ctx.Err() == nil
+	}
+}
+
+// client returns the HTTP client of an attempt: the configured one, which
+// does not follow redirects unless FollowRedirects.
+func (d *Dispatcher) client() *http.Client {
+	c := d.Client
+	if c == nil {
+		c = http.DefaultClient
+	}
+	if d.FollowRedirects {
+		return c
+	}
+	nc := *c // a shallow copy shares the transport and its connections
+	nc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	return &nc
+}
+
+func (d *Dispatcher) attempt(ctx context.Context, target string, n int) Attempt {
+	a := Attempt{N: n, URL: target}
 	timeout := d.Timeout
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		a.Error = "bad URL: " + err.Error()
 		return a
 	}
 	req.Header.Set("User-Agent", "cbsim/1 (ClickBank postback simulator)")
-	client := d.Client
-	if client == nil {
-		client = http.DefaultClient
-	}
 	start := time.Now()
-	resp, err := client.Do(req)
+	resp, err := d.client().Do(req)
 	if err != nil {
 		a.Latency = time.Since(start)
 		a.Error = describe(err, timeout)
@@ -104,16 +128,34 @@ func (d *Dispatcher) attempt(ctx context.Context, url string, n int) Attempt {
 	a.Latency = time.Since(start)
 	a.Status = resp.StatusCode
 	a.Body = string(body)
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		a.Location = clip(resp.Header.Get("Location"), maxBody)
+	}
 	switch {
 	case rerr != nil:
 		a.Error = "reading reply: " + describe(rerr, timeout)
+	case resp.StatusCode >= 300 && resp.StatusCode <= 399 && a.Location != "":
+		a.Error = fmt.Sprintf("HTTP %d %s: redirect to %s not followed, not delivered (only a 2xx counts; a dispatcher with FollowRedirects follows it)",
+			resp.StatusCode, http.StatusText(resp.StatusCode), a.Location)
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		a.Error = "HTTP " + strconv.Itoa(resp.StatusCode) + " " + http.StatusText(resp.StatusCode)
 	}
 	return a
 }
 
-// describe turns a transport error into a short journal line.
+// clip returns s cut to at most n bytes.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// describe turns a transport error into a short journal line. The URL is
+// left out (the attempt has it) and whatever the error quotes of the reply
+// is cut to a short printable prefix: a service that is not HTTP may answer
+// with a banner holding a secret, which Go's transport quotes verbatim
+// ("malformed HTTP status code \"…\"").
 func describe(err error, timeout time.Duration) string {
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
@@ -121,5 +163,53 @@ func describe(err error, timeout time.Duration) string {
 	case errors.Is(err, context.Canceled):
 		return "cancelled"
 	}
-	return err.Error()
+	if ue, ok := errors.AsType[*url.Error](err); ok {
+		err = ue.Err
+	}
+	return elideQuoted(err.Error())
+}
+
+// maxQuoted is how many characters of a reply an error may quote.
+const maxQuoted = 16
+
+// elideQuoted shortens every quoted string in msg, and what follows
+// "malformed MIME header line: " (quoted by no one), to a sanitised prefix.
+func elideQuoted(msg string) string {
+	const rawLine = "malformed MIME header line: "
+	if i := strings.Index(msg, rawLine); i >= 0 {
+		return elideQuoted(msg[:i]) + rawLine + quotePrefix(msg[i+len(rawLine):])
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(msg, '"')
+		if i < 0 {
+			b.WriteString(msg)
+			return b.String()
+		}
+		b.WriteString(msg[:i])
+		q, err := strconv.QuotedPrefix(msg[i:])
+		if err != nil {
+			b.WriteString(quotePrefix(msg[i+1:]))
+			return b.String()
+		}
+		text, _ := strconv.Unquote(q)
+		b.WriteString(quotePrefix(text))
+		msg = msg[i+len(q):]
+	}
+}
+
+// quotePrefix quotes at most maxQuoted characters of s, each byte outside
+// printable ASCII shown as '?', and says how much was left out.
+func quotePrefix(s string) string {
+	n := min(len(s), maxQuoted)
+	out := []byte(s[:n])
+	for i, c := range out {
+		if c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			out[i] = '?'
+		}
+	}
+	if n == len(s) {
+		return `"` + string(out) + `"`
+	}
+	return fmt.Sprintf(`"%s…" (%d more bytes elided)`, out, len(s)-n)
 }

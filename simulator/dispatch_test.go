@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -112,25 +113,56 @@ func TestDispatcherSend(t *testing.T) {
 	}
 }
 
+// closeBody is a reply body that calls onClose when the dispatcher closes
+// it: the last thing an attempt does with the reply.
+type closeBody struct {
+	io.Reader
+	onClose func()
+}
+
+func (b closeBody) Close() error { b.onClose(); return nil }
+
+// TestDispatcherCancelStopsRetries cancels once the first attempt has
+// finished (its reply body closed), either at that very moment or while
+// the dispatcher waits to retry: the attempt keeps its 500, the retry is
+// journaled as not sent, and no sleep or poll decides the order.
 func TestDispatcherCancelStopsRetries(t *testing.T) {
 	t.Parallel()
-	d, mt := mockDispatcher(t, time.Hour, time.Hour)
-	mt.RegisterResponder(http.MethodGet, "http://tracker.test/postback", httpmock.NewStringResponder(500, ""))
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan Delivery)
-	go func() { done <- d.Send(ctx, Delivery{URL: testURL}) }()
-	deadline := time.Now().Add(5 * time.Second)
-	for mt.GetTotalCallCount() == 0 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
-	cancel()
-	select {
-	case got := <-done:
-		if got.Delivered || len(got.Attempts) != 2 || !strings.Contains(got.Error(), "not sent") {
-			t.Fatalf("after cancel: %+v", got.Attempts)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Send did not return after the context was cancelled")
+	for _, c := range []struct {
+		name          string
+		cancelOnClose bool // cancel inside Close, before the dispatcher looks at ctx again
+	}{
+		{"CancelAsAttemptEnds", true},
+		{"CancelDuringWait", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			d, mt := mockDispatcher(t, time.Hour, time.Hour)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			finished := make(chan struct{})
+			mt.RegisterResponder(http.MethodGet, "http://tracker.test/postback", func(req *http.Request) (*http.Response, error) {
+				resp := httpmock.NewStringResponse(500, "boom")
+				resp.Body = closeBody{Reader: strings.NewReader("boom"), onClose: func() {
+					if c.cancelOnClose {
+						cancel()
+					}
+					close(finished)
+				}}
+				return resp, nil
+			})
+			done := make(chan Delivery)
+			go func() { done <- d.Send(ctx, Delivery{URL: testURL}) }()
+			<-finished
+			cancel()
+			got := <-done
+			if got.Delivered || len(got.Attempts) != 2 || got.Attempts[0].Status != 500 || !strings.Contains(got.Error(), "not sent") {
+				t.Fatalf("after cancel: %+v; want the 500 and a second attempt not sent", got.Attempts)
+			}
+			if n := mt.GetTotalCallCount(); n != 1 {
+				t.Fatalf("tracker saw %d requests after cancel; want 1", n)
+			}
+		})
 	}
 }
 
@@ -227,5 +259,83 @@ func TestDispatcherGarbageReply(t *testing.T) {
 	got := d.Send(context.Background(), Delivery{URL: "http://" + ln.Addr().String() + "/postback?clickid=abc"})
 	if got.Delivered || len(got.Attempts) != 2 || got.Status() != 0 || !strings.Contains(got.Error(), "malformed HTTP") {
 		t.Fatalf("garbage reply: delivered=%v attempts=%+v", got.Delivered, got.Attempts)
+	}
+}
+
+// TestDispatcherRedirect: a 3xx is not followed by default (only a 2xx
+// counts, docs/clickbank.md §4): the attempt keeps the status and its
+// Location and says so; FollowRedirects follows it.
+func TestDispatcherRedirect(t *testing.T) {
+	t.Parallel()
+	var moved atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/moved" {
+			moved.Add(1)
+			return
+		}
+		http.Redirect(w, r, "/moved?clickid=abc", http.StatusFound)
+	}))
+	t.Cleanup(srv.Close)
+	t.Run("NotFollowed", func(t *testing.T) {
+		d := &Dispatcher{Client: srv.Client()}
+		got := d.Send(context.Background(), Delivery{URL: srv.URL + "/postback?clickid=abc"})
+		a := got.Attempts[0]
+		if got.Delivered || a.Status != 302 || a.Location != "/moved?clickid=abc" ||
+			!strings.Contains(a.Error, "redirect to /moved?clickid=abc not followed") || moved.Load() != 0 {
+			t.Fatalf("delivered=%v attempt %+v, target hit %d times; want a 302 not followed, not delivered", got.Delivered, a, moved.Load())
+		}
+		if r := got.Record(); r.Tries[0].Location != a.Location {
+			t.Errorf("record's try has location %q", r.Tries[0].Location)
+		}
+	})
+	t.Run("Followed", func(t *testing.T) {
+		d := &Dispatcher{Client: srv.Client(), FollowRedirects: true}
+		got := d.Send(context.Background(), Delivery{URL: srv.URL + "/postback?clickid=abc"})
+		if !got.Delivered || got.Status() != 200 || moved.Load() != 1 {
+			t.Fatalf("delivered=%v attempts %+v; want the redirect followed to a 200", got.Delivered, got.Attempts)
+		}
+	})
+}
+
+// TestDispatcherQuotesLittleOfAReply: a reply that is not HTTP (a local
+// service's banner) is quoted in the error only as a short, printable
+// prefix: the rest, which may hold a secret, is elided.
+func TestDispatcherQuotesLittleOfAReply(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ name, reply, says string }{
+		{"StatusLine", "internal-db-password=hunter2\r\n\r\n", "malformed HTTP"},
+		{"StatusCode", "HTTP/1.1 internal-db-password=hunter2\r\n\r\n", "malformed HTTP status code"},
+		{"HeaderLine", "HTTP/1.1 200 OK\r\ninternal-db-password-hunter2\r\n\r\n", "malformed MIME header"},
+		{"Binary", "HTTP/1.1 \x00\x01\x02\x1b[31m-banner-v2 hunter2\r\n\r\n", "malformed HTTP status code"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { ln.Close() })
+			go func() {
+				for {
+					conn, err := ln.Accept()
+					if err != nil {
+						return
+					}
+					if _, err := http.ReadRequest(bufio.NewReader(conn)); err == nil {
+						conn.Write([]byte(c.reply))
+					}
+					conn.Close()
+				}
+			}()
+			d := &Dispatcher{Timeout: 5 * time.Second}
+			got := d.Send(context.Background(), Delivery{URL: "http://" + ln.Addr().String() + "/postback?clickid=abc"})
+			msg := got.Error()
+			if got.Delivered || !strings.Contains(msg, c.says) || strings.Contains(msg, "hunter2") || strings.ContainsAny(msg, "\x00\x01\x1b") {
+				t.Fatalf("error %q; want %q without the secret or control bytes", msg, c.says)
+			}
+			if len(msg) > 160 {
+				t.Errorf("error is %d bytes long: %q", len(msg), msg)
+			}
+		})
 	}
 }

@@ -15,8 +15,8 @@
 //	event.go        events and their macro values (Event.Values)
 //	integration.go  integrations as ClickBank's Custom Postback/Pixel form has them
 //	delivery.go     what one postback is: Build, BuildTest, Delivery and its attempts, its JSON form
-//	dispatch.go     the Dispatcher that sends a delivery, with timeout and retries
-//	journal.go      the journal; only the Simulator writes it
+//	dispatch.go     the Dispatcher that sends a delivery, with timeout, retries and no redirects followed by default
+//	journal.go      the journal, a bounded ring with paging; only the Simulator writes it
 //	note.go         typed notes (a dropped TID) that harnesses match by kind
 //	fire.go         Simulator.Fire: one ad-hoc event, as `cbsim fire` and the control API ask
 //	simulator.go    the Simulator: Run, Plan, Deliver, Send

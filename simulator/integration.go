@@ -159,7 +159,9 @@ func LoadIntegrations(fsys fs.FS, names ...string) ([]Integration, error) {
 	return out, nil
 }
 
-// ParseIntegrations parses one integration file's content; file names it in errors.
+// ParseIntegrations parses one integration file's content; file names it in
+// errors. Two integrations of one name are an error, as across the files of
+// LoadIntegrations.
 func ParseIntegrations(file string, data []byte) ([]Integration, error) {
 	var f integrationFile
 	if err := jsonpos.DecodeStrict(file, data, &f); err != nil {
@@ -167,7 +169,12 @@ func ParseIntegrations(file string, data []byte) ([]Integration, error) {
 	}
 	bad := func(err error, path ...any) error { return jsonpos.FieldError(file, data, err, path...) }
 	var out []Integration
+	seen := map[string]bool{}
 	for i, raw := range f.Integrations {
+		if seen[raw.Name] && raw.Name != "" {
+			return nil, bad(fmt.Errorf("integration %q is defined twice", raw.Name), "integrations", i, "name")
+		}
+		seen[raw.Name] = true
 		in := Integration{Name: raw.Name, Account: raw.Account, Active: raw.Active == nil || *raw.Active, URL: raw.URL, PerEvent: raw.PerEvent}
 		if in.Name == "" {
 			return nil, bad(fmt.Errorf("an integration needs a name"), "integrations", i)

@@ -35,6 +35,9 @@ type Options struct {
 	ConversionTypes [3]string
 	// PostbackTimeout is ClickBank's per-attempt timeout. Zero = 5s.
 	PostbackTimeout time.Duration
+	// FollowRedirects makes the dispatcher follow a tracker's 3xx replies;
+	// by default a 3xx is not delivered (simulator.Dispatcher).
+	FollowRedirects bool
 	// Catalog is the vendors, affiliates, products and funnels the
 	// scenarios sell (a user's own funnel); nil = the embedded catalog.
 	// Scenarios use its funnel simulator.DefaultFunnel, or else its first
@@ -136,7 +139,7 @@ func newWorld(f TrackerFactory, opts Options) *World {
 		timeout = simulator.DefaultTimeout
 	}
 	return &World{opts: opts, factory: f, journal: &simulator.Journal{}, picked: map[simulator.Role]string{},
-		dispatcher:   &simulator.Dispatcher{Timeout: timeout},
+		dispatcher:   &simulator.Dispatcher{Timeout: timeout, FollowRedirects: opts.FollowRedirects},
 		integrations: map[simulator.Role]*simulator.Integration{}, tracking: map[string]string{},
 		now: simulator.DefaultTime}
 }

@@ -41,6 +41,9 @@ func runFire(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
+	if *vendor == "" && len(setFlags(fs, "vendor")) > 0 {
+		return usageError(fs, "--vendor is empty: give a vendor nickname, or leave the flag out for the item's vendor")
+	}
 	if *tmpl == "" && *sf.integrations == "" {
 		return usageError(fs, "give --url TEMPLATE or --integration FILE")
 	}

@@ -78,6 +78,7 @@ func (kv keyValues) Set(s string) error {
 type simFlags struct {
 	catalog, integrations, tracker, retry *string
 	timeout                               *time.Duration
+	followRedirects                       *bool
 }
 
 // addSimFlags declares the simulator flags on fs; the integrations file is
@@ -89,6 +90,8 @@ func addSimFlags(fs *flag.FlagSet, integrationsFlag, integrationsUsage, trackerD
 		tracker:      fs.String("tracker", trackerDefault, trackerUsage),
 		timeout:      fs.Duration("timeout", simulator.DefaultTimeout, "per-attempt postback timeout"),
 		retry:        fs.String("retry", "none", "waits before further attempts, e.g. 1s,5s"),
+		followRedirects: fs.Bool("follow-redirects", false,
+			"follow a tracker's 3xx replies and count the target's reply; by default a 3xx is recorded with its Location and is not delivered"),
 	}
 }
 
@@ -110,8 +113,12 @@ func (f *simFlags) simulator(fs *flag.FlagSet, defaults bool) (*simulator.Simula
 		fmt.Fprintf(fs.Output(), "cbsim %s: %v\n", fs.Name(), err)
 		return nil, 2
 	}
+	if *f.timeout <= 0 {
+		return nil, usageError(fs, "--timeout must be a positive duration such as 5s, got %s", *f.timeout)
+	}
 	sim := simulator.New(c, ins)
 	sim.Dispatcher.Timeout = *f.timeout
+	sim.Dispatcher.FollowRedirects = *f.followRedirects
 	if sim.Dispatcher.Retry, err = simulator.ParseRetry(*f.retry); err != nil {
 		return nil, usageError(fs, "--retry: %v", err)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -55,5 +56,58 @@ func getJSON(t *testing.T, url string, v any) {
 	}
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
 		t.Fatalf("GET %s: %v", url, err)
+	}
+}
+
+// TestServeBindsLoopback: --addr :PORT listens on 127.0.0.1, as cbsim
+// tracker does for the same form, not on every interface.
+func TestServeBindsLoopback(t *testing.T) {
+	base := startCommand(t, runServe, "--addr", ":0")
+	if !strings.HasPrefix(base, "http://127.0.0.1:") {
+		t.Fatalf("cbsim serve --addr :0 is ready at %s; want http://127.0.0.1:PORT", base)
+	}
+}
+
+// TestServeToken: --token (or $CBSIM_SERVE_TOKEN) guards the control API;
+// --journal-capacity bounds the journal, whose page reports what rolled off.
+func TestServeToken(t *testing.T) {
+	t.Setenv("CBSIM_SERVE_TOKEN", "from-env")
+	for _, c := range []struct {
+		name  string
+		args  []string
+		token string
+	}{
+		{"Flag", []string{"--token", "s3cret"}, "s3cret"},
+		{"Env", nil, "from-env"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			base := startCommand(t, runServe, append([]string{"--addr", "127.0.0.1:0", "--journal-capacity", "1"}, c.args...)...)
+			call := func(method, path, token, body string) (int, string) {
+				t.Helper()
+				req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				if token != "" {
+					req.Header.Set("Authorization", "Bearer "+token)
+				}
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer resp.Body.Close()
+				b, _ := io.ReadAll(resp.Body)
+				return resp.StatusCode, string(b)
+			}
+			if status, body := call("GET", "/journal", "", ""); status != 401 {
+				t.Fatalf("without the token: %d %s; want 401", status, body)
+			}
+			for range 2 {
+				if status, body := call("POST", "/fire", c.token, `{"event":"initial_purchase","role":"affiliate","url":"http://127.0.0.1:9/?c={tid}"}`); status != 200 {
+					t.Fatalf("fire with the token: %d %s", status, body)
+				}
+			}
+			if status, body := call("GET", "/journal", c.token, ""); status != 200 || !strings.Contains(body, `"rolled_off":1`) {
+				t.Fatalf("journal with the token: %d %s; want 200 and rolled_off 1", status, body)
+			}
+		})
 	}
 }

@@ -44,6 +44,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", 1, "seed of the scenario order and every random choice")
 	wait := fs.Duration("wait", 5*time.Second, "how long assertions on recorded conversions poll an asynchronous tracker")
 	settle := fs.Duration("settle", 0, "how long to wait before asserting that nothing was recorded")
+	followRedirects := fs.Bool("follow-redirects", false, "follow a tracker's 3xx replies to postbacks and count the target's reply; by default a 3xx is recorded with its Location and is not delivered")
 	own := ownFlags(fs)
 	if err := fs.Parse(fixBareCampaign(args)); err != nil {
 		if err.Error() == "flag: help requested" {
@@ -61,7 +62,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return usageError(fs, "--format: %v", err)
 	}
 	o := steps.SuiteOptions{Tags: *tags, Format: *format, Output: stdout, Concurrency: *concurrency, Seed: *seed,
-		FailOnSkip: *failOnSkip, Steps: steps.Options{Wait: *wait, Settle: *settle}}
+		FailOnSkip: *failOnSkip, Steps: steps.Options{Wait: *wait, Settle: *settle, FollowRedirects: *followRedirects}}
 	if code := own.apply(fs, &o.Steps, stderr); code >= 0 {
 		return code
 	}

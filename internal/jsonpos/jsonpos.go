@@ -61,6 +61,8 @@ func DecodeStrict(file string, data []byte, v any) error {
 		return &FileError{File: file, Line: keyLine(data, field), Err: fmt.Errorf("unknown field %q", field)}
 	case errors.Is(err, io.EOF):
 		return &FileError{File: file, Err: errors.New("file is empty, expected a JSON object")}
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return &FileError{File: file, Line: lineAt(data, len(bytes.TrimRight(data, " \t\r\n"))), Err: errors.New("unexpected end of file: the JSON document is cut short (an unclosed object, array or string)")}
 	}
 	return &FileError{File: file, Err: err}
 }

@@ -22,6 +22,8 @@ func TestDecodeStrictErrorsSayWhere(t *testing.T) {
 		{"type", "{\n \"items\": [\n  {\"name\": 5}\n ]\n}", "f.json:3: items.name: expected a JSON string, found number"},
 		{"trailing", "{}\n{}", "f.json:2: unexpected data"},
 		{"empty", "", "f.json: file is empty"},
+		{"truncated", "{\n \"items\": [\n  {\"name\": \"a\",\n", "f.json:3: unexpected end of file"},
+		{"truncated string", "{\n \"items\": [\n  {\"name\": \"a", "f.json:3: unexpected end of file"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -7,13 +7,23 @@
 //	                      "seed","test_fire","dry_run"} → {"deliveries":[...],"notes":[...]}
 //	POST   /journeys      a buyer through a funnel: {"funnel","affiliate","tid","tid_rule","vtid","params","zip",
 //	                      "country","accept":[bool],"abandon","test_card","seed","dry_run"} → {"deliveries","notes"}
-//	GET    /journal       every delivery and note so far; DELETE /journal forgets them
+//	GET    /journal       ?offset=N&limit=M: a page of the journal's deliveries (limit at most MaxJournalPage,
+//	                      default that), its notes, and "offset","next","total","rolled_off","notes_rolled_off";
+//	                      DELETE /journal forgets them
 //	GET    /integrations  GET /macros  GET /healthz
 //
+// POST bodies must be declared Content-Type: application/json and hold one
+// JSON object and nothing after it. A request a browser marks as
+// cross-origin (Sec-Fetch-Site, or an Origin other than the server's) is
+// refused, so a web page cannot make the simulator fire; WithToken makes
+// every endpoint but /healthz require "Authorization: Bearer TOKEN" (guard.go).
+//
 // Errors are {"error": "...", "param": "..."} with the status of their code
-// (error.go): 400 for a bad request, 404 for an unknown funnel, integration,
-// item or endpoint, 405 for a method an endpoint does not take. A dry run
-// builds the deliveries and journals nothing, for /fire and /journeys alike.
+// (error.go): 400 for a bad request, 401 for a missing or wrong token, 403
+// for a cross-origin request, 404 for an unknown funnel, integration, item
+// or endpoint, 405 for a method an endpoint does not take, 415 for a body
+// not declared JSON. A dry run builds the deliveries and journals nothing,
+// for /fire and /journeys alike.
 //
 // A request without "seed" takes the next seed of the handler's sequence
 // (Seed, Seed+1, ...), so repeated requests get fresh receipts and event
@@ -40,19 +50,29 @@ type Handler struct {
 	seed uint64        // first seed of the sequence
 	next atomic.Uint64 // requests without a seed taken so far
 	mux  *http.ServeMux
+
+	token string // required as "Authorization: Bearer token"; "" = none (WithToken)
 }
 
 // NewHandler returns the control API of sim; requests without a seed take
 // seed, seed+1, ...
-func NewHandler(sim *simulator.Simulator, seed uint64) *Handler {
+func NewHandler(sim *simulator.Simulator, seed uint64, opts ...Option) *Handler {
 	h := &Handler{sim: sim, seed: seed, mux: http.NewServeMux()}
+	for _, o := range opts {
+		o(h)
+	}
 	h.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	h.mux.HandleFunc("POST /fire", run(h.fire))
 	h.mux.HandleFunc("POST /journeys", run(h.journey))
 	h.mux.HandleFunc("GET /journal", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, runBody(sim.Journal.Deliveries(), sim.Journal.Notes()))
+		res, err := journalBody(sim.Journal, r.URL.Query())
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, res)
 	})
 	h.mux.HandleFunc("DELETE /journal", func(w http.ResponseWriter, r *http.Request) {
 		sim.Journal.Reset()
@@ -73,6 +93,13 @@ func NewHandler(sim *simulator.Simulator, seed uint64) *Handler {
 // ServeHTTP routes the control API. A known path with another method is a
 // 405 that lists the methods it takes.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if err := h.guard(r); err != nil {
+		if errorOf(err).Code == EUnauthorized {
+			w.Header().Set("WWW-Authenticate", "Bearer")
+		}
+		writeError(w, err)
+		return
+	}
 	if _, pattern := h.mux.Handler(r); pattern == "/" {
 		if allow := allowed(r.URL.Path); allow != "" {
 			w.Header().Set("Allow", allow)
@@ -144,7 +171,10 @@ type fireBody struct {
 func run[B any](f func(ctx context.Context, b *B) (runResult, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var b B
-		err := decodeBody(r, &b)
+		err := jsonBody(r)
+		if err == nil {
+			err = decodeBody(r, &b)
+		}
 		var res runResult
 		if err == nil {
 			res, err = f(r.Context(), &b)
@@ -244,6 +274,9 @@ func decodeBody(r *http.Request, v any) error {
 			return refuse(EInvalid, "", "the request body must be a JSON object")
 		}
 		return refuse(EInvalid, "", "request body: %w", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return refuse(EInvalid, "", "request body: unexpected data after the JSON object (send exactly one object)")
 	}
 	return nil
 }

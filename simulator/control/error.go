@@ -13,6 +13,10 @@ const (
 	EInvalid  = "invalid"   // a bad request or parameter: 400
 	ENotFound = "not_found" // an unknown funnel, integration, item or endpoint: 404
 	EMethod   = "method"    // a method the endpoint does not take: 405
+
+	EUnauthorized = "unauthorized"      // a missing or wrong token: 401
+	EForbidden    = "forbidden"         // a cross-origin request: 403
+	EMediaType    = "unsupported_media" // a POST body not declared application/json: 415
 )
 
 // Error is a refused request: a code, the request field at fault if any,
@@ -40,6 +44,10 @@ var statusOf = map[string]int{
 	EInvalid:  http.StatusBadRequest,
 	ENotFound: http.StatusNotFound,
 	EMethod:   http.StatusMethodNotAllowed,
+
+	EUnauthorized: http.StatusUnauthorized,
+	EForbidden:    http.StatusForbidden,
+	EMediaType:    http.StatusUnsupportedMediaType,
 }
 
 // errorOf codes an error of the simulator: an unknown name is not_found,

@@ -21,18 +21,18 @@ type Server struct {
 }
 
 // NewServer serves sim's control API on 127.0.0.1:0, seeds from 1.
-func NewServer(sim *simulator.Simulator) (*Server, error) {
+func NewServer(sim *simulator.Simulator, opts ...Option) (*Server, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("listen: %w", err)
 	}
-	return Serve(ln, sim, 1), nil
+	return Serve(ln, sim, 1, opts...), nil
 }
 
 // Serve serves sim's control API on ln until Close; requests without a
 // seed take seed, seed+1, ...
-func Serve(ln net.Listener, sim *simulator.Simulator, seed uint64) *Server {
-	h := NewHandler(sim, seed)
+func Serve(ln net.Listener, sim *simulator.Simulator, seed uint64, opts ...Option) *Server {
+	h := NewHandler(sim, seed, opts...)
 	s := &Server{URL: "http://" + ln.Addr().String(), Handler: h, done: make(chan error, 1),
 		srv: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}}
 	go func() { s.done <- s.srv.Serve(ln) }()

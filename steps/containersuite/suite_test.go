@@ -124,16 +124,22 @@ func TestRunInterrupted(t *testing.T) {
 	containertest.SkipIfNoDocker(t)
 	t.Parallel()
 	ctx, cancel := context.WithCancel(containertest.Context(t))
+	defer cancel()
 	_, image := containertest.ReferenceImage(t)
 	label := map[string]string{"cbsim.test": t.Name() + "-" + time.Now().Format("150405.000000")}
-	var out syncBuffer
-	go func() {
-		// Cancel once the first scenario has run.
-		for !strings.Contains(out.String(), ".") {
-			time.Sleep(20 * time.Millisecond)
+	out := syncBuffer{mark: ".", marked: make(chan struct{})}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel() // runs before wg.Wait: a suite that returns early frees the goroutine
+	wg.Go(func() {
+		// Cancel once the first scenario has run (progress prints "."),
+		// unless the suite ended first.
+		select {
+		case <-out.marked:
+			cancel()
+		case <-ctx.Done():
 		}
-		cancel()
-	}()
+	})
 	start := time.Now()
 	status, err := containersuite.Run(ctx, containersuite.Spec{Image: image, Options: []testcontainers.ContainerCustomizer{containers.WithAPIKey(containers.DefaultAPIKey), testcontainers.WithLabels(label)}},
 		steps.SuiteOptions{Format: "progress", Output: &out, Seed: 3})
@@ -174,16 +180,25 @@ func countContainers(t testing.TB, labels map[string]string) int {
 	return len(list.Items)
 }
 
-// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
+// syncBuffer is a bytes.Buffer safe for a writer and a reader at once. With
+// a mark, it closes marked once what was written contains the mark.
 type syncBuffer struct {
-	mu sync.Mutex // guards b
-	b  bytes.Buffer
+	mu     sync.Mutex // guards b and closed
+	b      bytes.Buffer
+	mark   string        // "" = none
+	marked chan struct{} // closed when b first contains mark
+	closed bool
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.b.Write(p)
+	n, err := s.b.Write(p)
+	if s.mark != "" && !s.closed && strings.Contains(s.b.String(), s.mark) {
+		s.closed = true
+		close(s.marked)
+	}
+	return n, err
 }
 
 func (s *syncBuffer) String() string {

@@ -1,0 +1,75 @@
+package control
+
+import (
+	"crypto/subtle"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// Option configures a Handler; options apply when it is built and cannot
+// change afterwards.
+type Option func(*Handler)
+
+// WithToken makes every endpoint but GET /healthz require the header
+// "Authorization: Bearer token"; "" requires none.
+func WithToken(token string) Option {
+	return func(h *Handler) { h.token = token }
+}
+
+// guard refuses what no endpoint takes: a request from another origin (a
+// web page in the user's browser, which must not make the simulator fire
+// at arbitrary URLs) and, with a token, a request without it. GET /healthz
+// needs no token.
+func (h *Handler) guard(r *http.Request) error {
+	if err := sameOrigin(r); err != nil {
+		return err
+	}
+	if h.token == "" || (r.Method == http.MethodGet && r.URL.Path == "/healthz") {
+		return nil
+	}
+	scheme, given, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(given), []byte(h.token)) != 1 {
+		return refuse(EUnauthorized, "", "missing or wrong token: send the header Authorization: Bearer TOKEN with the token cbsim serve was started with (--token or $CBSIM_SERVE_TOKEN)")
+	}
+	return nil
+}
+
+// sameOrigin refuses a request a browser marks as cross-origin: by
+// Sec-Fetch-Site (anything but same-origin or none), or by an Origin other
+// than the server's own. Clients that send neither (curl, Go, CI) pass.
+func sameOrigin(r *http.Request) error {
+	switch site := r.Header.Get("Sec-Fetch-Site"); site {
+	case "", "same-origin", "none":
+	default:
+		return refuse(EForbidden, "", "cross-origin request refused (Sec-Fetch-Site: %s): the control API answers its own origin and non-browser clients only", site)
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return nil
+	}
+	if u, err := url.Parse(origin); err != nil || u.Host == "" || !strings.EqualFold(u.Host, r.Host) {
+		return refuse(EForbidden, "", "cross-origin request refused (Origin %q is not this server's, %s): the control API answers its own origin and non-browser clients only", clipText(origin, 64), r.Host)
+	}
+	return nil
+}
+
+// jsonBody refuses a POST whose Content-Type is not application/json: an
+// HTML form or a "simple" cross-origin fetch cannot send that type without
+// the browser asking first.
+func jsonBody(r *http.Request) error {
+	ct := r.Header.Get("Content-Type")
+	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+		return refuse(EMediaType, "", "Content-Type must be application/json, got %q", clipText(ct, 64))
+	}
+	return nil
+}
+
+// clipText cuts s to at most n bytes for quoting in an error.
+func clipText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,99 @@
+package control
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestRefusesCrossOriginAndNonJSON: a web page in the user's browser must
+// not be able to make the control API fire: cross-origin requests (by
+// Sec-Fetch-Site or Origin) are 403, a POST whose body is not declared JSON
+// is 415, and JSON followed by more data is 400. Same-origin and
+// non-browser requests go through.
+func TestRefusesCrossOriginAndNonJSON(t *testing.T) {
+	srv := serve(t, newSim(t, "http://127.0.0.1:9"))
+	const fire = `{"event":"initial_purchase","role":"affiliate","tid":"abc","dry_run":true}`
+	host := strings.TrimPrefix(srv.URL, "http://")
+	for _, c := range []struct {
+		name, method, path, body string
+		header                   map[string]string
+		status                   int
+		says                     string
+	}{
+		{"NonBrowser", "POST", "/fire", fire, map[string]string{"Content-Type": "application/json"}, 200, ""},
+		{"CharsetIsJSON", "POST", "/fire", fire, map[string]string{"Content-Type": "application/json; charset=utf-8"}, 200, ""},
+		{"SameOrigin", "POST", "/fire", fire, map[string]string{"Content-Type": "application/json", "Origin": "http://" + host, "Sec-Fetch-Site": "same-origin"}, 200, ""},
+		{"CrossSite", "POST", "/fire", fire, map[string]string{"Content-Type": "application/json", "Sec-Fetch-Site": "cross-site"}, 403, "cross-origin"},
+		{"SameSiteOtherPort", "POST", "/fire", fire, map[string]string{"Content-Type": "application/json", "Sec-Fetch-Site": "same-site"}, 403, "cross-origin"},
+		{"ForeignOrigin", "POST", "/fire", fire, map[string]string{"Content-Type": "application/json", "Origin": "http://evil.example"}, 403, "evil.example"},
+		{"NullOrigin", "DELETE", "/journal", "", map[string]string{"Origin": "null"}, 403, "cross-origin"},
+		{"ForeignOriginGET", "GET", "/journal", "", map[string]string{"Origin": "http://evil.example"}, 403, "cross-origin"},
+		{"TextPlain", "POST", "/fire", fire, map[string]string{"Content-Type": "text/plain"}, 415, "application/json"},
+		{"FormPost", "POST", "/journeys", fire, map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, 415, "application/json"},
+		{"NoContentType", "POST", "/fire", fire, nil, 415, "application/json"},
+		{"TrailingData", "POST", "/fire", fire + `{"event":"upsell_purchase"}`, map[string]string{"Content-Type": "application/json"}, 400, "after the JSON"},
+		{"TrailingGarbage", "POST", "/fire", fire + ` x`, map[string]string{"Content-Type": "application/json"}, 400, "after the JSON"},
+		{"TrailingSpaceIsFine", "POST", "/fire", fire + " \n", map[string]string{"Content-Type": "application/json"}, 200, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			req, _ := http.NewRequest(c.method, srv.URL+c.path, strings.NewReader(c.body))
+			for k, v := range c.header {
+				req.Header.Set(k, v)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var out map[string]any
+			_ = json.NewDecoder(resp.Body).Decode(&out)
+			msg, _ := out["error"].(string)
+			if resp.StatusCode != c.status || !strings.Contains(msg, c.says) {
+				t.Fatalf("status %d, body %v; want %d and an error saying %q", resp.StatusCode, out, c.status, c.says)
+			}
+		})
+	}
+}
+
+// TestToken: with a token every endpoint but /healthz wants
+// "Authorization: Bearer TOKEN"; anything else is a 401.
+func TestToken(t *testing.T) {
+	ln := listen(t)
+	srv := Serve(ln, newSim(t, "http://127.0.0.1:9"), 1, WithToken("s3cret"))
+	t.Cleanup(func() { srv.Close() })
+	for _, c := range []struct {
+		name, method, path, auth string
+		status                   int
+	}{
+		{"Healthz", "GET", "/healthz", "", 200},
+		{"Missing", "GET", "/journal", "", 401},
+		{"Wrong", "GET", "/journal", "Bearer s3cret2", 401},
+		{"NotBearer", "GET", "/journal", "Basic czNjcmV0", 401},
+		{"Right", "GET", "/journal", "Bearer s3cret", 200},
+		{"FireWithout", "POST", "/fire", "", 401},
+		{"UnknownEndpointWithout", "GET", "/nope", "", 401},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			req, _ := http.NewRequest(c.method, srv.URL+c.path, strings.NewReader(`{"event":"initial_purchase","role":"affiliate","dry_run":true}`))
+			req.Header.Set("Content-Type", "application/json")
+			if c.auth != "" {
+				req.Header.Set("Authorization", c.auth)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var out map[string]any
+			_ = json.NewDecoder(resp.Body).Decode(&out)
+			if resp.StatusCode != c.status {
+				t.Fatalf("status %d, body %v; want %d", resp.StatusCode, out, c.status)
+			}
+			if c.status == 401 && (resp.Header.Get("WWW-Authenticate") != "Bearer" || !strings.Contains(out["error"].(string), "token")) {
+				t.Fatalf("401 with WWW-Authenticate %q, body %v", resp.Header.Get("WWW-Authenticate"), out)
+			}
+		})
+	}
+}
