@@ -253,14 +253,18 @@ type integrationRecord struct {
 	URL      string                         `json:"url,omitempty"`
 	PerEvent bool                           `json:"per_event"`
 	URLs     map[simulator.EventType]string `json:"urls,omitempty"`
-	// SendOtherRoleMacros is the fixture's "role_specific_macros": "send".
-	SendOtherRoleMacros bool `json:"send_other_role_macros,omitempty"`
+	// RoleMacros is the fixture's "role_specific_macros": "empty" or "send".
+	RoleMacros string `json:"role_specific_macros"`
 }
 
 func integrationsBody(ins []simulator.Integration) []integrationRecord {
 	out := make([]integrationRecord, len(ins))
 	for i, in := range ins {
-		out[i] = integrationRecord(in)
+		out[i] = integrationRecord{Name: in.Name, Role: in.Role, Account: in.Account, Active: in.Active,
+			Events: in.Events, URL: in.URL, PerEvent: in.PerEvent, URLs: in.URLs, RoleMacros: "empty"}
+		if in.SendOtherRoleMacros {
+			out[i].RoleMacros = "send"
+		}
 	}
 	return out
 }

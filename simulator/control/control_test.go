@@ -235,3 +235,23 @@ func TestErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestIntegrationsNameTheFixtureFields: GET /integrations says
+// role_specific_macros as the fixture does.
+func TestIntegrationsNameTheFixtureFields(t *testing.T) {
+	sim := newSim(t, "http://127.0.0.1:1")
+	sim.Integrations[0].SendOtherRoleMacros = true
+	srv := serve(t, sim)
+	resp, err := http.Get(srv.URL + "/integrations")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got []map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) < 2 || got[0]["role_specific_macros"] != "send" || got[1]["role_specific_macros"] != "empty" {
+		t.Fatalf("GET /integrations = %v; want role_specific_macros send, then empty", got)
+	}
+}
