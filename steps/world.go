@@ -87,6 +87,26 @@ func (o Options) TypeNames() [3]string {
 	return out
 }
 
+// EventIDParam returns the parameter the first active integration of
+// Integrations sends {event_id} in, the one a tracker set up for them
+// gives the Event ID role ("evt" for evt={event_id}); "" when it is the
+// guide's eventid or no integration sends one.
+func (o Options) EventIDParam() string {
+	for _, in := range o.Integrations {
+		if !in.Active {
+			continue
+		}
+		for _, t := range eventTypes {
+			if u, ok := in.URLFor(t); ok && in.Subscribed(t) {
+				if p, ok := paramCarrying(u, "event_id"); ok && p != "eventid" {
+					return p
+				}
+			}
+		}
+	}
+	return ""
+}
+
 // typeName returns the tracker's conversion type name of event type t.
 func (o Options) typeName(t simulator.EventType) string {
 	if i := slices.Index(eventTypes, t); i >= 0 {

@@ -39,7 +39,7 @@ func TestFireNotesWithheldMacros(t *testing.T) {
 	code, out, errs := cli(t, "fire", "--dry-run", "--event", "initial_purchase", "--role", "vendor", "--affiliate", "aff01",
 		"--tid", "abc123", "--url", "http://127.0.0.1:9/postback?clickid={tid}&sum={vendor_earnings}")
 	if code != 0 || !strings.Contains(out, "postback?clickid=&sum=") ||
-		!strings.Contains(errs, `note: vendor integration "adhoc-vendor": {tid} sent empty`) {
+		!strings.Contains(errs, `note: vendor integration "adhoc-vendor", initial_purchase: {tid} sent empty`) {
 		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errs)
 	}
 }

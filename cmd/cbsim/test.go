@@ -114,10 +114,12 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return usageError(fs, "--api, --campaign and --observe-only need --tracker")
 		}
 		if o.Steps.Integrations != nil {
-			// In-process trackers that know the conversion types the file sends.
-			// The purchase's type first: a postback without type= counts as it.
+			// In-process trackers set up for the file, as its tracker would
+			// be: its conversion types (the purchase's first: a postback
+			// without type= counts as it) and its Event ID parameter.
 			names := o.Steps.TypeNames()
-			o.Factory = reference.Factory{Config: steps.TrackerConfig{ConversionTypes: []string{names[1], names[0], names[2]}}}
+			o.Factory = reference.Factory{Config: steps.TrackerConfig{ConversionTypes: []string{names[1], names[0], names[2]},
+				EventIDParam: o.Steps.EventIDParam()}}
 		}
 	case *observe:
 		o.Factory = steps.Shared{Tracker: steps.ObserveOnly{URL: strings.TrimRight(*trackerURL, "/") + "/postback"}}
