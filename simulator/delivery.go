@@ -96,7 +96,9 @@ func otherRole(r Role) Role {
 }
 
 // BuildTest builds what ClickBank's per-event Test action sends: the
-// integration's URL expanded with each macro's placeholder value.
+// integration's URL expanded with each macro's placeholder value, under the
+// rules of a real event of type t for the integration's role
+// (docs/clickbank.md §4).
 func BuildTest(t EventType, in Integration) (Delivery, error) {
 	tmpl, ok := in.URLFor(t)
 	if !ok {

@@ -50,7 +50,8 @@ func (j *Journal) record(d Delivery) {
 	j.mu.Unlock()
 }
 
-// note appends notes: what ClickBank did that is not a delivery.
+// note appends notes: what ClickBank did on the way (to a TID, to the
+// values of a postback).
 func (j *Journal) note(ns ...Note) {
 	j.mu.Lock()
 	for _, n := range ns {
