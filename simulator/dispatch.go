@@ -29,17 +29,35 @@ type Dispatcher struct {
 	FollowRedirects bool            // follow 3xx replies as the client would (the target's reply counts)
 }
 
+// Bounds of a retry schedule: ClickBank's own retry policy for postbacks is
+// unknown (docs/clickbank.md §4); INS retries up to 5 times about 4 h apart
+// (§6), well inside them.
+const (
+	// MaxRetries is the most waits a schedule may list.
+	MaxRetries = 20
+	// MaxRetryWait is the longest single wait.
+	MaxRetryWait = 24 * time.Hour
+)
+
 // ParseRetry parses a retry schedule such as "100ms,1s,5s" (waits before
-// each further attempt); "" and "none" mean a single attempt.
+// each further attempt, at most MaxRetries of at most MaxRetryWait each);
+// "" and "none" mean a single attempt.
 func ParseRetry(s string) ([]time.Duration, error) {
 	if s == "" || s == "none" {
 		return nil, nil
 	}
+	parts := strings.Split(s, ",")
+	if len(parts) > MaxRetries {
+		return nil, fmt.Errorf("retry schedule lists %d waits, at most %d retries are allowed", len(parts), MaxRetries)
+	}
 	var out []time.Duration
-	for _, part := range strings.Split(s, ",") {
+	for _, part := range parts {
 		d, err := time.ParseDuration(strings.TrimSpace(part))
 		if err != nil || d < 0 {
 			return nil, fmt.Errorf("retry schedule %q: %q is not a duration like 500ms or 2s", s, part)
+		}
+		if d > MaxRetryWait {
+			return nil, fmt.Errorf("retry schedule: wait %q is longer than %s, the longest allowed", strings.TrimSpace(part), MaxRetryWait)
 		}
 		out = append(out, d)
 	}

@@ -212,6 +212,21 @@ func TestParseRetry(t *testing.T) {
 	if _, err := ParseRetry("1s,soon"); err == nil || !strings.Contains(err.Error(), `"soon"`) {
 		t.Fatalf("ParseRetry(1s,soon) error = %v", err)
 	}
+	// Bounded: a schedule that would hold a delivery for years, or retry
+	// without end, is a typo, not a plan.
+	if _, err := ParseRetry("2562047h"); err == nil || !strings.Contains(err.Error(), "longer than 24h0m0s, the longest allowed") {
+		t.Fatalf("ParseRetry(2562047h) error = %v", err)
+	}
+	if r, err := ParseRetry("24h"); err != nil || r[0] != 24*time.Hour {
+		t.Fatalf("ParseRetry(24h) = %v, %v", r, err)
+	}
+	many := strings.Repeat("1s,", MaxRetries) + "1s"
+	if _, err := ParseRetry(many); err == nil || !strings.Contains(err.Error(), "at most 20 retries") {
+		t.Fatalf("ParseRetry(%d waits) error = %v", MaxRetries+1, err)
+	}
+	if r, err := ParseRetry(many[:len(many)-3]); err != nil || len(r) != MaxRetries {
+		t.Fatalf("ParseRetry(%d waits) = %d, %v", MaxRetries, len(r), err)
+	}
 }
 
 // BenchmarkDispatchLoopback measures one delivery to a receiver on 127.0.0.1
