@@ -69,8 +69,14 @@ func (w *World) integrationInactive(role string) error {
 func (w *World) retries(n int, waitMS string) error {
 	wait := 10 * time.Millisecond
 	if waitMS != "" {
-		ms, _ := strconv.Atoi(waitMS)
+		ms, err := strconv.Atoi(waitMS)
+		if err != nil || time.Duration(ms)*time.Millisecond > simulator.MaxRetryWait {
+			return fmt.Errorf("a wait of %sms is more than ClickBank's simulator allows (%s)", waitMS, simulator.MaxRetryWait)
+		}
 		wait = time.Duration(ms) * time.Millisecond
+	}
+	if n > simulator.MaxRetries {
+		return fmt.Errorf("%d retries are more than the simulator allows (%d)", n, simulator.MaxRetries)
 	}
 	w.dispatcher.Retry = make([]time.Duration, n)
 	for i := range w.dispatcher.Retry {
