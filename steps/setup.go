@@ -70,7 +70,7 @@ func (w *World) retries(n int, waitMS string) error {
 	wait := 10 * time.Millisecond
 	if waitMS != "" {
 		ms, err := strconv.Atoi(waitMS)
-		if err != nil || time.Duration(ms)*time.Millisecond > simulator.MaxRetryWait {
+		if err != nil || ms > int(simulator.MaxRetryWait/time.Millisecond) {
 			return fmt.Errorf("a wait of %sms is more than ClickBank's simulator allows (%s)", waitMS, simulator.MaxRetryWait)
 		}
 		wait = time.Duration(ms) * time.Millisecond
