@@ -248,10 +248,10 @@ func BenchmarkDispatchLoopback(b *testing.B) {
 	}
 }
 
-// TestDispatcherGarbageReply: a tracker that answers bytes that are not
-// HTTP is a failed attempt with the reason, never a crash or a hang.
-func TestDispatcherGarbageReply(t *testing.T) {
-	t.Parallel()
+// rawReplier listens on 127.0.0.1 until the test ends and answers every
+// request with reply, bytes that need not be HTTP; it returns the address.
+func rawReplier(t *testing.T, reply string) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -259,19 +259,26 @@ func TestDispatcherGarbageReply(t *testing.T) {
 	t.Cleanup(func() { ln.Close() })
 	go func() {
 		for {
-			c, err := ln.Accept()
+			conn, err := ln.Accept()
 			if err != nil {
 				return
 			}
-			// read the request, then answer bytes that are not HTTP
-			if _, err := http.ReadRequest(bufio.NewReader(c)); err == nil {
-				c.Write([]byte("\x00\x17garbage, not HTTP\r\n\r\n"))
+			if _, err := http.ReadRequest(bufio.NewReader(conn)); err == nil {
+				conn.Write([]byte(reply))
 			}
-			c.Close()
+			conn.Close()
 		}
 	}()
+	return ln.Addr().String()
+}
+
+// TestDispatcherGarbageReply: a tracker that answers bytes that are not
+// HTTP is a failed attempt with the reason, never a crash or a hang.
+func TestDispatcherGarbageReply(t *testing.T) {
+	t.Parallel()
+	addr := rawReplier(t, "\x00\x17garbage, not HTTP\r\n\r\n")
 	d := &Dispatcher{Timeout: 2 * time.Second, Retry: []time.Duration{time.Millisecond}}
-	got := d.Send(context.Background(), Delivery{URL: "http://" + ln.Addr().String() + "/postback?clickid=abc"})
+	got := d.Send(context.Background(), Delivery{URL: "http://" + addr + "/postback?clickid=abc"})
 	if got.Delivered || len(got.Attempts) != 2 || got.Status() != 0 || !strings.Contains(got.Error(), "malformed HTTP") {
 		t.Fatalf("garbage reply: delivered=%v attempts=%+v", got.Delivered, got.Attempts)
 	}
@@ -325,25 +332,9 @@ func TestDispatcherQuotesLittleOfAReply(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			ln, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { ln.Close() })
-			go func() {
-				for {
-					conn, err := ln.Accept()
-					if err != nil {
-						return
-					}
-					if _, err := http.ReadRequest(bufio.NewReader(conn)); err == nil {
-						conn.Write([]byte(c.reply))
-					}
-					conn.Close()
-				}
-			}()
+			addr := rawReplier(t, c.reply)
 			d := &Dispatcher{Timeout: 5 * time.Second}
-			got := d.Send(context.Background(), Delivery{URL: "http://" + ln.Addr().String() + "/postback?clickid=abc"})
+			got := d.Send(context.Background(), Delivery{URL: "http://" + addr + "/postback?clickid=abc"})
 			msg := got.Error()
 			if got.Delivered || !strings.Contains(msg, c.says) || strings.Contains(msg, "hunter2") || strings.ContainsAny(msg, "\x00\x01\x1b") {
 				t.Fatalf("error %q; want %q without the secret or control bytes", msg, c.says)
