@@ -42,16 +42,10 @@ func TestRefusesCrossOriginAndNonJSON(t *testing.T) {
 			for k, v := range c.header {
 				req.Header.Set(k, v)
 			}
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			var out map[string]any
-			_ = json.NewDecoder(resp.Body).Decode(&out)
+			status, _, out := do(t, req)
 			msg, _ := out["error"].(string)
-			if resp.StatusCode != c.status || !strings.Contains(msg, c.says) {
-				t.Fatalf("status %d, body %v; want %d and an error saying %q", resp.StatusCode, out, c.status, c.says)
+			if status != c.status || !strings.Contains(msg, c.says) {
+				t.Fatalf("status %d, body %v; want %d and an error saying %q", status, out, c.status, c.says)
 			}
 		})
 	}
@@ -81,19 +75,27 @@ func TestToken(t *testing.T) {
 			if c.auth != "" {
 				req.Header.Set("Authorization", c.auth)
 			}
-			resp, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
+			status, header, out := do(t, req)
+			if status != c.status {
+				t.Fatalf("status %d, body %v; want %d", status, out, c.status)
 			}
-			defer resp.Body.Close()
-			var out map[string]any
-			_ = json.NewDecoder(resp.Body).Decode(&out)
-			if resp.StatusCode != c.status {
-				t.Fatalf("status %d, body %v; want %d", resp.StatusCode, out, c.status)
-			}
-			if c.status == 401 && (resp.Header.Get("WWW-Authenticate") != "Bearer" || !strings.Contains(out["error"].(string), "token")) {
-				t.Fatalf("401 with WWW-Authenticate %q, body %v", resp.Header.Get("WWW-Authenticate"), out)
+			if c.status == 401 && (header.Get("WWW-Authenticate") != "Bearer" || !strings.Contains(out["error"].(string), "token")) {
+				t.Fatalf("401 with WWW-Authenticate %q, body %v", header.Get("WWW-Authenticate"), out)
 			}
 		})
 	}
+}
+
+// do sends req and returns the status, the headers and the JSON object of
+// the reply (nil when the reply is not one).
+func do(t *testing.T, req *http.Request) (int, http.Header, map[string]any) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&out)
+	return resp.StatusCode, resp.Header, out
 }
