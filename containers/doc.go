@@ -22,13 +22,16 @@
 //
 // # Environment
 //
-// Before it touches Docker every function of this package calls
-// SetDefaultEnv, which sets TESTCONTAINERS_RYUK_DISABLED=true and
-// TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 when the caller has not set them:
-// the Ryuk reaper is an image that cannot be pulled on machines without
-// registry access, and without the override testcontainers may look for
-// mapped ports on a gateway address where nothing answers. Containers are
-// therefore not reaped when the process dies: Terminate them (t.Cleanup).
+// The package leaves testcontainers-go's configuration alone: the
+// TESTCONTAINERS_* variables, ~/.testcontainers.properties, DOCKER_HOST
+// and the Docker context are the caller's. Machines where no image can be
+// pulled (so the Ryuk reaper cannot start) or where testcontainers looks
+// for mapped ports on a gateway address that does not answer call
+// SetDefaultEnv first, which sets TESTCONTAINERS_RYUK_DISABLED=true and
+// TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 where unset (cbsim's own tests do,
+// through containertest; `cbsim test --testcontainers-local` does). Without
+// Ryuk, containers are not reaped when the process dies: Terminate them
+// (t.Cleanup).
 //
 // # Docker compatibility
 //

@@ -8,10 +8,10 @@ import (
 )
 
 // DockerAvailable returns nil when a Docker engine answers, and otherwise an
-// error saying why not. It calls SetDefaultEnv first and gives up when ctx
-// is done, even if the client hangs.
+// error saying why not. It gives up when ctx is done, even if the client
+// hangs. Like every function of this package it leaves testcontainers-go's
+// configuration (TESTCONTAINERS_*, ~/.testcontainers.properties) alone.
 func DockerAvailable(ctx context.Context) error {
-	SetDefaultEnv()
 	done := make(chan error, 1)
 	go func() { done <- dockerHealth(ctx) }()
 	select {

@@ -2,7 +2,8 @@ package containers
 
 import "os"
 
-// Environment variables read by testcontainers-go that SetDefaultEnv fills in.
+// Environment variables read by testcontainers-go that SetDefaultEnv fills
+// in when asked.
 const (
 	// EnvRyukDisabled disables the Ryuk reaper container.
 	EnvRyukDisabled = "TESTCONTAINERS_RYUK_DISABLED"
@@ -12,10 +13,16 @@ const (
 
 // SetDefaultEnv sets TESTCONTAINERS_RYUK_DISABLED=true and
 // TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 in the process environment when
-// they are unset; values the caller set, even empty ones, are kept.
-// testcontainers-go reads its configuration once per process, so this must
-// run before its first use: every function of this package that talks to
-// Docker calls it first. It is safe for concurrent use.
+// they are unset; values the caller set, even empty ones, are kept. It is
+// for machines like cbsim's own build machines, where no image can be
+// pulled (so no Ryuk reaper) and Docker's gateway address does not answer;
+// elsewhere — Docker Desktop, Docker-in-Docker CI, a remote DOCKER_HOST —
+// these overrides break container start-up or leak containers.
+//
+// Nothing in this package calls it: call it yourself, or pass
+// `--testcontainers-local` to `cbsim test`. testcontainers-go reads its
+// configuration once per process, so it must run before the first call
+// that talks to Docker. It is safe for concurrent use.
 func SetDefaultEnv() {
 	for _, kv := range [...][2]string{
 		{EnvRyukDisabled, "true"},

@@ -63,7 +63,6 @@ CMD ["tracker", "--addr", "0.0.0.0:8800", "--db", "/data/tracker.db"]
 // exists, and returns its reference (cbsim:dev-<hash>). Build output goes to
 // buildLog; nil discards it.
 func ReferenceImage(ctx context.Context, binary string, buildLog io.Writer) (string, error) {
-	SetDefaultEnv()
 	if err := checkStaticLinux(binary); err != nil {
 		return "", err
 	}
@@ -131,7 +130,6 @@ func referenceContext(dockerfile []byte, binary string) (io.ReadSeeker, error) {
 // discards it. The Dockerfile must not need to pull images on machines
 // without registry access (use FROM scratch).
 func DockerfileImage(ctx context.Context, dockerfile, contextDir string, buildLog io.Writer) (string, error) {
-	SetDefaultEnv()
 	dockerfile, err := filepath.Abs(dockerfile)
 	if err != nil {
 		return "", fmt.Errorf("dockerfile: %w", err)

@@ -24,7 +24,6 @@ type SimulatorContainer struct {
 // choose the image as for RunTracker. The container is returned
 // even with an error when it was created.
 func RunSimulator(ctx context.Context, opts ...testcontainers.ContainerCustomizer) (*SimulatorContainer, error) {
-	SetDefaultEnv()
 	s := newSettings(DefaultSimulatorPort)
 	rest, err := s.apply(opts)
 	if err != nil {

@@ -30,7 +30,6 @@ type TrackerContainer struct {
 // customizers (testcontainers.WithEnv, WithLogConsumers, ...). The container
 // is returned even with an error when it was created.
 func RunTracker(ctx context.Context, opts ...testcontainers.ContainerCustomizer) (*TrackerContainer, error) {
-	SetDefaultEnv()
 	s := newSettings(DefaultTrackerPort)
 	s.apiKey = DefaultAPIKey
 	rest, err := s.apply(opts)
@@ -103,7 +102,6 @@ func RunTrackerDockerfile(ctx context.Context, dockerfile string, opts ...testco
 // imageSettings applies the options of a tracker image (any tracker, not
 // the reference one) after the package defaults.
 func imageSettings(opts []testcontainers.ContainerCustomizer) (settings, []testcontainers.ContainerCustomizer, error) {
-	SetDefaultEnv()
 	s := newSettings(DefaultTrackerPort)
 	rest, err := s.apply(opts)
 	if err == nil {

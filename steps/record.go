@@ -98,6 +98,7 @@ func (s *scenarioRun) skipReason() string {
 type record struct {
 	start      time.Time
 	seed       uint64
+	props      []Property // of the run, for the JUnit and cucumber reports
 	failOnSkip bool
 	stream     bool // scenarios run one at a time: pretty reports follow every step
 	testing    bool // scenarios run as subtests, which log why they were skipped

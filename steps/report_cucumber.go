@@ -24,6 +24,7 @@ type cukeNode struct {
 type cukeFeature struct {
 	URI string `json:"uri"`
 	cukeNode
+	Metadata []Property    `json:"metadata,omitempty"`
 	Elements []cukeElement `json:"elements,omitempty"`
 }
 
@@ -84,7 +85,7 @@ func writeCucumber(w io.Writer, r *record) error {
 			}
 			feature = s.f
 			cur = &cukeFeature{URI: s.f.uri, cukeNode: cukeNode{ID: cukeID(s.f.name), Keyword: cmp.Or(s.f.keyword, "Feature"), Name: s.f.name,
-				Description: s.f.description, Line: s.f.line}}
+				Description: s.f.description, Line: s.f.line}, Metadata: r.props}
 			for _, t := range s.f.tags {
 				cur.Tags = append(cur.Tags, cukeTag{Name: t.name, Line: t.line})
 			}

@@ -38,7 +38,12 @@ type junitSuites struct {
 
 type junitSuite struct {
 	junitCounts
-	Cases []junitCase `xml:"testcase"`
+	Properties *junitProperties `xml:"properties"`
+	Cases      []junitCase      `xml:"testcase"`
+}
+
+type junitProperties struct {
+	Property []Property `xml:"property"`
 }
 
 type junitCase struct {
@@ -78,6 +83,9 @@ func writeJUnit(w io.Writer, r *record) error {
 				out.Suites = append(out.Suites, *suite)
 			}
 			suite, feature, suiteTime, names = &junitSuite{junitCounts: junitCounts{Name: s.f.name}}, s.f, 0, map[string]int{}
+			if len(r.props) > 0 {
+				suite.Properties = &junitProperties{Property: r.props}
+			}
 		}
 		d := s.end().Sub(s.start)
 		suiteTime += max(d, 0)

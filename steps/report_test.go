@@ -38,6 +38,7 @@ type junitReport struct {
 		Skipped  int         `xml:"skipped,attr"`
 		Failures int         `xml:"failures,attr"`
 		Time     string      `xml:"time,attr"`
+		Props    []property  `xml:"properties>property"`
 		Cases    []junitCase `xml:"testcase"`
 	} `xml:"testsuite"`
 }
@@ -54,10 +55,16 @@ type message struct {
 	Message string `xml:"message,attr"`
 }
 
+type property struct {
+	Name  string `xml:"name,attr" json:"name"`
+	Value string `xml:"value,attr" json:"value"`
+}
+
 // cukeFeature is what the tests read of a cucumber JSON report.
 type cukeFeature struct {
-	URI      string `json:"uri"`
-	Name     string `json:"name"`
+	URI      string     `json:"uri"`
+	Name     string     `json:"name"`
+	Metadata []property `json:"metadata"`
 	Elements []struct {
 		Name  string     `json:"name"`
 		Line  int        `json:"line"`
@@ -368,6 +375,28 @@ func TestJUnitTimes(t *testing.T) {
 			if got := seconds("testsuite "+s.Name, s.Time); got < sum-0.001 || got > sum+0.001 {
 				t.Errorf("seed %d: testsuite %q time %v, its test cases add up to %v", seed, s.Name, got, sum)
 			}
+		}
+	}
+}
+
+// TestReportProperties: the run's properties and its seed are in every
+// JUnit test suite and every cucumber feature, so a report says which
+// cbsim wrote it and how to replay it.
+func TestReportProperties(t *testing.T) {
+	given := []steps.Property{{Name: "cbsim.version", Value: "v9.8.7"}, {Name: "cbsim.commit", Value: "abc123"}}
+	r := runSuite(t, reference.Run, steps.SuiteOptions{Seed: 42, Tags: "@core", Properties: given})
+	want := []property{{"cbsim.version", "v9.8.7"}, {"cbsim.commit", "abc123"}, {"cbsim.seed", "42"}}
+	if len(r.junit.Suites) == 0 || len(r.cuke) == 0 {
+		t.Fatalf("no suite in the reports (status %d)\n%s", r.status, r.out)
+	}
+	for _, s := range r.junit.Suites {
+		if !slices.Equal(s.Props, want) {
+			t.Errorf("JUnit testsuite %q: properties %v, want %v", s.Name, s.Props, want)
+		}
+	}
+	for _, f := range r.cuke {
+		if !slices.Equal(f.Metadata, want) {
+			t.Errorf("cucumber feature %q: metadata %v, want %v", f.Name, f.Metadata, want)
 		}
 	}
 }

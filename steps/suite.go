@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -51,6 +52,20 @@ type SuiteOptions struct {
 	Steps Options
 	// T runs each scenario as a subtest of T (go test).
 	T *testing.T
+	// Properties describe the run in the JUnit and cucumber reports: the
+	// cbsim CLI gives its version, commit and build date (cbsim.version,
+	// cbsim.commit, cbsim.date, ...). The seed is always added as
+	// cbsim.seed.
+	Properties []Property
+}
+
+// Property is a name and value that describe a run in its reports: a
+// <property> of every JUnit <testsuite>, an entry of every cucumber
+// feature's "metadata" (the shape of multiple-cucumber-html-reporter's
+// custom metadata).
+type Property struct {
+	Name  string `json:"name" xml:"name,attr"`
+	Value string `json:"value" xml:"value,attr"`
 }
 
 // noFactory is what Run writes when SuiteOptions.Factory is nil.
@@ -114,7 +129,8 @@ func Run(o SuiteOptions) int {
 		fmt.Fprintf(say, "steps.Run: %v\n", err)
 		return 2
 	}
-	rec := &record{start: time.Now(), seed: o.Seed, failOnSkip: o.FailOnSkip, stream: opts.Concurrency == 1,
+	props := append(append([]Property(nil), o.Properties...), Property{Name: "cbsim.seed", Value: strconv.FormatUint(o.Seed, 10)})
+	rec := &record{start: time.Now(), seed: o.Seed, props: props, failOnSkip: o.FailOnSkip, stream: opts.Concurrency == 1,
 		testing: o.T != nil, runs: map[string]*scenarioRun{}}
 	for _, f := range parsed {
 		rec.addFeature(newFeatureDoc(f.GherkinDocument), f.Pickles)

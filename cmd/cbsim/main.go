@@ -29,6 +29,7 @@ func commands() map[string]command {
 		"test":    {"run the Gherkin feature suite against a tracker", runTest},
 		"steps":   {"print the step catalog", catalogCommand("steps", false, writeSteps)},
 		"serve":   {"run the simulator as an HTTP service with a JSON control API", runServe},
+		"version": {"print the version, commit and build date of this cbsim (also --version)", runVersion},
 	}
 }
 
@@ -47,6 +48,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		return 0
+	}
+	if args[0] == "--version" || args[0] == "-version" {
+		args = append([]string{"version"}, args[1:]...)
 	}
 	c, ok := cmds[args[0]]
 	if !ok {

@@ -13,6 +13,7 @@ import (
 	"github.com/testcontainers/testcontainers-go"
 
 	"github.com/cbsim/cbsim/containers"
+	"github.com/cbsim/cbsim/internal/buildinfo"
 	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/simulator/lint"
 	"github.com/cbsim/cbsim/steps"
@@ -31,6 +32,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	postbackPath := fs.String("postback-path", containers.DefaultPostbackPath, "the tracker container's postback path")
 	apiPath := fs.String("api-path", "", "base path of the tracker container's reporting API (conversions at {api-path}/conversions)")
 	healthPath := fs.String("health-path", containers.DefaultHealthPath, "path polled until the tracker container answers 200")
+	tcLocal := fs.Bool("testcontainers-local", false, "for a tracker container on a machine that cannot pull images or reach Docker's gateway: set TESTCONTAINERS_RYUK_DISABLED=true and TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 where unset (default: testcontainers' own configuration is left alone)")
 	apiURL := fs.String("api", "", "base URL of its reporting API (default: --tracker)")
 	apiKey := fs.String("api-key", os.Getenv("CBSIM_API_KEY"), "reporting API key (default: $CBSIM_API_KEY)")
 	campaigns := keyValues{}
@@ -63,6 +65,9 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	o := steps.SuiteOptions{Tags: *tags, Format: *format, Output: stdout, Concurrency: *concurrency, Seed: *seed,
 		FailOnSkip: *failOnSkip, Steps: steps.Options{Wait: *wait, Settle: *settle, FollowRedirects: *followRedirects}}
+	for _, p := range buildinfo.Read().Properties() {
+		o.Properties = append(o.Properties, steps.Property{Name: p[0], Value: p[1]})
+	}
 	if code := own.apply(fs, &o.Steps, stderr); code >= 0 {
 		return code
 	}
@@ -74,7 +79,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		o.Features = os.DirFS(*featuresDir)
 	}
 	container := *trackerImage != "" || *trackerDockerfile != ""
-	if set := setFlags(fs, "tracker-port", "tracker-env", "postback-path", "api-path", "health-path"); len(set) > 0 && !container {
+	if set := setFlags(fs, "tracker-port", "tracker-env", "postback-path", "api-path", "health-path", "testcontainers-local"); len(set) > 0 && !container {
 		return usageError(fs, "--%s configures a tracker container: it needs --tracker-image or --tracker-dockerfile", set[0])
 	}
 	switch {
@@ -85,6 +90,9 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case container && *apiURL != "":
 		return usageError(fs, "--api is the reporting API of a running tracker; for a tracker container give its path with --api-path")
 	case container:
+		if *tcLocal {
+			containers.SetDefaultEnv()
+		}
 		spec := containersuite.Spec{Image: *trackerImage, Dockerfile: *trackerDockerfile, ObserveOnly: *observe,
 			Options: []testcontainers.ContainerCustomizer{
 				containers.WithPort(*trackerPort),

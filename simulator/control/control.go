@@ -10,7 +10,8 @@
 //	GET    /journal       ?offset=N&limit=M: a page of the journal's deliveries (limit at most MaxJournalPage,
 //	                      default that), its notes, and "offset","next","total","rolled_off","notes_rolled_off";
 //	                      DELETE /journal forgets them
-//	GET    /integrations  GET /macros  GET /healthz
+//	GET    /integrations  GET /macros
+//	GET    /healthz       {"status":"ok","version","commit","date","go","platform"}: no token needed
 //
 // POST bodies must be declared Content-Type: application/json and hold one
 // JSON object and nothing after it. A request a browser marks as
@@ -39,6 +40,7 @@ import (
 	"net/http"
 	"sync/atomic"
 
+	"github.com/cbsim/cbsim/internal/buildinfo"
 	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/simulator/ids"
 	"github.com/cbsim/cbsim/simulator/macro"
@@ -61,8 +63,9 @@ func NewHandler(sim *simulator.Simulator, seed uint64, opts ...Option) *Handler 
 	for _, o := range opts {
 		o(h)
 	}
+	health := healthBody{Status: "ok", Info: buildinfo.Read()}
 	h.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+		writeJSON(w, http.StatusOK, health)
 	})
 	h.mux.HandleFunc("POST /fire", run(h.fire))
 	h.mux.HandleFunc("POST /journeys", run(h.journey))
@@ -88,6 +91,14 @@ func NewHandler(sim *simulator.Simulator, seed uint64, opts ...Option) *Handler 
 		writeError(w, refuse(ENotFound, "", "no such endpoint %s %s (endpoints: POST /fire, POST /journeys, GET|DELETE /journal, GET /integrations, GET /macros, GET /healthz)", r.Method, r.URL.Path))
 	})
 	return h
+}
+
+// healthBody is GET /healthz's answer: "ok" and which cbsim answers
+// (version, commit, date, go, platform), as `cbsim version --json` prints
+// it.
+type healthBody struct {
+	Status string `json:"status"`
+	buildinfo.Info
 }
 
 // ServeHTTP routes the control API. A known path with another method is a

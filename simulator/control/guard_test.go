@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/cbsim/cbsim/internal/buildinfo"
 )
 
 // TestRefusesCrossOriginAndNonJSON: a web page in the user's browser must
@@ -98,4 +100,18 @@ func do(t *testing.T, req *http.Request) (int, http.Header, map[string]any) {
 	var out map[string]any
 	_ = json.NewDecoder(resp.Body).Decode(&out)
 	return resp.StatusCode, resp.Header, out
+}
+
+// TestHealthzSaysWhichCbsim: /healthz answers without the token and says
+// which build answers, as `cbsim version --json` does.
+func TestHealthzSaysWhichCbsim(t *testing.T) {
+	ln := listen(t)
+	srv := Serve(ln, newSim(t, "http://127.0.0.1:9"), 1, WithToken("s3cret"))
+	t.Cleanup(func() { srv.Close() })
+	req, _ := http.NewRequest("GET", srv.URL+"/healthz", nil)
+	status, _, out := do(t, req)
+	want := buildinfo.Read()
+	if status != 200 || out["status"] != "ok" || out["version"] != want.Version || out["go"] != want.Go || out["platform"] != want.Platform {
+		t.Errorf("GET /healthz: %d %v; want ok and %+v", status, out, want)
+	}
 }
