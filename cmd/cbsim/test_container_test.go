@@ -23,7 +23,7 @@ func TestTestTrackerImage(t *testing.T) {
 	junit := filepath.Join(t.TempDir(), "out.xml")
 	var out, errb bytes.Buffer
 	start := time.Now()
-	code := run(ctx, []string{"test", "--tracker-image", image, "--api-key", "k-cli", "--tracker-env", "CBSIM_API_KEY=k-cli",
+	code := run(ctx, []string{"test", "--tracker-image", image, "--testcontainers-local", "--api-key", "k-cli", "--tracker-env", "CBSIM_API_KEY=k-cli",
 		"--format", "progress,junit:" + junit}, &out, &errb)
 	t.Logf("cbsim test --tracker-image in %v", time.Since(start).Round(time.Millisecond))
 	if code != 0 {
