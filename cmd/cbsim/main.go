@@ -24,6 +24,7 @@ func commands() map[string]command {
 		"demo":    {"fire the demo funnels through an embedded tracker and print what was sent and recorded", runDemo},
 		"fire":    {"fire one postback event at a tracker (or print it with --dry-run)", runFire},
 		"macros":  {"print the macro catalog", catalogCommand("macros", true, writeMacros)},
+		"init":    {"write a ready QA project: a starter feature, integrations, catalog, cbsim.yaml and CI recipes", runInit},
 		"lint":    {"check an integration file for mapping mistakes", runLint},
 		"tracker": {"run the reference tracker (a RedTrack-compatible postback receiver)", runTracker},
 		"test":    {"run the Gherkin feature suite against a tracker", runTest},
