@@ -254,6 +254,13 @@ func unknownFlags(text string, flags map[string][]string) []string {
 	var bad []string
 	for _, inv := range invocations(text) {
 		known, ok := flags[inv.command]
+		if strings.HasPrefix(inv.command, "-") {
+			// cbsim's own flags, before any command (main.go's run).
+			if !slices.Contains([]string{"--version", "-version", "-h", "--help"}, inv.command) {
+				bad = append(bad, fmt.Sprintf("cbsim has no flag %s (in %q)", inv.command, inv.line))
+			}
+			continue
+		}
 		if !ok {
 			bad = append(bad, fmt.Sprintf("unknown command %q in %q", inv.command, inv.line))
 			continue
@@ -288,6 +295,8 @@ func TestInvocationsChecker(t *testing.T) {
 		{"comment after", "cbsim test    # --not-a-flag of anything", 0},
 		{"operators", "cbsim tracker --addr :0 > log 2>&1 & cbsim test --tracker x && cbsim lint f.json", 0},
 		{"second command bad", "cbsim tracker --addr :0 & cbsim test --nope", 1},
+		{"cbsim's own flag", "cbsim --version", 0},
+		{"cbsim's own made-up flag", "cbsim --verbose", 1},
 		{"not commands", "cbsim.yaml; github.com/cbsim/cbsim/cmd/cbsim@latest; [cbsim](https://x); name: cbsim\n", 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -391,9 +400,14 @@ func TestReadmeNamesKnownFlags(t *testing.T) {
 	for _, blk := range blocks {
 		var lines []string
 		for _, l := range strings.Split(blk[1], "\n") {
-			if !strings.HasPrefix(strings.TrimSpace(l), "docker ") {
-				lines = append(lines, l)
+			if strings.HasPrefix(strings.TrimSpace(l), "docker ") {
+				continue
 			}
+			// A shell comment shows output ("# cbsim v0.1.0 (commit …)"), not a command.
+			if i := regexp.MustCompile(`(^|\s)#`).FindStringIndex(l); i != nil {
+				l = l[:i[0]]
+			}
+			lines = append(lines, l)
 		}
 		text := strings.Join(lines, "\n")
 		for _, bad := range unknownFlags(text, flags) {
