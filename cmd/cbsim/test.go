@@ -7,6 +7,7 @@ import (
 	"io"
 	"log"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -126,8 +127,13 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			// be: its conversion types (the purchase's first: a postback
 			// without type= counts as it) and its Event ID parameter.
 			names := o.Steps.TypeNames()
-			o.Factory = reference.Factory{Config: steps.TrackerConfig{ConversionTypes: []string{names[1], names[0], names[2]},
-				EventIDParam: o.Steps.EventIDParam()}}
+			var types []string // each once: one URL may give every event the same type
+			for _, n := range []string{names[1], names[0], names[2]} {
+				if !slices.Contains(types, n) {
+					types = append(types, n)
+				}
+			}
+			o.Factory = reference.Factory{Config: steps.TrackerConfig{ConversionTypes: types, EventIDParam: o.Steps.EventIDParam()}}
 		}
 	case *observe:
 		o.Factory = steps.Shared{Tracker: steps.ObserveOnly{URL: strings.TrimRight(*trackerURL, "/") + "/postback"}}

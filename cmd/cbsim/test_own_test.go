@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -67,5 +68,32 @@ func TestTestOwnSetupBadFiles(t *testing.T) {
 	code, _, errs := cli(t, "test", "--integrations", ownCatalog)
 	if code != 2 || !strings.Contains(errs, "catalog.json:2: unknown field") {
 		t.Errorf("a catalog given as integrations: exit %d, %q; want 2 naming the file and line", code, errs)
+	}
+}
+
+// TestTestOwnSetupOneTypeForEveryEvent: an integration with one URL whose
+// type= is the same for every event (type=Sale) sets up in-process
+// trackers with that one type; it was configured three times and every
+// scenario failed with `conversion type "Sale" configured twice`.
+func TestTestOwnSetupOneTypeForEveryEvent(t *testing.T) {
+	ins := filepath.Join(t.TempDir(), "integrations.json")
+	writeTestFile(t, ins, `{"integrations": [{"name": "one-url", "role": "affiliate", "account": "aff01",
+  "events": ["order_form_impression", "initial_purchase", "upsell_purchase"],
+  "url": "https://trk.example.com/postback?clickid={tid}&sum={affiliate_earnings}&type=Sale"},
+ {"name": "one-url-vendor", "role": "vendor", "account": "ven01",
+  "events": ["order_form_impression", "initial_purchase", "upsell_purchase"],
+  "url": "https://trk.example.com/postback?clickid={vtid}&sum={vendor_earnings}&type=Sale"}]}`)
+	mapping := t.TempDir()
+	copyFile(t, filepath.Join("..", "..", "features", "05_mapping.feature"), filepath.Join(mapping, "05_mapping.feature"))
+	code, out, errs := cli(t, "test", "--integrations", ins, "--features", mapping, "--format", "progress")
+	if strings.Contains(out+errs, "configured twice") || code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+}
+
+func writeTestFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
