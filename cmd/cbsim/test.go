@@ -33,8 +33,8 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	apiPath := fs.String("api-path", "", "base path of the tracker container's reporting API (conversions at {api-path}/conversions)")
 	healthPath := fs.String("health-path", containers.DefaultHealthPath, "path polled until the tracker container answers 200")
 	apiURL := fs.String("api", "", "base URL of its reporting API (default: --tracker)")
-	apiKey := secretFlag(fs, "api-key", "reporting API key (a secret: never printed)")
-	postbackToken := secretFlag(fs, "postback-token", "add ptoken=T to every postback URL: the postback token of the reference tracker and RedTrack (a secret: never printed)")
+	apiKey := secretFlag(fs, "api-key", "reporting API `KEY` (a secret: never printed)")
+	postbackToken := secretFlag(fs, "postback-token", "add ptoken=`T` to every postback URL: the postback token of the reference tracker and RedTrack (a secret: never printed)")
 	campaigns := campaignIDs{keyValues{}}
 	fs.Var(campaigns, "campaign", "campaign id per role, affiliate=ID or vendor=ID (repeatable); a bare ID is the affiliate's; a missing one is the campaign titled cbsim-ROLE, created through RedTrack's POST /campaigns if none (a real account needs real campaigns: give their ids)")
 	observe := fs.Bool("observe-only", false, "the tracker has no reporting API: assert what was sent and its replies; steps that read what it recorded are skipped")
