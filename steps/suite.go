@@ -16,6 +16,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/cbsim/cbsim/features"
+	"github.com/cbsim/cbsim/internal/redact"
 )
 
 // SuiteOptions describe one run of a feature suite.
@@ -57,6 +58,13 @@ type SuiteOptions struct {
 	// cbsim.commit, cbsim.date, ...). The seed is always added as
 	// cbsim.seed.
 	Properties []Property
+	// Secrets (API keys, tokens) are masked as *** in every report, to
+	// Output or to a file, and in what Run writes: failure messages quote
+	// the URLs ClickBank sent and the tracker's replies, which may hold
+	// them. Masking follows package internal/redact: a secret's escaped
+	// forms are masked too, and only where it is not part of a longer run
+	// of letters and digits.
+	Secrets []string
 }
 
 // Property is a name and value that describe a run in its reports: a
@@ -82,9 +90,23 @@ const noFactory = "steps.Run: SuiteOptions.Factory is nil, so no scenario has a 
 // wrong. Without a Factory it runs nothing: it writes what to do to
 // Output (to os.Stderr when Output is nil) and returns 2.
 func Run(o SuiteOptions) int {
+	red := redact.New(o.Secrets...)
+	var masked []*redact.Writer
+	mask := func(w io.Writer) io.Writer {
+		if red.Secrets() == 0 {
+			return w
+		}
+		rw := red.Writer(w)
+		masked = append(masked, rw)
+		return rw
+	}
+	defer func() { flushAll(masked) }()
+	if o.Output != nil {
+		o.Output = mask(o.Output)
+	}
 	say := o.Output
 	if say == nil {
-		say = os.Stderr
+		say = mask(os.Stderr)
 	}
 	if o.Factory == nil {
 		fmt.Fprintln(say, noFactory)
@@ -145,7 +167,7 @@ func Run(o SuiteOptions) int {
 		fmt.Fprintf(say, "steps.Run: %v\n", err)
 		return 1
 	}
-	files, err := rec.open(formats, o.Output)
+	files, err := rec.open(formats, o.Output, mask)
 	defer closeAll(files)
 	if err != nil {
 		fmt.Fprintf(say, "steps.Run: %v\n", err)
@@ -156,7 +178,7 @@ func Run(o SuiteOptions) int {
 		Register(sc, factory, o.Steps)
 	}
 	status, err := rec.finish(o.Output, suite.Run(), o.Tags)
-	if err = errors.Join(err, closeAll(files)); err != nil {
+	if err = errors.Join(err, flushAll(masked), closeAll(files)); err != nil {
 		fmt.Fprintf(say, "steps.Run: %v\n", err)
 		return max(status, 1)
 	}
@@ -164,8 +186,8 @@ func Run(o SuiteOptions) int {
 }
 
 // open adds the reports of formats to r, those with a file in a file
-// created now; the files are returned to be closed.
-func (r *record) open(formats []format, out io.Writer) ([]*os.File, error) {
+// created now, written through mask; the files are returned to be closed.
+func (r *record) open(formats []format, out io.Writer, mask func(io.Writer) io.Writer) ([]*os.File, error) {
 	var files []*os.File
 	for _, f := range formats {
 		w := out
@@ -175,7 +197,7 @@ func (r *record) open(formats []format, out io.Writer) ([]*os.File, error) {
 				return files, fmt.Errorf("the %s report: %w", f.name, err)
 			}
 			files = append(files, file)
-			w = file
+			w = mask(file)
 		}
 		switch f.name {
 		case "pretty", "progress":
@@ -187,6 +209,15 @@ func (r *record) open(formats []format, out io.Writer) ([]*os.File, error) {
 		}
 	}
 	return files, nil
+}
+
+// flushAll passes on what the masking writers hold back.
+func flushAll(ws []*redact.Writer) error {
+	var errs []error
+	for _, w := range ws {
+		errs = append(errs, w.Flush())
+	}
+	return errors.Join(errs...)
 }
 
 // closeAll closes files once: a file already closed is left alone.

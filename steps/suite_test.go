@@ -2,6 +2,9 @@ package steps_test
 
 import (
 	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -34,5 +37,50 @@ func TestUndefinedStepFailsAndEmptySelectionFails(t *testing.T) {
 	}
 	if status := reference.Run(steps.SuiteOptions{Tags: "@no-such-tag"}); status == 0 {
 		t.Error("a run that selected no scenario passed")
+	}
+}
+
+// TestSecretsAreMasked: the URLs a failure message quotes carry the
+// postback token; with the token among SuiteOptions.Secrets, no report
+// shows it — to Output or to a file — and each shows *** in its place.
+// Without Secrets the same run shows it, so the test can fail.
+func TestSecretsAreMasked(t *testing.T) {
+	const token = "s3cret-tok"
+	feature := fstest.MapFS{"f.feature": {Data: []byte(`Feature: f
+  Scenario: a failure quotes the URL
+    Given an affiliate integration with CLICKID={tid} and SUM={affiliate_earnings}
+    And the affiliate integration sends "?clickid={tid}&sum={affiliate_earnings}&ptoken=` + token + `&type=InitialPurchase" for Initial Purchase
+    And a visitor clicks the affiliate campaign
+    When the buyer buys the front-end product
+    Then the Initial Purchase postback has cur=XYZ
+`)}}
+	for _, masked := range []bool{true, false} {
+		t.Run(fmt.Sprintf("masked=%v", masked), func(t *testing.T) {
+			dir := t.TempDir()
+			junit, cuke := filepath.Join(dir, "junit.xml"), filepath.Join(dir, "cucumber.json")
+			o := steps.SuiteOptions{Features: feature, Format: "pretty,progress,junit:" + junit + ",cucumber:" + cuke, Output: &bytes.Buffer{}}
+			if masked {
+				o.Secrets = []string{token}
+			}
+			if status := reference.Run(o); status != 1 {
+				t.Fatalf("status %d, want 1 (the scenario fails)", status)
+			}
+			reports := map[string]string{"Output": o.Output.(*bytes.Buffer).String()}
+			for _, f := range []string{junit, cuke} {
+				data, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				reports[filepath.Base(f)] = string(data)
+			}
+			for name, text := range reports {
+				if shown := strings.Contains(text, token); shown == masked {
+					t.Errorf("%s shows the token: %v, want %v:\n%s", name, shown, !masked, text)
+				}
+				if masked && !strings.Contains(text, "ptoken=***") {
+					t.Errorf("%s does not show ptoken=***:\n%s", name, text)
+				}
+			}
+		})
 	}
 }

@@ -237,7 +237,9 @@ type Config struct {
 	Server ServerLimits
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// Logger receives request logs; nil discards them.
+	// Logger receives request logs (with the api key, the postback token
+	// and the value of any api_key or ptoken parameter masked as ***); nil
+	// discards them.
 	Logger *slog.Logger
 }
 

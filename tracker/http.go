@@ -91,7 +91,7 @@ func (t *Tracker) handlePostback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	t.log.DebugContext(ctx, "postback", "clickid", pb.ClickID, "type", pb.Type, "sum", formatCents(pb.Cents),
-		"action", out.Action, "duplicate_status", out.DuplicateStatus)
+		"action", out.Action, "duplicate_status", out.DuplicateStatus, "query", r.URL.RawQuery)
 	writeJSON(w, http.StatusOK, struct {
 		Status string `json:"status"`
 		outcome
@@ -101,7 +101,7 @@ func (t *Tracker) handlePostback(w http.ResponseWriter, r *http.Request) {
 // rejectPostback answers a refused postback and keeps it in the rejections log.
 func (t *Tracker) rejectPostback(w http.ResponseWriter, r *http.Request, e *Error) {
 	status := statusOf(e.Code)
-	t.log.InfoContext(r.Context(), "postback rejected", "status", status, "param", e.Param, "error", e.Message)
+	t.log.InfoContext(r.Context(), "postback rejected", "status", status, "param", e.Param, "error", e.Message, "query", r.URL.RawQuery)
 	if err := t.store.reject(r.Context(), r.URL.RawQuery, e.Param, e.Message, status); err != nil {
 		t.log.ErrorContext(r.Context(), "log rejection", "err", err)
 	}
@@ -385,6 +385,7 @@ func (t *Tracker) withAPIKey(next http.HandlerFunc) http.HandlerFunc {
 			}
 			t.writeError(w, r, err)
 		}
+		t.log.DebugContext(r.Context(), "api", "method", r.Method, "path", r.URL.Path, "query", r.URL.RawQuery)
 		q := r.URL.Query()
 		if n := len(q["api_key"]); n > 1 {
 			refuse(errorf(EInvalid, "api_key", "parameter %q given %d times; give it once", "api_key", n))

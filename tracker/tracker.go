@@ -33,7 +33,9 @@ func Open(cfg Config) (*Tracker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open tracker: %w", err)
 	}
-	t := &Tracker{cfg: cfg, modes: cfg.modes(), store: st, log: cfg.Logger}
+	// The log never shows the api key or the postback token (mask.go).
+	log := slog.New(maskSecrets(cfg.Logger.Handler(), cfg.APIKey, cfg.PostbackToken))
+	t := &Tracker{cfg: cfg, modes: cfg.modes(), store: st, log: log}
 	if err := st.setMaxRejections(ctx, cfg.MaxRejections); err != nil {
 		st.close()
 		return nil, fmt.Errorf("open tracker: %w", err)

@@ -12,7 +12,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("demo", "[--seed N] [--tracker URL --api-key K]", stderr)
 	seed := fs.Uint64("seed", 1, "seed of every random choice")
 	trk := fs.String("tracker", "", "a running tracker's base URL (default: an embedded reference tracker)")
-	key := fs.String("api-key", "", "its reporting API key")
+	key := secretFlag(fs, "api-key", "its reporting API `KEY` (a secret: never printed)")
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}

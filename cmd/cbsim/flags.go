@@ -6,33 +6,56 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 	"time"
 
+	"github.com/cbsim/cbsim/internal/redact"
 	"github.com/cbsim/cbsim/simulator"
 )
 
 // newFlags returns a flag set that reports errors instead of exiting; its
-// usage line is "cbsim NAME ARGS".
+// usage line is "cbsim NAME ARGS", and it has the --config flag of every
+// command.
 func newFlags(name, args string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.String(configFlag, "", "read the flags not given here from this YAML file, section "+name+": (default $CBSIM_CONFIG, else ./"+configFile+" if it exists)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: cbsim %s %s\n\nflags:\n", name, args)
 		fs.PrintDefaults()
+		fmt.Fprintf(stderr, "\n%s\n", configUsage(name))
 	}
 	return fs
 }
 
-// parseFlags parses args and returns the exit code to use when parsing
-// failed (2), or -1 to go on. -h exits 0.
+// parseFlags parses args, which must hold flags only, and fills in the
+// flags not given from the environment and the config file (configure).
+// It returns the exit code to use when that failed (2), or -1 to go on.
+// -h exits 0.
 func parseFlags(fs *flag.FlagSet, args []string) int {
-	if err := fs.Parse(args); err != nil {
-		return exitOf(err)
+	if code := parseArgs(fs, args); code >= 0 {
+		return code
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(fs.Output(), "cbsim %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
 		fs.Usage()
+		return 2
+	}
+	return -1
+}
+
+// parseArgs is parseFlags for a command that takes arguments after its
+// flags (fs.Args()). The secrets the flags hold are added to the Redactor
+// of the command's output, if it has one (run gives every command one).
+func parseArgs(fs *flag.FlagSet, args []string) int {
+	if err := fs.Parse(args); err != nil {
+		return exitOf(err)
+	}
+	err := configure(fs, os.LookupEnv, commandNames())
+	redact.Of(fs.Output()).Add(secretsOf(fs)...)
+	if err != nil {
+		fmt.Fprintf(fs.Output(), "cbsim %s: %v\n", fs.Name(), err)
 		return 2
 	}
 	return -1
@@ -52,7 +75,8 @@ func usageError(fs *flag.FlagSet, format string, args ...any) int {
 	return 2
 }
 
-// keyValues is a repeatable NAME=VALUE flag.
+// keyValues is a repeatable NAME=VALUE flag. The value of a NAME that
+// looks like a secret's (secretName) is a secret.
 type keyValues map[string]string
 
 func (kv keyValues) String() string {
@@ -60,6 +84,7 @@ func (kv keyValues) String() string {
 	for k, v := range kv {
 		parts = append(parts, k+"="+v)
 	}
+	sort.Strings(parts)
 	return strings.Join(parts, ",")
 }
 
@@ -70,6 +95,74 @@ func (kv keyValues) Set(s string) error {
 	}
 	kv[k] = v
 	return nil
+}
+
+func (kv keyValues) repeatable() bool { return true }
+
+func (kv keyValues) secrets() []string {
+	var out []string
+	for k, v := range kv {
+		if secretName(k) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// secretName reports whether a NAME=VALUE entry's value is a secret: its
+// name holds, in any case, key, token, secret, password or pass.
+func secretName(name string) bool {
+	name = strings.ToLower(name)
+	for _, w := range []string{"key", "token", "secret", "password", "pass"} {
+		if strings.Contains(name, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// campaignIDs is --campaign of cbsim test: ROLE=ID, or a bare ID for the
+// affiliate's campaign.
+type campaignIDs struct{ keyValues }
+
+func (c campaignIDs) Set(s string) error {
+	if !strings.Contains(s, "=") {
+		s = "affiliate=" + s
+	}
+	return c.keyValues.Set(s)
+}
+
+// listFlag is a repeatable flag whose every value goes to add; pairs
+// marks NAME=VALUE entries.
+type listFlag struct {
+	add   func(string) error
+	pairs bool
+}
+
+func (l *listFlag) String() string     { return "" }
+func (l *listFlag) Set(s string) error { return l.add(s) }
+func (l *listFlag) repeatable() bool   { return l.pairs }
+
+// secretString is a string flag whose value is a secret.
+type secretString string
+
+func (s *secretString) String() string {
+	if s == nil {
+		return ""
+	}
+	return string(*s)
+}
+
+func (s *secretString) Set(v string) error { *s = secretString(v); return nil }
+
+func (s *secretString) secrets() []string { return []string{string(*s)} }
+
+// secretFlag declares a string flag holding a secret, which cbsim never
+// prints; its default is empty.
+func secretFlag(fs *flag.FlagSet, name, usage string) *string {
+	p := new(string)
+	fs.Var((*secretString)(p), name, usage)
+	return p
 }
 
 // simFlags are the flags of the commands that build a simulator: its

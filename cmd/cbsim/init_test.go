@@ -174,11 +174,6 @@ func TestInitRefuses(t *testing.T) {
 	})
 }
 
-// pendingFlags are flags the CLI is about to have: the config helper's
-// --config, for every command (issue 12). Remove this exception when
-// `cbsim COMMAND --config FILE` exists.
-var pendingFlags = []string{"config"}
-
 // commandFlags returns the flags of each cbsim command, read from its -h
 // usage ("  -name type" lines of flag.PrintDefaults), plus h and help.
 func commandFlags(t *testing.T) map[string][]string {
@@ -266,7 +261,7 @@ func unknownFlags(text string, flags map[string][]string) []string {
 			continue
 		}
 		for _, f := range inv.flags {
-			if !slices.Contains(known, f) && !slices.Contains(pendingFlags, f) {
+			if !slices.Contains(known, f) {
 				bad = append(bad, fmt.Sprintf("cbsim %s has no flag --%s (in %q)", inv.command, f, inv.line))
 			}
 		}
@@ -284,7 +279,7 @@ func TestInvocationsChecker(t *testing.T) {
 		bad        int
 	}{
 		{"known flags", "cbsim test --features f --integrations=i.json --format pretty,junit:r.xml", 0},
-		{"pending --config", "run: cbsim tracker --config cbsim.yaml &", 0},
+		{"--config on every command", "run: cbsim tracker --config cbsim.yaml &", 0},
 		{"made-up flag", "cbsim test --config cbsim.yaml --junit-report r.xml", 1},
 		{"single-dash made-up flag", "  - cbsim test -made-up", 1},
 		{"another command's flag", "cbsim tracker --features f", 1},

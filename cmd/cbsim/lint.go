@@ -11,8 +11,8 @@ import (
 
 func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("lint", "FILE...", stderr)
-	if err := fs.Parse(args); err != nil {
-		return exitOf(err)
+	if code := parseArgs(fs, args); code >= 0 {
+		return code
 	}
 	if fs.NArg() == 0 {
 		return usageError(fs, "name at least one integration file")

@@ -4,12 +4,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"sort"
 	"syscall"
+
+	"github.com/cbsim/cbsim/internal/redact"
 )
 
 // command is one subcommand: it parses args and returns the process exit code
@@ -59,7 +62,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		usage(stderr, cmds)
 		return 2
 	}
-	return c.run(ctx, args[1:], stdout, stderr)
+	// Every secret a command's flags hold is masked in what it prints
+	// (parseFlags adds them to this Redactor).
+	r := redact.New()
+	out, errOut := r.Writer(stdout), r.Writer(stderr)
+	code := c.run(ctx, args[1:], out, errOut)
+	if err := errors.Join(out.Flush(), errOut.Flush()); err != nil && code == 0 {
+		code = 1
+	}
+	return code
 }
 
 func usage(w io.Writer, cmds map[string]command) {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 
 	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/simulator/control"
@@ -14,10 +13,10 @@ import (
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("serve", "[--addr 127.0.0.1:8080] [--tracker URL] [flags]", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address HOST:PORT; an empty host means 127.0.0.1 (use 0.0.0.0 for all interfaces), port 0 picks a free port")
-	token := fs.String("token", os.Getenv("CBSIM_SERVE_TOKEN"), "require \"Authorization: Bearer TOKEN\" on every endpoint but /healthz (default $CBSIM_SERVE_TOKEN; empty: none)")
+	token := secretFlag(fs, "token", "require \"Authorization: Bearer `TOKEN`\" on every endpoint but /healthz (empty: none; a secret: never printed)")
 	capacity := fs.Int("journal-capacity", simulator.DefaultJournalCapacity, "deliveries (and notes) the journal keeps; older ones roll off and are counted")
 	sf := addSimFlags(fs, "integrations", "integrations file (default: the embedded integrations)",
-		os.Getenv("CBSIM_TRACKER"), "point the integrations at this tracker base URL (default: $CBSIM_TRACKER, else as the fixtures say)")
+		"", "point the integrations at this tracker base URL (default: as the fixtures say)")
 	seed := fs.Uint64("seed", 1, "first seed of requests that give none (each takes the next), so a restarted server replays the same values")
 	if code := parseFlags(fs, args); code >= 0 {
 		return code

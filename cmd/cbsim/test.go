@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -35,8 +36,9 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	healthPath := fs.String("health-path", containers.DefaultHealthPath, "path polled until the tracker container answers 200")
 	tcLocal := fs.Bool("testcontainers-local", false, "for a tracker container on a machine that cannot pull images or reach Docker's gateway: set TESTCONTAINERS_RYUK_DISABLED=true and TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 where unset (default: testcontainers' own configuration is left alone)")
 	apiURL := fs.String("api", "", "base URL of its reporting API (default: --tracker)")
-	apiKey := fs.String("api-key", os.Getenv("CBSIM_API_KEY"), "reporting API key (default: $CBSIM_API_KEY)")
-	campaigns := keyValues{}
+	apiKey := secretFlag(fs, "api-key", "reporting API `KEY` (a secret: never printed)")
+	postbackToken := secretFlag(fs, "postback-token", "add ptoken=`T` to every postback URL: the postback token of the reference tracker and RedTrack (a secret: never printed)")
+	campaigns := campaignIDs{keyValues{}}
 	fs.Var(campaigns, "campaign", "campaign id per role, affiliate=ID or vendor=ID (repeatable); a bare ID is the affiliate's; a missing one is the campaign titled cbsim-ROLE, created through RedTrack's POST /campaigns if none (a real account needs real campaigns: give their ids)")
 	observe := fs.Bool("observe-only", false, "the tracker has no reporting API: assert what was sent and its replies; steps that read what it recorded are skipped")
 	failOnSkip := fs.Bool("fail-on-skip", false, "a scenario the tracker cannot run (skipped, with the reason) fails the run instead")
@@ -49,14 +51,8 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	settle := fs.Duration("settle", 0, "how long to wait before asserting that nothing was recorded")
 	followRedirects := fs.Bool("follow-redirects", false, "follow a tracker's 3xx replies to postbacks and count the target's reply; by default a 3xx is recorded with its Location and is not delivered")
 	own := ownFlags(fs)
-	if err := fs.Parse(fixBareCampaign(args)); err != nil {
-		if err.Error() == "flag: help requested" {
-			return 0
-		}
-		return 2
-	}
-	if fs.NArg() > 0 {
-		return usageError(fs, "unexpected argument %q", fs.Arg(0))
+	if code := parseFlags(fs, args); code >= 0 {
+		return code
 	}
 	if *concurrency < 1 {
 		return usageError(fs, "--concurrency must be at least 1, got %d", *concurrency)
@@ -65,12 +61,20 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return usageError(fs, "--format: %v", err)
 	}
 	o := steps.SuiteOptions{Tags: *tags, Format: *format, Output: stdout, Concurrency: *concurrency, Seed: *seed,
-		FailOnSkip: *failOnSkip, Steps: steps.Options{Wait: *wait, Settle: *settle, FollowRedirects: *followRedirects}}
+		FailOnSkip: *failOnSkip, Steps: steps.Options{Wait: *wait, Settle: *settle, FollowRedirects: *followRedirects},
+		Secrets: secretsOf(fs)}
 	for _, p := range buildinfo.Read().Properties() {
 		o.Properties = append(o.Properties, steps.Property{Name: p[0], Value: p[1]})
 	}
 	if code := own.apply(fs, &o.Steps, stderr); code >= 0 {
 		return code
+	}
+	if *postbackToken != "" {
+		if v, ok := own.set["ptoken"]; ok && v != *postbackToken {
+			return usageError(fs, "--postback-token and --set ptoken=… disagree: give the token once")
+		}
+		o.Steps.Set = maps.Clone(own.set)
+		o.Steps.Set["ptoken"] = *postbackToken
 	}
 	if *featuresDir != "" {
 		st, err := os.Stat(*featuresDir)
@@ -107,7 +111,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if code := checkContainerOptions(fs, spec); code >= 0 {
 			return code
 		}
-		cs, code := campaignsOf(fs, campaigns)
+		cs, code := campaignsOf(fs, campaigns.keyValues)
 		if code >= 0 {
 			return code
 		}
@@ -119,7 +123,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return suiteExit(status, stderr)
 	case *trackerURL == "":
-		if *observe || *apiURL != "" || len(campaigns) > 0 {
+		if *observe || *apiURL != "" || len(campaigns.keyValues) > 0 {
 			return usageError(fs, "--api, --campaign and --observe-only need --tracker")
 		}
 		if o.Steps.Integrations != nil {
@@ -138,7 +142,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case *observe:
 		o.Factory = steps.Shared{Tracker: steps.ObserveOnly{URL: strings.TrimRight(*trackerURL, "/") + "/postback"}}
 	default:
-		cs, code := campaignsOf(fs, campaigns)
+		cs, code := campaignsOf(fs, campaigns.keyValues)
 		if code >= 0 {
 			return code
 		}
@@ -195,21 +199,6 @@ func setFlags(fs *flag.FlagSet, names ...string) []string {
 		}
 	})
 	return set
-}
-
-// fixBareCampaign turns "--campaign ID" into "--campaign affiliate=ID".
-func fixBareCampaign(args []string) []string {
-	out := append([]string(nil), args...)
-	for i := 0; i < len(out); i++ {
-		a := out[i]
-		switch {
-		case (a == "--campaign" || a == "-campaign") && i+1 < len(out) && !strings.Contains(out[i+1], "="):
-			out[i+1] = "affiliate=" + out[i+1]
-		case strings.HasPrefix(a, "--campaign=") && !strings.Contains(strings.TrimPrefix(a, "--campaign="), "="):
-			out[i] = "--campaign=affiliate=" + strings.TrimPrefix(a, "--campaign=")
-		}
-	}
-	return out
 }
 
 // ownSetup are the flags that run the suite on a user's own setup: the

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"os"
 	"strings"
 
 	"github.com/cbsim/cbsim/tracker"
@@ -25,12 +24,12 @@ func runTracker(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs := newFlags("tracker", "[flags]", stderr)
 	addr := fs.String("addr", "127.0.0.1:8800", "listen address HOST:PORT; an empty host means 127.0.0.1 (use 0.0.0.0 for all interfaces), port 0 picks a free port")
 	dbPath := fs.String("db", "", "SQLite database file, created if missing (empty: in memory, lost on exit)")
-	apiKey := fs.String("api-key", os.Getenv("CBSIM_API_KEY"), "api_key required by the reporting and campaign API (default $CBSIM_API_KEY)")
-	token := fs.String("postback-token", "", "ptoken every postback must carry (empty: none required)")
+	apiKey := secretFlag(fs, "api-key", "`KEY` required as api_key by the reporting and campaign API (required; a secret: never printed)")
+	token := secretFlag(fs, "postback-token", "`TOKEN` every postback must carry as ptoken (empty: none required; a secret: never printed)")
 	mode := fs.String("duplicate-mode", string(tracker.DefaultMode), "offer-wide duplicate mode, one of: "+modeNames())
 	defaultType := fs.String("default-type", "", "type of a postback without one (default "+tracker.DefaultType+", else the first type)")
 	eventIDParam := fs.String("event-id-param", "", "postback parameter with the Event ID role, read alone (default: rdtk_event_id, else the template's eventid)")
-	verbose := fs.Bool("v", false, "log every click and postback, not only rejections")
+	verbose := fs.Bool("v", false, "log every click, postback and API request, not only rejections")
 	maxRejections := fs.Int("max-rejections", tracker.DefaultMaxRejections, "refused postbacks the rejections log keeps; older ones roll off and are counted as dropped")
 	var lim tracker.ServerLimits
 	fs.DurationVar(&lim.ReadHeaderTimeout, "read-header-timeout", tracker.DefaultReadHeaderTimeout, "longest time to read a request's headers")
@@ -41,28 +40,27 @@ func runTracker(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	fs.Int64Var(&lim.MaxBodyBytes, "max-body-bytes", tracker.DefaultMaxBodyBytes, "largest request body (400 past it)")
 	fs.IntVar(&lim.MaxConns, "max-conns", tracker.DefaultMaxConns, "most connections open at once; more wait in the listen backlog")
 	var types []tracker.ConversionType
-	fs.Func("conversion-type", "conversion type NAME[:MODE], repeatable, case-sensitive (default OrderFormImpression, InitialPurchase, UpsellPurchase); MODE one of: "+modeNames(),
-		func(s string) error {
-			ct, err := tracker.ParseConversionType(s)
-			if err == nil {
-				types = append(types, ct)
-			}
-			return err
-		})
+	fs.Var(&listFlag{add: func(s string) error {
+		ct, err := tracker.ParseConversionType(s)
+		if err == nil {
+			types = append(types, ct)
+		}
+		return err
+	}}, "conversion-type", "conversion type NAME[:MODE], repeatable, case-sensitive (default OrderFormImpression, InitialPurchase, UpsellPurchase); MODE one of: "+modeNames())
 	var postbackParams []string
-	fs.Func("postback-param", fmt.Sprintf("the offer source's additional postback parameter reported as p_sub1, p_sub2, … in that order, repeatable, at most %d (default %s)",
-		tracker.MaxPostbackParams, strings.Join(tracker.DefaultPostbackParams(), ", ")), func(s string) error {
+	fs.Var(&listFlag{add: func(s string) error {
 		postbackParams = append(postbackParams, s)
 		return nil
-	})
+	}}, "postback-param", fmt.Sprintf("the offer source's additional postback parameter reported as p_sub1, p_sub2, … in that order, repeatable, at most %d (default %s)",
+		tracker.MaxPostbackParams, strings.Join(tracker.DefaultPostbackParams(), ", ")))
 	var campaigns []tracker.Campaign
-	fs.Func("campaign", "campaign NAME=OFFER_URL, repeatable; {clickid} in the URL is replaced on redirect", func(s string) error {
+	fs.Var(&listFlag{pairs: true, add: func(s string) error {
 		c, err := tracker.ParseCampaign(s)
 		if err == nil {
 			campaigns = append(campaigns, c)
 		}
 		return err
-	})
+	}}, "campaign", "campaign NAME=OFFER_URL, repeatable; {clickid} in the URL is replaced on redirect")
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
@@ -78,7 +76,7 @@ func runTracker(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		}
 	}
 	if *apiKey == "" {
-		return usageError(fs, "--api-key (or $CBSIM_API_KEY) is required")
+		return usageError(fs, "--api-key is required (or $CBSIM_TRACKER_API_KEY, $CBSIM_API_KEY, or api-key under tracker: in %s)", configFile)
 	}
 	host, port, err := net.SplitHostPort(*addr)
 	if err != nil {

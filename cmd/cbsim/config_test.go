@@ -1,0 +1,213 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// configFlags are the flags of a command "test" in the config tests: one of
+// each kind of flag value the commands use.
+type configFlags struct {
+	fs          *flag.FlagSet
+	tracker     *string
+	concurrency *int
+	wait        *time.Duration
+	failOnSkip  *bool
+	apiKey      *string
+	set         keyValues
+	campaigns   campaignIDs
+	types       []string
+}
+
+func newConfigFlags() *configFlags {
+	c := &configFlags{fs: newFlags("test", "[flags]", &bytes.Buffer{}), set: keyValues{}, campaigns: campaignIDs{keyValues{}}}
+	c.tracker = c.fs.String("tracker", "", "")
+	c.concurrency = c.fs.Int("concurrency", 1, "")
+	c.wait = c.fs.Duration("wait", 5*time.Second, "")
+	c.failOnSkip = c.fs.Bool("fail-on-skip", false, "")
+	c.apiKey = secretFlag(c.fs, "api-key", "")
+	c.fs.Var(c.set, "set", "")
+	c.fs.Var(c.campaigns, "campaign", "")
+	c.fs.Var(&listFlag{add: func(s string) error { c.types = append(c.types, s); return nil }}, "conversion-type", "")
+	return c
+}
+
+// got is what a case checks: every flag's value as text.
+func (c *configFlags) got() map[string]string {
+	return map[string]string{
+		"tracker": *c.tracker, "concurrency": strings.TrimSpace(flagText(c.fs, "concurrency")), "wait": c.wait.String(),
+		"fail-on-skip": flagText(c.fs, "fail-on-skip"), "api-key": *c.apiKey, "set": c.set.String(),
+		"campaign": c.campaigns.String(), "conversion-type": strings.Join(c.types, "|"),
+	}
+}
+
+func flagText(fs *flag.FlagSet, name string) string { return fs.Lookup(name).Value.String() }
+
+// TestConfigure: a flag given wins, then $CBSIM_<COMMAND>_<FLAG>, then
+// $CBSIM_<FLAG>, then the file, then the default; repeatable flags take
+// lists; errors say where the bad value came from.
+func TestConfigure(t *testing.T) {
+	cases := []struct {
+		name    string
+		args    []string
+		env     map[string]string
+		file    string // cbsim.yaml in the working directory
+		want    map[string]string
+		wantErr string
+	}{
+		{name: "Defaults", want: map[string]string{"concurrency": "1", "wait": "5s", "fail-on-skip": "false", "tracker": ""}},
+		{name: "FlagWins", args: []string{"--concurrency", "3"}, env: map[string]string{"CBSIM_TEST_CONCURRENCY": "4", "CBSIM_CONCURRENCY": "6"},
+			file: "test:\n  concurrency: 5\n", want: map[string]string{"concurrency": "3"}},
+		{name: "CommandEnvBeforeGenericEnv", env: map[string]string{"CBSIM_TEST_CONCURRENCY": "4", "CBSIM_CONCURRENCY": "6"},
+			file: "test:\n  concurrency: 5\n", want: map[string]string{"concurrency": "4"}},
+		{name: "GenericEnvBeforeFile", env: map[string]string{"CBSIM_CONCURRENCY": "6"},
+			file: "test:\n  concurrency: 5\n", want: map[string]string{"concurrency": "6"}},
+		{name: "EmptyEnvIsUnset", env: map[string]string{"CBSIM_TEST_CONCURRENCY": "", "CBSIM_CONCURRENCY": ""},
+			file: "test:\n  concurrency: 5\n", want: map[string]string{"concurrency": "5"}},
+		{name: "OtherCommandsEnvIgnored", env: map[string]string{"CBSIM_SERVE_TRACKER": "http://serve"}, want: map[string]string{"tracker": ""}},
+		{name: "DashesAsUnderscores", env: map[string]string{"CBSIM_TEST_FAIL_ON_SKIP": "true", "CBSIM_API_KEY": "k"},
+			want: map[string]string{"fail-on-skip": "true", "api-key": "k"}},
+		{name: "FileScalars", file: "# cbsim.yaml\ntest:\n  tracker: http://127.0.0.1:8800\n  wait: 2s\n  fail-on-skip: true\n  api-key: k\n",
+			want: map[string]string{"tracker": "http://127.0.0.1:8800", "wait": "2s", "fail-on-skip": "true", "api-key": "k"}},
+		{name: "FileNullIsUnset", file: "test:\n  concurrency:\n  tracker: ~\n", want: map[string]string{"concurrency": "1", "tracker": ""}},
+		{name: "FileOtherSectionsIgnored", file: "serve:\n  addr: 127.0.0.1:8080\n  no-such-flag: 1\ntracker:\n", want: map[string]string{"concurrency": "1"}},
+		{name: "EnvListOnCommas", env: map[string]string{"CBSIM_TEST_SET": "a=1, b=2,", "CBSIM_TEST_CONVERSION_TYPE": "A,B:ignore"},
+			want: map[string]string{"set": "a=1,b=2", "conversion-type": "A|B:ignore"}},
+		{name: "EnvListOnNewlines", env: map[string]string{"CBSIM_TEST_SET": "a=1,2\nb=3\n"}, want: map[string]string{"set": "a=1,2,b=3"}},
+		{name: "EnvBareCampaign", env: map[string]string{"CBSIM_TEST_CAMPAIGN": "123,vendor=456"}, want: map[string]string{"campaign": "affiliate=123,vendor=456"}},
+		{name: "EnvScalarKeepsCommas", env: map[string]string{"CBSIM_TEST_TRACKER": "a,b"}, want: map[string]string{"tracker": "a,b"}},
+		{name: "FileMapping", file: "test:\n  campaign:\n    affiliate: \"123\"\n    vendor: 456\n  set: {ptoken: s3cret}\n",
+			want: map[string]string{"campaign": "affiliate=123,vendor=456", "set": "ptoken=s3cret"}},
+		{name: "FileList", file: "test:\n  conversion-type: [OrderFormImpression, 'Sale:ignore']\n  campaign: [\"123\"]\n  set:\n    - a=1\n",
+			want: map[string]string{"conversion-type": "OrderFormImpression|Sale:ignore", "campaign": "affiliate=123", "set": "a=1"}},
+		{name: "FileAlias", file: "test:\n  tracker: &t http://a\n  api-key: *t\n", want: map[string]string{"tracker": "http://a", "api-key": "http://a"}},
+
+		{name: "EnvBadValue", env: map[string]string{"CBSIM_TEST_CONCURRENCY": "x"}, wantErr: `$CBSIM_TEST_CONCURRENCY: invalid value "x" for --concurrency`},
+		{name: "EnvBadListEntry", env: map[string]string{"CBSIM_SET": "a=1,b"}, wantErr: `$CBSIM_SET: invalid value "b" for --set: want NAME=VALUE`},
+		{name: "FileBadValue", file: "test:\n  tracker: x\n\n  concurrency: many\n", wantErr: `cbsim.yaml:4: invalid value "many" for --concurrency`},
+		{name: "FileBadListEntry", file: "test:\n  set:\n    - a=1\n    - b\n", wantErr: `cbsim.yaml:4: invalid value "b" for --set`},
+		{name: "FileUnknownFlag", file: "test:\n  tracker: x\n  trackr: y\n", wantErr: `cbsim.yaml:3: test has no flag "trackr" (did you mean "tracker"?)`},
+		{name: "FileUnknownSection", file: "tset:\n  tracker: x\n", wantErr: `cbsim.yaml:1: "tset" is not a command: the sections are demo, fire, `},
+		{name: "FileListForScalar", file: "test:\n  tracker: [a, b]\n", wantErr: `cbsim.yaml:2: --tracker takes a single value, not a list or a mapping`},
+		{name: "FileMappingForList", file: "test:\n  conversion-type: {a: b}\n", wantErr: `cbsim.yaml:2: --conversion-type takes a value or a list of values`},
+		{name: "FileNestedListEntry", file: "test:\n  set:\n    - [a=1]\n", wantErr: `cbsim.yaml:3: --set: each entry of the list must be a single value`},
+		{name: "FileConfigKey", file: "test:\n  config: other.yaml\n", wantErr: `cbsim.yaml:2: test: the config file cannot name another config file`},
+		{name: "FileTwice", file: "test:\n  tracker: a\n  tracker: b\n", wantErr: `cbsim.yaml:3: test: flag "tracker" given twice`},
+		{name: "FileNotMapping", file: "- test\n", wantErr: `cbsim.yaml:1: want a mapping of command names`},
+		{name: "FileSectionNotMapping", file: "test: [a]\n", wantErr: `cbsim.yaml:1: section test: want a mapping`},
+		{name: "FileSyntax", file: "test:\n  tracker: [\n", wantErr: `cbsim.yaml: yaml:`},
+		{name: "MissingConfigFlagFile", args: []string{"--config", "nope.yaml"}, wantErr: "config file: open nope.yaml"},
+		{name: "MissingConfigEnvFile", env: map[string]string{"CBSIM_CONFIG": "nope.yaml"}, wantErr: "config file: open nope.yaml"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Chdir(t.TempDir())
+			if c.file != "" {
+				if err := os.WriteFile(configFile, []byte(c.file), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			f := newConfigFlags()
+			if err := f.fs.Parse(c.args); err != nil {
+				t.Fatal(err)
+			}
+			err := configure(f.fs, func(k string) (string, bool) { v, ok := c.env[k]; return v, ok }, commandNames())
+			switch {
+			case c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr)):
+				t.Fatalf("error %v, want one saying %q", err, c.wantErr)
+			case c.wantErr == "" && err != nil:
+				t.Fatalf("error %v", err)
+			}
+			got := f.got()
+			for k, want := range c.want {
+				if got[k] != want {
+					t.Errorf("--%s = %q, want %q", k, got[k], want)
+				}
+			}
+		})
+	}
+}
+
+// TestConfigFileNamed: --config and $CBSIM_CONFIG name a file anywhere,
+// which is read instead of ./cbsim.yaml.
+func TestConfigFileNamed(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	os.WriteFile(configFile, []byte("test:\n  tracker: from-cwd\n"), 0o644)
+	other := filepath.Join(dir, "other.yaml")
+	os.WriteFile(other, []byte("test:\n  tracker: from-other\n"), 0o644)
+	for _, c := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"WorkingDirectory", nil, nil, "from-cwd"},
+		{"Flag", []string{"--config", other}, map[string]string{"CBSIM_CONFIG": configFile}, "from-other"},
+		{"Env", nil, map[string]string{"CBSIM_CONFIG": other}, "from-other"},
+		{"CommandEnv", nil, map[string]string{"CBSIM_TEST_CONFIG": other, "CBSIM_CONFIG": configFile}, "from-other"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newConfigFlags()
+			f.fs.Parse(c.args)
+			if err := configure(f.fs, func(k string) (string, bool) { v, ok := c.env[k]; return v, ok }, commandNames()); err != nil {
+				t.Fatal(err)
+			}
+			if *f.tracker != c.want {
+				t.Fatalf("--tracker = %q, want %q", *f.tracker, c.want)
+			}
+		})
+	}
+}
+
+// TestSecretsOf: the secret flags, and the values of NAME=VALUE entries
+// whose names look secret, are the secrets to mask.
+func TestSecretsOf(t *testing.T) {
+	f := newConfigFlags()
+	f.fs.Parse([]string{"--api-key", "k1", "--set", "ptoken=t1", "--set", "DB_PASSWORD=p1", "--set", "Api-Key=k2",
+		"--set", "x_secret=s1", "--set", "sub1=visible", "--campaign", "vendor=9"})
+	got := secretsOf(f.fs)
+	slices.Sort(got)
+	if want := []string{"k1", "k2", "p1", "s1", "t1"}; !slices.Equal(got, want) {
+		t.Fatalf("secrets %q, want %q", got, want)
+	}
+}
+
+// TestEveryCommandIsConfigurable: each command has --config, and its -h
+// ends with the line that says where else its flags come from.
+func TestEveryCommandIsConfigurable(t *testing.T) {
+	for _, name := range commandNames() {
+		code, _, errs := cli(t, name, "-h")
+		if code != 0 || !strings.Contains(errs, "-config") {
+			t.Errorf("cbsim %s -h: exit %d, no --config:\n%s", name, code, errs)
+		}
+		last := errs[strings.LastIndex(strings.TrimRight(errs, "\n"), "\n")+1:]
+		if want := "$CBSIM_" + strings.ToUpper(name) + "_<FLAG> or $CBSIM_<FLAG>, or under " + name + ": in cbsim.yaml"; !strings.Contains(last, want) {
+			t.Errorf("cbsim %s -h ends with %q, want it to say %q", name, last, want)
+		}
+	}
+}
+
+// TestConfigErrorsExit2: a bad value from the environment or the file
+// stops the command with exit 2 and says where it came from.
+func TestConfigErrorsExit2(t *testing.T) {
+	t.Setenv("CBSIM_SERVE_JOURNAL_CAPACITY", "lots")
+	if code, _, errs := cliStopped(t, "serve", "--addr", "127.0.0.1:0"); code != 2 || !strings.Contains(errs, `cbsim serve: $CBSIM_SERVE_JOURNAL_CAPACITY: invalid value "lots" for --journal-capacity`) {
+		t.Fatalf("exit %d, %q", code, errs)
+	}
+	t.Setenv("CBSIM_SERVE_JOURNAL_CAPACITY", "")
+	file := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(file, []byte("tracker:\n  max-conns: none\n"), 0o644)
+	if code, _, errs := cliStopped(t, "tracker", "--config", file, "--api-key", "k"); code != 2 || !strings.Contains(errs, file+`:2: invalid value "none" for --max-conns`) {
+		t.Fatalf("exit %d, %q", code, errs)
+	}
+	if code, _, errs := cliStopped(t, "lint", "--config", filepath.Join(t.TempDir(), "missing.yaml"), "x.json"); code != 2 || !strings.Contains(errs, "cbsim lint: config file: open") {
+		t.Fatalf("exit %d, %q", code, errs)
+	}
+}
