@@ -34,8 +34,9 @@ fmt:
 VERSION ?= $(shell git describe --tags --match 'v[0-9]*' --dirty 2>/dev/null || echo devel)
 COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
 DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+DIRTY   ?= $(shell git diff --quiet HEAD 2>/dev/null || echo true)
 BUILDINFO = github.com/cbsim/cbsim/internal/buildinfo
-LDFLAGS ?= -s -w -X $(BUILDINFO).version=$(VERSION) -X $(BUILDINFO).commit=$(COMMIT) -X $(BUILDINFO).date=$(DATE)
+LDFLAGS ?= -s -w -X $(BUILDINFO).version=$(VERSION) -X $(BUILDINFO).commit=$(COMMIT) -X $(BUILDINFO).date=$(DATE) -X $(BUILDINFO).dirty=$(DIRTY)
 
 ## build: a static binary in bin/cbsim
 build cbsim:

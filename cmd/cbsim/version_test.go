@@ -78,13 +78,13 @@ func TestGoInstall(t *testing.T) {
 	stamped := filepath.Join(t.TempDir(), "cbsim-stamped")
 	const pkg = "github.com/cbsim/cbsim/internal/buildinfo"
 	build := exec.Command(gotool, "build", "-trimpath", "-o", stamped, "-ldflags",
-		"-s -w -X "+pkg+".version=v9.8.7 -X "+pkg+".commit=0123abcd -X "+pkg+".date=2026-12-03T12:00:00Z", ".")
+		"-s -w -X "+pkg+".version=v9.8.7 -X "+pkg+".commit=0123abcd -X "+pkg+".date=2026-12-03T12:00:00Z -X "+pkg+".dirty=true", ".")
 	build.Env = append(os.Environ(), "CGO_ENABLED=0", "GOFLAGS=-buildvcs=false")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build with make dist's stamps: %v\n%s", err, out)
 	}
-	if got := versionOf(t, stamped); got.Version != "v9.8.7" || got.Commit != "0123abcd" || got.Date != "2026-12-03T12:00:00Z" {
-		t.Errorf("a stamped cbsim says %+v; want v9.8.7, commit 0123abcd, 2026-12-03T12:00:00Z", got)
+	if got := versionOf(t, stamped); got.Version != "v9.8.7" || got.Commit != "0123abcd" || got.Date != "2026-12-03T12:00:00Z" || !got.Modified {
+		t.Errorf("a stamped cbsim says %+v; want v9.8.7, commit 0123abcd, modified, 2026-12-03T12:00:00Z", got)
 	}
 }
 

@@ -18,6 +18,7 @@ var (
 	version string // a release version such as v0.1.0
 	commit  string // the full commit hash
 	date    string // the build time, RFC 3339 in UTC
+	dirty   string // "true" when the checkout had uncommitted changes
 )
 
 // Devel is the version of a build that is not a release: `go run`, `go
@@ -50,7 +51,11 @@ type Info struct {
 // Read returns the running binary's build information.
 func Read() Info {
 	bi, _ := debug.ReadBuildInfo()
-	return From(bi, version, commit, date)
+	in := From(bi, version, commit, date)
+	if dirty == "true" {
+		in.Modified = true
+	}
+	return in
 }
 
 // From builds an Info from Go build info (nil when the binary has none)
