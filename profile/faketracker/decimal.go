@@ -19,7 +19,7 @@ type decimal5 int64
 const maxDecimal5 decimal5 = 99999999999
 
 // parseDecimal5 converts a numeric string as MySQL converts it on insert
-// into a DECIMAL(11,5) column with sql_mode='' (what api/V3/Bootstrap.php
+// into a DECIMAL(11,5) column with sql_mode=” (what api/V3/Bootstrap.php
 // sets): rounded half away from zero to five places and clamped to the
 // column's range. ok is false for a string that is not numeric.
 func parseDecimal5(s string) (d decimal5, ok bool) {

@@ -105,7 +105,7 @@ func (o *Orbitra) apiConversions(w http.ResponseWriter, r *http.Request, q url.V
 		return
 	}
 	data, err := queryObjects(r, o.db, `SELECT conv.id, conv.click_id, conv.tid, conv.status, conv.original_status,
-		conv.payout, conv.currency, cl.campaign_id, c.name AS campaign_name, o.name AS offer_name, cl.ip, conv.created_at`+
+		conv.payout, conv.currency, cl.campaign_id, c.name AS campaign_name, o.name AS offer_name, cl.ip, CAST(conv.created_at AS TEXT) AS created_at`+
 		from+` ORDER BY conv.created_at DESC, conv.id DESC LIMIT ? OFFSET ?`, append(args, perPage, (page-1)*perPage)...)
 	if err != nil {
 		writeJSONOrbitra(w, http.StatusInternalServerError, jsonObject{{"status", "error"}, {"message", err.Error()}})
@@ -130,7 +130,7 @@ func (o *Orbitra) apiPostbackLog(w http.ResponseWriter, r *http.Request, q url.V
 		offset = phpInt(v)
 	}
 	data, err := queryObjects(r, o.db, `
-		SELECT conv.id, conv.click_id, conv.status, conv.original_status, conv.payout, conv.currency, conv.created_at,
+		SELECT conv.id, conv.click_id, conv.status, conv.original_status, conv.payout, conv.currency, CAST(conv.created_at AS TEXT) AS created_at,
 		       cl.campaign_id, c.name as campaign_name
 		FROM conversions conv
 		LEFT JOIN clicks cl ON conv.click_id = cl.id
@@ -146,7 +146,9 @@ func (o *Orbitra) apiPostbackLog(w http.ResponseWriter, r *http.Request, q url.V
 
 // queryObjects runs a query and returns its rows as JSON objects in column
 // order, each value typed as PHP 8.1's PDO SQLite returns it: INTEGER as
-// an int, REAL as a float, TEXT as a string, NULL as null.
+// an int, REAL as a float, TEXT as a string, NULL as null. (A DATETIME
+// column must be selected as CAST(… AS TEXT): the Go driver would
+// otherwise turn its text into a time.)
 func queryObjects(r *http.Request, db *sql.DB, query string, args ...any) ([]jsonObject, error) {
 	rows, err := db.QueryContext(r.Context(), query, args...)
 	if err != nil {

@@ -132,7 +132,7 @@ func replaceTokens202(u string, values map[string]string) string {
 	})
 }
 
-// valueOf is $_GET[key] ?? ''.
+// valueOf is $_GET[key] ?? ”.
 func valueOf(q url.Values, key string) string {
 	v, _ := param(q, key)
 	return v

@@ -156,10 +156,12 @@ func (f phpFloat) MarshalJSON() ([]byte, error) {
 			s += ".0"
 		}
 	} else {
-		s = strconv.FormatFloat(v, 'e', -1, 64)
-		if mant, exp, ok := strings.Cut(s, "e"); ok && !strings.Contains(mant, ".") {
-			s = mant + ".0e" + exp
+		mant, exp, _ := strings.Cut(strconv.FormatFloat(v, 'e', -1, 64), "e")
+		if !strings.Contains(mant, ".") {
+			mant += ".0"
 		}
+		sign, digits := exp[:1], strings.TrimLeft(exp[1:], "0") // PHP writes e-5, not e-05
+		s = mant + "e" + sign + digits
 	}
 	return []byte(s), nil
 }
