@@ -28,8 +28,8 @@
 // pulled (so the Ryuk reaper cannot start) or where testcontainers looks
 // for mapped ports on a gateway address that does not answer call
 // SetDefaultEnv first, which sets TESTCONTAINERS_RYUK_DISABLED=true and
-// TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 where unset (cbsim's own tests do,
-// through containertest; `cbsim test --testcontainers-local` does). Without
+// TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1 where unset (cbsim's own test
+// packages do, in their TestMain; `cbsim test --testcontainers-local` does). Without
 // Ryuk, containers are not reaped when the process dies: Terminate them
 // (t.Cleanup).
 //

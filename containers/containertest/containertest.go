@@ -29,13 +29,12 @@ const EnvRequireDocker = "CBSIM_REQUIRE_DOCKER"
 const dockerCheckTimeout = 10 * time.Second
 
 // SkipIfNoDocker skips the test with one line when no Docker engine is
-// reachable, or fails it when CBSIM_REQUIRE_DOCKER=1. It first applies
-// containers.SetDefaultEnv, which cbsim's own machines need (no image can
-// be pulled, Docker's gateway does not answer); set the TESTCONTAINERS_*
-// variables yourself to run the tests elsewhere.
+// reachable, or fails it when CBSIM_REQUIRE_DOCKER=1. Like package
+// containers it leaves testcontainers-go's configuration alone: a test
+// package that needs containers.SetDefaultEnv (cbsim's own do, from their
+// TestMain) calls it itself.
 func SkipIfNoDocker(t testing.TB) {
 	t.Helper()
-	containers.SetDefaultEnv()
 	ctx, cancel := context.WithTimeout(context.Background(), dockerCheckTimeout)
 	defer cancel()
 	err := containers.DockerAvailable(ctx)
