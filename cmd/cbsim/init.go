@@ -40,7 +40,7 @@ func runInit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if given && strings.TrimSpace(*fromURL) == "" {
 		return usageError(fs, "--from-url is empty: paste the postback URL set up in ClickBank")
 	}
-	o := scaffold.Options{FromURL: *fromURL, Tracker: *trackerURL, Version: scaffold.InstallVersion()}
+	o := scaffold.Options{FromURL: *fromURL, Tracker: *trackerURL, Version: scaffold.InstallVersion(), WorkDir: scaffold.RepoDir(dirs[0])}
 	if *role != "" {
 		r, err := macro.ParseRole(*role)
 		if err != nil {

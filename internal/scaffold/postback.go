@@ -59,11 +59,17 @@ var guideTypes = []guideType{
 // {vtid} or {click_id}) and an earnings macro ({affiliate_earnings} or
 // {vendor_earnings}): without them a tracker cannot attribute a conversion
 // or pay it.
+//
+// A query parameter whose name holds key, token, secret, password or pass
+// and whose value is written out (not a macro) is a secret: it is left out
+// of the integration, so that integrations.json can be committed, and
+// given at run time instead (SecretParams names them).
 func FromURL(raw string, role simulator.Role) (simulator.Integration, error) {
 	raw = strings.TrimSpace(raw)
 	if err := checkPostbackURL(raw); err != nil {
 		return simulator.Integration{}, err
 	}
+	raw, _ = withoutSecrets(raw)
 	var names []string
 	for _, tok := range macro.Tokens(raw) {
 		names = append(names, tok.Name)
@@ -181,4 +187,50 @@ func withQueryValue(tmpl, name, v string) string {
 		out += "#" + frag
 	}
 	return out
+}
+
+// secretWords mark a query parameter whose value is a secret, as cbsim's
+// flags do for --set NAME=VALUE entries.
+var secretWords = []string{"key", "token", "secret", "password", "pass"}
+
+// isSecretParam reports whether a query parameter named name holds a
+// secret.
+func isSecretParam(name string) bool {
+	n := strings.ToLower(name)
+	return slices.ContainsFunc(secretWords, func(w string) bool { return strings.Contains(n, w) })
+}
+
+// SecretParams returns the names of the query parameters of a postback
+// URL that FromURL leaves out as secrets: a name holding key, token,
+// secret, password or pass, with a value written out rather than a macro.
+func SecretParams(raw string) []string {
+	_, names := withoutSecrets(strings.TrimSpace(raw))
+	return names
+}
+
+// withoutSecrets returns tmpl without its secret query parameters, and
+// their names.
+func withoutSecrets(tmpl string) (string, []string) {
+	rest, frag, hasFrag := strings.Cut(tmpl, "#")
+	base, query, hasQuery := strings.Cut(rest, "?")
+	if !hasQuery {
+		return tmpl, nil
+	}
+	var kept, names []string
+	for _, part := range strings.Split(query, "&") {
+		k, v, _ := strings.Cut(part, "=")
+		if isSecretParam(k) && v != "" && len(macro.Tokens(v)) == 0 {
+			names = append(names, k)
+			continue
+		}
+		kept = append(kept, part)
+	}
+	out := base
+	if len(kept) > 0 {
+		out += "?" + strings.Join(kept, "&")
+	}
+	if hasFrag {
+		out += "#" + frag
+	}
+	return out, names
 }

@@ -2,6 +2,7 @@ package scaffold
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -77,5 +78,48 @@ func TestFromURLErrors(t *testing.T) {
 				t.Fatalf("errors.Is(%v, ErrRoleUnknown) = %t", err, !role)
 			}
 		})
+	}
+}
+
+// TestFromURLLeavesSecretsOut: a postback token or key written out in the
+// pasted URL stays out of integrations.json, which gets committed; a
+// macro in a secret-looking parameter is kept.
+func TestFromURLLeavesSecretsOut(t *testing.T) {
+	for _, c := range []struct {
+		name, url, want string
+		secret          []string
+	}{
+		{"ptoken", "https://t.example/postback?clickid={tid}&ptoken=REALTOK&sum={affiliate_earnings}", "https://t.example/postback?clickid={tid}&sum={affiliate_earnings}", []string{"ptoken"}},
+		{"several, case", "https://t.example/p?clickid={tid}&sum={affiliate_earnings}&API_KEY=k1&Secret=s2&pass=p3#f", "https://t.example/p?clickid={tid}&sum={affiliate_earnings}#f", []string{"API_KEY", "Secret", "pass"}},
+		{"last parameter", "https://t.example/p?clickid={tid}&sum={affiliate_earnings}&token=t", "https://t.example/p?clickid={tid}&sum={affiliate_earnings}", []string{"token"}},
+		{"macro kept", "https://t.example/p?clickid={tid}&sum={affiliate_earnings}&key={receipt_id}", "https://t.example/p?clickid={tid}&sum={affiliate_earnings}&key={receipt_id}", nil},
+		{"empty kept", "https://t.example/p?clickid={tid}&sum={affiliate_earnings}&ptoken=", "https://t.example/p?clickid={tid}&sum={affiliate_earnings}&ptoken=", nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			in, err := FromURL(c.url, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if in.URL != c.want {
+				t.Errorf("URL %q, want %q", in.URL, c.want)
+			}
+			if got := SecretParams(c.url); !slices.Equal(got, c.secret) {
+				t.Errorf("SecretParams = %q, want %q", got, c.secret)
+			}
+		})
+	}
+	p, err := Render(Options{FromURL: "https://t.example/postback?clickid={tid}&sum={affiliate_earnings}&ptoken=REALTOK"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range p.Files {
+		if strings.Contains(string(f.Data), "REALTOK") {
+			t.Errorf("%s holds the pasted token", f.Path)
+		}
+	}
+	if !slices.ContainsFunc(p.Notes, func(n string) bool {
+		return strings.Contains(n, "ptoken") && strings.Contains(n, "CBSIM_POSTBACK_TOKEN")
+	}) {
+		t.Errorf("no note says how to give the token: %q", p.Notes)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"net/url"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -70,6 +71,10 @@ type Options struct {
 	// Version is the cbsim version the CI recipes install ("v1.2.0");
 	// "" means latest.
 	Version string
+	// WorkDir is the project directory relative to the repository's root
+	// (RepoDir), where the CI recipes run: "" or "." when the project is
+	// the repository.
+	WorkDir string
 }
 
 // File is one file of a project.
@@ -113,6 +118,8 @@ type view struct {
 	ConversionTypes   []string // the reference tracker's, the purchase's first
 	EventIDParam      string   // the reference tracker's; "" = its default
 	Files             map[string]string
+	WorkDir           string // the project directory from the repository root; "" = the root
+	ReportPath        string // Report from the repository root
 }
 
 // Render builds the project Options describe; nothing is written. A bad
@@ -138,10 +145,17 @@ func Render(o Options) (*Project, error) {
 		}
 		p.Integrations = []simulator.Integration{in}
 		p.Notes = fromURLNotes(in)
+		if secret := SecretParams(o.FromURL); len(secret) > 0 {
+			p.Notes = append(p.Notes, secretNote(secret))
+		}
 	case o.Role != "":
 		p.Integrations = []simulator.Integration{guideIntegration(o.Role, base)}
 	default:
 		p.Integrations = []simulator.Integration{guideIntegration(simulator.RoleAffiliate, base), guideIntegration(simulator.RoleVendor, base)}
+	}
+	if wd := workDir(o.WorkDir); wd != "" {
+		p.Notes = append(p.Notes, fmt.Sprintf("GitHub and GitLab read %s and %s only at the repository's root: move them there; they run the suite in %s",
+			GitHubWorkflow, GitLabCI, wd))
 	}
 	ins := encodeIntegrations(p.Integrations)
 	parsed, err := simulator.ParseIntegrations(IntegrationsFile, ins)
@@ -155,6 +169,7 @@ func Render(o Options) (*Project, error) {
 	names := opts.TypeNames()
 	v := view{Tracker: o.Tracker, FromURL: strings.TrimSpace(o.FromURL), Version: cmp.Or(o.Version, "latest"), GoVersion: GoVersion,
 		Report: ReportFile, ReferenceAddr: referenceAddr, ReferenceURL: DefaultTracker, EventIDParam: opts.EventIDParam(),
+		WorkDir: workDir(o.WorkDir), ReportPath: path.Join(workDir(o.WorkDir), ReportFile),
 		Files: map[string]string{"features": FeaturesDir, "starter": StarterFeature, "integrations": IntegrationsFile,
 			"catalog": CatalogFile, "config": ConfigFile, "github": GitHubWorkflow, "gitlab": GitLabCI}}
 	for _, n := range []string{names[1], names[0], names[2]} { // a postback without type= is the purchase
@@ -283,6 +298,31 @@ func fromURLNotes(in simulator.Integration) []string {
 		notes = append(notes, fmt.Sprintf("your URL is not what the reference tracker (in-process, or `cbsim tracker`) takes, clickid= and sum= at /postback: %s; run the starter against your own tracker (cbsim test --tracker URL)", strings.Join(differ, ", ")))
 	}
 	return notes
+}
+
+// workDir is a repository-relative project directory for the recipes:
+// slash-separated, "" for the root.
+func workDir(d string) string {
+	d = path.Clean(filepath.ToSlash(d))
+	if d == "." || d == "/" {
+		return ""
+	}
+	return d
+}
+
+// secretNote says which secret parameters of the pasted URL were left out
+// of the integrations and how to give them at run time.
+func secretNote(names []string) string {
+	var how []string
+	for _, n := range names {
+		if n == "ptoken" {
+			how = append(how, "ptoken: $CBSIM_POSTBACK_TOKEN (cbsim test --postback-token)")
+		} else {
+			how = append(how, fmt.Sprintf("%s: $CBSIM_TEST_SET=%s=… (cbsim test --set %s=…)", n, n, n))
+		}
+	}
+	return fmt.Sprintf("%s leaves out the secret parameter(s) %s of your URL, so the file can be committed; give them when the suite runs, from a CI secret: %s",
+		IntegrationsFile, strings.Join(names, ", "), strings.Join(how, "; "))
 }
 
 // urlPath returns the path of an absolute URL template, "" when it has none.

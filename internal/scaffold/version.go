@@ -2,7 +2,8 @@ package scaffold
 
 import (
 	"regexp"
-	"runtime/debug"
+
+	"github.com/cbsim/cbsim/internal/buildinfo"
 )
 
 // releaseVersion is a module version `go install …@VERSION` can fetch
@@ -17,11 +18,11 @@ var pseudoVersion = regexp.MustCompile(`\d{14}-[0-9a-f]{12}$`)
 // recipes to install, the one that wrote them; "" (latest) when it was
 // not installed from a release.
 func InstallVersion() string {
-	info, ok := debug.ReadBuildInfo()
-	if !ok {
+	in := buildinfo.Read()
+	if in.Modified {
 		return ""
 	}
-	return installable(info.Main.Version)
+	return installable(in.Version)
 }
 
 // installable returns v when it is a release version, else "".

@@ -69,3 +69,28 @@ func (p *Project) Write(dir string, force bool) ([]string, error) {
 	}
 	return paths, nil
 }
+
+// RepoDir returns dir relative to the root of the git repository that
+// holds it (the nearest parent with a .git), slash-separated; "" when dir
+// is that root or no repository holds it (then the recipes run at the
+// root, as written).
+func RepoDir(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return ""
+	}
+	for d := abs; ; {
+		if _, err := os.Stat(filepath.Join(d, ".git")); err == nil {
+			rel, err := filepath.Rel(d, abs)
+			if err != nil || rel == "." {
+				return ""
+			}
+			return filepath.ToSlash(rel)
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return ""
+		}
+		d = parent
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -76,5 +77,55 @@ func TestWriteBadDir(t *testing.T) {
 	}
 	if err := CheckDir(filepath.Join(tmp, "new", "qa")); err != nil {
 		t.Errorf("CheckDir of a new directory: %v", err)
+	}
+}
+
+// TestRepoDir: the project directory from the root of the repository
+// that holds it; "" at the root or outside any repository.
+func TestRepoDir(t *testing.T) {
+	root := t.TempDir()
+	if err := os.Mkdir(filepath.Join(root, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ dir, want string }{
+		{root, ""},
+		{filepath.Join(root, "qa"), "qa"},
+		{filepath.Join(root, "tests", "qa"), "tests/qa"},
+	} {
+		if got := RepoDir(c.dir); got != c.want {
+			t.Errorf("RepoDir(%s) = %q, want %q", c.dir, got, c.want)
+		}
+	}
+}
+
+// TestRenderInSubdirectory: a project below the repository's root gets
+// recipes that run there and publish the report from there, and a note
+// to move them to the root, where CI reads them.
+func TestRenderInSubdirectory(t *testing.T) {
+	p, err := Render(Options{WorkDir: "tests/qa"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gh, _ := p.File(GitHubWorkflow)
+	gl, _ := p.File(GitLabCI)
+	for _, want := range []string{"working-directory: tests/qa", "path: tests/qa/" + ReportFile, "report_paths: tests/qa/" + ReportFile} {
+		if !strings.Contains(string(gh), want) {
+			t.Errorf("%s lacks %q:\n%s", GitHubWorkflow, want, gh)
+		}
+	}
+	for _, want := range []string{"- cd tests/qa", "junit: tests/qa/" + ReportFile} {
+		if !strings.Contains(string(gl), want) {
+			t.Errorf("%s lacks %q:\n%s", GitLabCI, want, gl)
+		}
+	}
+	if !slices.ContainsFunc(p.Notes, func(n string) bool { return strings.Contains(n, "repository's root") }) {
+		t.Errorf("no note to move the recipes: %q", p.Notes)
+	}
+	root, err := Render(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gh, _ := root.File(GitHubWorkflow); strings.Contains(string(gh), "working-directory") {
+		t.Errorf("a project at the root got a working-directory:\n%s", gh)
 	}
 }
