@@ -1,6 +1,8 @@
 package redact
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/url"
 	"strings"
 )
@@ -52,4 +54,22 @@ func QuerySecrets(rawURL string) []Param {
 		out = append(out, Param{Name: name, Value: value, Raw: raw})
 	}
 	return out
+}
+
+// JSONQuerySecrets returns the QuerySecrets of every string in a JSON
+// document, such as the URLs of an integrations file, in order. It reads
+// the document as far as it is JSON, so that a file with a mistake
+// further on still has its secrets found.
+func JSONQuerySecrets(data []byte) []Param {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var out []Param
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return out
+		}
+		if s, ok := tok.(string); ok {
+			out = append(out, QuerySecrets(s)...)
+		}
+	}
 }

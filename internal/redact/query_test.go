@@ -40,3 +40,15 @@ func TestQuerySecrets(t *testing.T) {
 		})
 	}
 }
+
+func TestJSONQuerySecrets(t *testing.T) {
+	doc := `{"integrations":[{"name":"a","url":"http://t/p?clickid={tid}&ptoken=tok1"},
+		{"name":"b","urls":{"initial_purchase":"http://t/p?api_key=k%2F2"}}, {"url": "http://t/?secret=late"} !`
+	want := []Param{{"ptoken", "tok1", "tok1"}, {"api_key", "k/2", "k%2F2"}, {"secret", "late", "late"}}
+	if got := JSONQuerySecrets([]byte(doc)); !slices.Equal(got, want) {
+		t.Fatalf("JSONQuerySecrets = %q, want %q", got, want)
+	}
+	if got := JSONQuerySecrets([]byte("not json")); got != nil {
+		t.Fatalf("not JSON: %q", got)
+	}
+}

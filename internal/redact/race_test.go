@@ -30,7 +30,7 @@ func TestAddWhileWriting(t *testing.T) {
 		}
 	}()
 	wg.Wait()
-	if got := r.String("k=secret-199-"+strings.Repeat("x", 199)); got != "k=***" {
+	if got := r.String("k=secret-199-" + strings.Repeat("x", 199)); got != "k=***" {
 		t.Fatalf("String = %q", got)
 	}
 }
