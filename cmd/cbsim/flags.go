@@ -204,46 +204,6 @@ func (l *listFlag) String() string     { return "" }
 func (l *listFlag) Set(s string) error { return l.add(s) }
 func (l *listFlag) repeatable() bool   { return l.pairs }
 
-// secretString is a string flag whose value is a secret.
-type secretString string
-
-func (s *secretString) String() string {
-	if s == nil {
-		return ""
-	}
-	return string(*s)
-}
-
-func (s *secretString) Set(v string) error { *s = secretString(v); return nil }
-
-func (s *secretString) secrets() []heldSecret { return []heldSecret{{"", string(*s)}} }
-
-// templateFlag is a postback URL template flag (fire --url): the literal
-// values of its secret-named query parameters are secrets
-// (redact.QuerySecrets).
-type templateFlag string
-
-func (t *templateFlag) String() string {
-	if t == nil {
-		return ""
-	}
-	return string(*t)
-}
-
-func (t *templateFlag) Set(v string) error { *t = templateFlag(v); return nil }
-
-func (t *templateFlag) secrets() []heldSecret {
-	return paramSecrets("", redact.QuerySecrets(string(*t)))
-}
-
-// secretFlag declares a string flag holding a secret, which cbsim never
-// prints; its default is empty.
-func secretFlag(fs *flag.FlagSet, name, usage string) *string {
-	p := new(string)
-	fs.Var((*secretString)(p), name, usage)
-	return p
-}
-
 // simFlags are the flags of the commands that build a simulator: its
 // catalog and integrations, the tracker they point at, and how postbacks
 // are sent.
