@@ -62,8 +62,9 @@ type SuiteOptions struct {
 	// Output or to a file, and in what Run writes: failure messages quote
 	// the URLs ClickBank sent and the tracker's replies, which may hold
 	// them. Masking follows package internal/redact: a secret's escaped
-	// forms are masked too, and only where it is not part of a longer run
-	// of letters and digits.
+	// forms are masked too, only where it is not part of a longer run of
+	// letters and digits, and not at all when it is shorter than 4
+	// characters (it would garble the reports: the "1" of version="1.0").
 	Secrets []string
 }
 

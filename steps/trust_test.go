@@ -136,3 +136,22 @@ func TestSeedInAFeature(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusedWithTokenInQuery: the reference tracker's rejections log masks
+// the values of ptoken and api_key; the step that finds a refused postback
+// in it must compare the query sent masked the same way, or a refused
+// postback that carries a token is never found.
+func TestRefusedWithTokenInQuery(t *testing.T) {
+	const feature = `Feature: token
+  Scenario: a wrong token is refused
+    Given the tracker requires the postback token "s3cret"
+    And an affiliate integration with CLICKID={tid} and SUM={affiliate_earnings}
+    And the affiliate integration sends "?clickid={tid}&sum={affiliate_earnings}&ptoken=wrong-token&api_key=k3y&type=OrderFormImpression" for Order Form Impression
+    And a visitor clicks the affiliate campaign
+    When the buyer opens the order form and leaves
+    Then the tracker refused the postback because of "ptoken"
+`
+	if status := runFeature(t, feature, nil); status != 0 {
+		t.Fatalf("status %d: the refused postback was not found in the rejections log", status)
+	}
+}

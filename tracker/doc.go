@@ -102,8 +102,9 @@
 // approved, pending, declined, other (400); a currency that is not three
 // letters (400, upper-cased when accepted); an unknown click id (404). The
 // rejections log keeps the latest Config.MaxRejections
-// (DefaultMaxRejections, 10,000) with their time, raw query (cut at 8 KiB),
-// parameter, reason and status; older ones roll off and are counted in
+// (DefaultMaxRejections, 10,000) with their time, raw query (cut at 8 KiB;
+// the values of ptoken and api_key replaced by ***), parameter, reason and
+// status; older ones roll off and are counted in
 // GET /rejections' "dropped", which survives restarts.
 //
 // Money is kept in integer cents. A sum with more than two decimals is

@@ -98,11 +98,12 @@ func (t *Tracker) handlePostback(w http.ResponseWriter, r *http.Request) {
 	}{"ok", out})
 }
 
-// rejectPostback answers a refused postback and keeps it in the rejections log.
+// rejectPostback answers a refused postback and keeps it in the rejections
+// log, with the values of ptoken and api_key masked (maskQuery).
 func (t *Tracker) rejectPostback(w http.ResponseWriter, r *http.Request, e *Error) {
 	status := statusOf(e.Code)
 	t.log.InfoContext(r.Context(), "postback rejected", "status", status, "param", e.Param, "error", e.Message, "query", r.URL.RawQuery)
-	if err := t.store.reject(r.Context(), r.URL.RawQuery, e.Param, e.Message, status); err != nil {
+	if err := t.store.reject(r.Context(), maskQuery(r.URL.RawQuery), e.Param, e.Message, status); err != nil {
 		t.log.ErrorContext(r.Context(), "log rejection", "err", err)
 	}
 	t.writeError(w, r, e)

@@ -1,11 +1,13 @@
 package tracker_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -158,4 +160,36 @@ type largestWrite struct {
 func (w *largestWrite) Write(p []byte) (int, error) {
 	w.largest = max(w.largest, len(p))
 	return w.ResponseRecorder.Write(p)
+}
+
+// TestRejectionsMaskSecrets: the rejections log keeps a refused postback's
+// query with the values of ptoken and api_key masked, in what it serves
+// and in the database file: a postback refused for its click id carries
+// the real token.
+func TestRejectionsMaskSecrets(t *testing.T) {
+	const token, key = "tok-Secret-7", "key-Secret-9"
+	path := tempDB(t)
+	f := newFixture(t, tracker.Config{DBPath: path, PostbackToken: token})
+	hasStatus(http.StatusNotFound)(t, f.postback("clickid", "nope", "ptoken", token, "api_key", key, "xptoken", "shown"))
+	hasStatus(http.StatusForbidden)(t, f.postback("clickid", "nope", "ptoken", "guess-Secret-1"))
+	r := f.get("/rejections?per=100&api_key=" + testKey)
+	var out struct{ Items []struct{ Query string } }
+	if err := json.Unmarshal([]byte(r.raw), &out); err != nil {
+		t.Fatalf("/rejections: %v", err)
+	}
+	want := []string{"clickid=nope&ptoken=***&api_key=***&xptoken=shown", "clickid=nope&ptoken=***"}
+	if len(out.Items) != 2 || out.Items[0].Query != want[0] || out.Items[1].Query != want[1] {
+		t.Fatalf("/rejections: %s; want the queries %q", r.raw, want)
+	}
+	f.srv.Close()
+	matches, _ := filepath.Glob(path + "*")
+	for _, p := range matches {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(data, []byte("Secret")) {
+			t.Errorf("%s holds a secret", p)
+		}
+	}
 }

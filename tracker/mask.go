@@ -11,7 +11,8 @@ import (
 )
 
 // The tracker never logs its secrets: maskHandler stands between its
-// records and Config.Logger. These few lines are the tracker's own — it
+// records and Config.Logger, and the rejections log keeps queries masked
+// (maskQuery). These few lines are the tracker's own — it
 // shares no code with the simulator's side, which masks its output with
 // package internal/redact.
 
@@ -21,6 +22,13 @@ const secretMask = "***"
 // secretParams matches the value of a query parameter that holds a secret:
 // api_key (the reporting API key) and ptoken (the postback token).
 var secretParams = regexp.MustCompile(`\b(api_key|ptoken)=[^&\s"]*`)
+
+// maskQuery returns a query with the values of its api_key and ptoken
+// parameters replaced by secretMask: what the rejections log stores and
+// serves (a postback refused for its click id carries the real token).
+func maskQuery(q string) string {
+	return secretParams.ReplaceAllString(q, "${1}="+secretMask)
+}
 
 // maskHandler passes records on to next with the secrets masked in the
 // message and in every string, error and Stringer attribute: the values
@@ -96,7 +104,7 @@ func (h maskHandler) attr(a slog.Attr) slog.Attr {
 
 // mask hides the secrets in s.
 func (h maskHandler) mask(s string) string {
-	s = secretParams.ReplaceAllString(s, "${1}="+secretMask)
+	s = maskQuery(s)
 	for _, secret := range h.secrets {
 		s = maskWord(s, secret)
 	}

@@ -26,7 +26,7 @@ func catalogCommand(name string, withJSON bool, write func(w io.Writer, f catalo
 		if withJSON {
 			usage = "[--markdown | --json]"
 		}
-		fs := newFlags(name, usage, stderr)
+		fs := newPlainFlags(name, usage, stderr)
 		md := fs.Bool("markdown", false, "print the catalog as Markdown (as in docs/"+name+".md)")
 		asJSON := new(bool)
 		if withJSON {

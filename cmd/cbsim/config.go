@@ -2,7 +2,8 @@ package main
 
 // Configuration: a flag not given on the command line comes from the
 // environment, else from the config file, else from its default — for
-// every command, through parseFlags (README, "Configuration").
+// every command that has flags worth configuring (all but version, steps
+// and macros), through parseFlags (README, "Configuration").
 //
 //	environment   CBSIM_<COMMAND>_<FLAG>, then CBSIM_<FLAG>
 //	              (FLAG upper-cased, '-' as '_'; an empty variable counts as unset)
@@ -13,20 +14,79 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"maps"
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/cbsim/cbsim/internal/redact"
 )
 
 // configFile is the config file read, when it exists in the working
 // directory, if neither --config nor $CBSIM_CONFIG names one.
 const configFile = "cbsim.yaml"
 
-// configFlag is the flag, on every command, that names the config file.
+// configFlag is the flag, on every configurable command, that names the
+// config file. Its value is a *configValue.
 const configFlag = "config"
+
+// configValue is the value of the --config flag: the file it names and,
+// once configure has run, where each flag's value came from. The record
+// lives in the flag set, not in a global, so that a message about a flag
+// can say where its value came from (flagRef).
+type configValue struct {
+	path string
+	from map[string]string // flag name → "$CBSIM_TRACKER" or "cbsim.yaml:4"; absent: the command line or the default
+}
+
+func (c *configValue) String() string {
+	if c == nil {
+		return ""
+	}
+	return c.path
+}
+
+func (c *configValue) Set(s string) error { c.path = s; return nil }
+
+// sourceOf returns where the value of flag name of fs came from:
+// "$CBSIM_TRACKER", "cbsim.yaml:4", or "" for the command line (or the
+// default).
+func sourceOf(fs *flag.FlagSet, name string) string {
+	if f := fs.Lookup(configFlag); f != nil {
+		if c, ok := f.Value.(*configValue); ok {
+			return c.from[name]
+		}
+	}
+	return ""
+}
+
+// flagRef names flag name of fs in a message, with where its value came
+// from when that was not the command line: "--tracker",
+// "--tracker (from $CBSIM_TRACKER)", "--tracker (from cbsim.yaml:4)".
+func flagRef(fs *flag.FlagSet, name string) string {
+	if where := sourceOf(fs, name); where != "" {
+		return fmt.Sprintf("--%s (from %s)", name, where)
+	}
+	return "--" + name
+}
+
+// envAdvice is what to add to a message about flags of fs, one of which
+// took its value from a variable every command reads ($CBSIM_<FLAG>):
+// that the variable of the command that needs it would serve. It is ""
+// when none did.
+func envAdvice(fs *flag.FlagSet, names ...string) string {
+	var b strings.Builder
+	for _, n := range names {
+		generic := envNames(fs.Name(), n)[1]
+		if sourceOf(fs, n) == "$"+generic {
+			fmt.Fprintf(&b, " ($%s sets --%s of every command: to set it for one command only, use $CBSIM_<COMMAND>_%s)",
+				generic, n, strings.TrimPrefix(generic, "CBSIM_"))
+		}
+	}
+	return b.String()
+}
 
 // repeatable is a flag.Value that may be given more than once, each Set
 // adding an entry. In the environment its value is a list (split on
@@ -35,24 +95,6 @@ const configFlag = "config"
 type repeatable interface {
 	flag.Value
 	repeatable() (pairs bool)
-}
-
-// secret is a flag.Value holding secrets, which cbsim never prints: they
-// are masked in its output, reports and logs (package internal/redact).
-type secret interface {
-	flag.Value
-	secrets() []string
-}
-
-// secretsOf returns the secrets the flags of fs hold.
-func secretsOf(fs *flag.FlagSet) []string {
-	var out []string
-	fs.VisitAll(func(f *flag.Flag) {
-		if s, ok := f.Value.(secret); ok {
-			out = append(out, s.secrets()...)
-		}
-	})
-	return out
 }
 
 // envNames are the environment variables of flag name of command cmd, in
@@ -68,19 +110,35 @@ func configUsage(cmd string) string {
 		strings.ToUpper(cmd), cmd, configFile)
 }
 
-// commandNames lists the commands, sorted: the sections a config file may
-// have.
-func commandNames() []string { return slices.Sorted(maps.Keys(commands())) }
+// configSections lists the commands that read the configuration, sorted:
+// the sections a config file may have.
+func configSections() []string {
+	var out []string
+	for name, c := range commands() {
+		if !c.plain {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
 
 // configure sets each flag of fs that the command line did not give from
 // the environment (lookupEnv) or, failing that, from the config file's
-// section for the command fs.Name(); commands are the names a section may
-// have. Errors say where the bad value came from: "$CBSIM_TEST_SEED: …" or
-// "cbsim.yaml:7: …".
-func configure(fs *flag.FlagSet, lookupEnv func(string) (string, bool), commands []string) error {
+// section for the command fs.Name(); sections are the names a section may
+// have. It records where each value came from in the --config flag's
+// value (flagRef). Errors say where the bad value came from:
+// "$CBSIM_TEST_SEED: …" or "cbsim.yaml:7: …".
+func configure(fs *flag.FlagSet, lookupEnv func(string) (string, bool), sections []string) error {
 	cmd := fs.Name()
 	given := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	from := map[string]string{}
+	if f := fs.Lookup(configFlag); f != nil {
+		if c, ok := f.Value.(*configValue); ok {
+			c.from = from
+		}
+	}
 	env := func(name string) (string, string, bool) {
 		for _, n := range envNames(cmd, name) {
 			if v, ok := lookupEnv(n); ok && v != "" {
@@ -94,8 +152,9 @@ func configure(fs *flag.FlagSet, lookupEnv func(string) (string, bool), commands
 	if f := fs.Lookup(configFlag); f != nil {
 		path, named = f.Value.String(), given[configFlag]
 		if !named {
-			if _, v, ok := env(configFlag); ok {
+			if n, v, ok := env(configFlag); ok {
 				path, named = v, true
+				from[configFlag] = "$" + n
 			}
 		}
 	}
@@ -106,13 +165,13 @@ func configure(fs *flag.FlagSet, lookupEnv func(string) (string, bool), commands
 			return fmt.Errorf("%s: %w", configFile, err)
 		}
 	}
-	var section map[string]*yaml.Node
+	var section map[string]keyValue
 	if path != "" {
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return fmt.Errorf("config file: %w", err)
 		}
-		if section, err = parseConfig(path, data, fs, commands); err != nil {
+		if section, err = parseConfig(path, data, fs, sections); err != nil {
 			return err
 		}
 	}
@@ -123,11 +182,17 @@ func configure(fs *flag.FlagSet, lookupEnv func(string) (string, bool), commands
 			return
 		}
 		if name, v, ok := env(f.Name); ok {
-			errs = setFlag(fs, f, "$"+name, envEntries(f, v))
+			from[f.Name] = "$" + name
+			var entries []entry
+			for _, e := range envEntries(f, v) {
+				entries = append(entries, entry{"$" + name, e})
+			}
+			errs = setFlag(fs, f, entries, true)
 			return
 		}
-		if n := section[f.Name]; n != nil {
-			errs = setFromNode(fs, f, path, n)
+		if kv, ok := section[f.Name]; ok && !isNull(kv.value) {
+			from[f.Name] = fmt.Sprintf("%s:%d", path, kv.key.Line)
+			errs = setFromNode(fs, f, path, kv.value)
 		}
 	})
 	return errs
@@ -154,20 +219,109 @@ func envEntries(f *flag.Flag, v string) []string {
 	return out
 }
 
-// setFlag sets f to each of values; where names the source in an error.
-func setFlag(fs *flag.FlagSet, f *flag.Flag, where string, values []string) error {
-	for _, v := range values {
-		if err := fs.Set(f.Name, v); err != nil {
-			return fmt.Errorf("%s: invalid value %q for --%s: %v", where, v, f.Name, err)
+// entry is a value for a flag and where it came from: "$CBSIM_SET",
+// "cbsim.yaml:4".
+type entry struct{ where, value string }
+
+// setFlag sets f to each of entries in turn; inEnv says that they are the
+// entries of one environment variable. An error names the entry's source
+// (valueError).
+func setFlag(fs *flag.FlagSet, f *flag.Flag, entries []entry, inEnv bool) error {
+	for i, e := range entries {
+		if err := fs.Set(f.Name, e.value); err != nil {
+			return valueError(f, e, i, len(entries), inEnv, err)
 		}
 	}
 	return nil
 }
 
+// valueError is the error of f refusing entry e, the i-th of n. It says
+// what is allowed where Set only says "parse error" (allowedValues). The
+// value of a flag that may hold secrets (hidesValues) is not quoted: the
+// message says which entry and where from, and — when the entries come
+// from one variable split on commas, which may have cut a value in two —
+// how to give a value that holds a comma.
+func valueError(f *flag.Flag, e entry, i, n int, inEnv bool, err error) error {
+	if !hidesValues(f) {
+		return fmt.Errorf("%s: invalid value %q for --%s: %s", e.where, e.value, f.Name, explain(f, err.Error()))
+	}
+	which := "the entry"
+	if n > 1 {
+		which = fmt.Sprintf("entry %d of %d", i+1, n)
+	}
+	name, value, ok := strings.Cut(e.value, "=")
+	var msg string
+	switch r, list := f.Value.(repeatable); {
+	case !list || !r.repeatable():
+		msg = fmt.Sprintf("%s: %s of --%s is invalid (not shown: it is a secret): %s", e.where, which, f.Name, hideValue(e.value, "", err.Error()))
+	case !ok || name == "":
+		msg = fmt.Sprintf("%s: %s of --%s is not NAME=VALUE (not shown: it may hold a secret)", e.where, which, f.Name)
+	default:
+		msg = fmt.Sprintf("%s: %s of --%s (%s=…) is invalid: %s", e.where, which, f.Name, name, hideValue(e.value, value, err.Error()))
+	}
+	if inEnv && n > 1 {
+		msg += "; values with commas go one per line in the environment, or as a list in the file"
+	}
+	return errors.New(msg)
+}
+
+// hidesValues reports whether an error about a value of f must not quote
+// it: f holds secrets, or NAME=VALUE entries (whose VALUE may be one).
+func hidesValues(f *flag.Flag) bool {
+	_, isSecret := f.Value.(secret)
+	r, isList := f.Value.(repeatable)
+	return isSecret || isList && r.repeatable()
+}
+
+// hideValue returns reason with the entry and its VALUE part replaced by
+// "…" (a VALUE too short to mask is not looked for: it would garble the
+// reason).
+func hideValue(entry, value, reason string) string {
+	reason = strings.ReplaceAll(reason, entry, "…")
+	if value != "" && !redact.TooShort(value) {
+		reason = strings.ReplaceAll(reason, value, "…")
+	}
+	return reason
+}
+
+// explain replaces the flag package's "parse error" with what f allows.
+func explain(f *flag.Flag, reason string) string {
+	if a := allowedValues(f); a != "" && reason == "parse error" {
+		return a
+	}
+	return reason
+}
+
+// allowedValues says what values a boolean, duration or number flag
+// takes; "" for any other flag.
+func allowedValues(f *flag.Flag) string {
+	g, ok := f.Value.(flag.Getter)
+	if !ok {
+		return ""
+	}
+	switch g.Get().(type) {
+	case bool:
+		return "want true or false (or 1/0)"
+	case time.Duration:
+		return "want a duration such as 5s, 250ms, 1m30s"
+	case int, int64:
+		return "want a whole number"
+	case uint, uint64:
+		return "want a whole number, 0 or more"
+	case float64:
+		return "want a number"
+	}
+	return ""
+}
+
+// keyValue is a key of a config file's section and its value.
+type keyValue struct{ key, value *yaml.Node }
+
 // parseConfig reads a config file: a mapping of command names to mappings
 // of flag names to values. It returns the section of fs's command, by flag
-// name; the sections of other commands are only checked to be commands.
-func parseConfig(path string, data []byte, fs *flag.FlagSet, commands []string) (map[string]*yaml.Node, error) {
+// name; the sections of other commands are only checked to be among
+// sections, the commands that read the configuration.
+func parseConfig(path string, data []byte, fs *flag.FlagSet, sections []string) (map[string]keyValue, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
@@ -177,15 +331,18 @@ func parseConfig(path string, data []byte, fs *flag.FlagSet, commands []string) 
 	}
 	top := doc.Content[0]
 	if top.Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("%s:%d: want a mapping of command names (%s) to their flags", path, top.Line, strings.Join(commands, ", "))
+		return nil, fmt.Errorf("%s:%d: want a mapping of command names (%s) to their flags", path, top.Line, strings.Join(sections, ", "))
 	}
-	var section map[string]*yaml.Node
+	var section map[string]keyValue
 	seen := map[string]bool{}
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		k, v := top.Content[i], resolve(top.Content[i+1])
+		_, isCommand := commands()[k.Value]
 		switch {
-		case !slices.Contains(commands, k.Value):
-			return nil, fmt.Errorf("%s:%d: %q is not a command: the sections are %s", path, k.Line, k.Value, strings.Join(commands, ", "))
+		case !slices.Contains(sections, k.Value) && isCommand:
+			return nil, fmt.Errorf("%s:%d: cbsim %s reads no configuration: the sections are %s", path, k.Line, k.Value, strings.Join(sections, ", "))
+		case !slices.Contains(sections, k.Value):
+			return nil, fmt.Errorf("%s:%d: %q is not a command: the sections are %s", path, k.Line, k.Value, strings.Join(sections, ", "))
 		case seen[k.Value]:
 			return nil, fmt.Errorf("%s:%d: section %s given twice", path, k.Line, k.Value)
 		}
@@ -196,7 +353,7 @@ func parseConfig(path string, data []byte, fs *flag.FlagSet, commands []string) 
 		if v.Kind != yaml.MappingNode {
 			return nil, fmt.Errorf("%s:%d: section %s: want a mapping of flag names to values", path, v.Line, k.Value)
 		}
-		section = map[string]*yaml.Node{}
+		section = map[string]keyValue{}
 		for j := 0; j+1 < len(v.Content); j += 2 {
 			fk, fv := v.Content[j], resolve(v.Content[j+1])
 			switch {
@@ -204,10 +361,11 @@ func parseConfig(path string, data []byte, fs *flag.FlagSet, commands []string) 
 				return nil, fmt.Errorf("%s:%d: %s: the config file cannot name another config file", path, fk.Line, k.Value)
 			case fs.Lookup(fk.Value) == nil:
 				return nil, fmt.Errorf("%s:%d: %s has no flag %q%s", path, fk.Line, k.Value, fk.Value, flagHint(fs, fk.Value))
-			case section[fk.Value] != nil:
+			}
+			if _, twice := section[fk.Value]; twice {
 				return nil, fmt.Errorf("%s:%d: %s: flag %q given twice", path, fk.Line, k.Value, fk.Value)
 			}
-			section[fk.Value] = fv
+			section[fk.Value] = keyValue{fk, fv}
 		}
 	}
 	return section, nil
@@ -258,29 +416,27 @@ func setFromNode(fs *flag.FlagSet, f *flag.Flag, path string, n *yaml.Node) erro
 	case isNull(n):
 		return nil
 	case n.Kind == yaml.ScalarNode:
-		return setFlag(fs, f, at(n), []string{n.Value})
+		return setFlag(fs, f, []entry{{at(n), n.Value}}, false)
 	case n.Kind == yaml.SequenceNode && isList:
+		var entries []entry
 		for _, item := range n.Content {
 			item = resolve(item)
 			if item.Kind != yaml.ScalarNode {
 				return fmt.Errorf("%s: --%s: each entry of the list must be a single value", at(item), f.Name)
 			}
-			if err := setFlag(fs, f, at(item), []string{item.Value}); err != nil {
-				return err
-			}
+			entries = append(entries, entry{at(item), item.Value})
 		}
-		return nil
+		return setFlag(fs, f, entries, false)
 	case n.Kind == yaml.MappingNode && isList && r.repeatable():
+		var entries []entry
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], resolve(n.Content[i+1])
 			if v.Kind != yaml.ScalarNode {
 				return fmt.Errorf("%s: --%s: the value of %s must be a single value", at(v), f.Name, k.Value)
 			}
-			if err := setFlag(fs, f, at(k), []string{k.Value + "=" + v.Value}); err != nil {
-				return err
-			}
+			entries = append(entries, entry{at(k), k.Value + "=" + v.Value})
 		}
-		return nil
+		return setFlag(fs, f, entries, false)
 	case isList && r.repeatable():
 		return fmt.Errorf("%s: --%s takes a value, a list of NAME=VALUE entries or a mapping of NAME: VALUE", at(n), f.Name)
 	case isList:

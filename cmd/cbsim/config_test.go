@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"flag"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -89,9 +90,9 @@ func TestConfigure(t *testing.T) {
 		{name: "FileAlias", file: "test:\n  tracker: &t http://a\n  api-key: *t\n", want: map[string]string{"tracker": "http://a", "api-key": "http://a"}},
 
 		{name: "EnvBadValue", env: map[string]string{"CBSIM_TEST_CONCURRENCY": "x"}, wantErr: `$CBSIM_TEST_CONCURRENCY: invalid value "x" for --concurrency`},
-		{name: "EnvBadListEntry", env: map[string]string{"CBSIM_SET": "a=1,b"}, wantErr: `$CBSIM_SET: invalid value "b" for --set: want NAME=VALUE`},
+		{name: "EnvBadListEntry", env: map[string]string{"CBSIM_SET": "a=1,b"}, wantErr: `$CBSIM_SET: entry 2 of 2 of --set is not NAME=VALUE`},
 		{name: "FileBadValue", file: "test:\n  tracker: x\n\n  concurrency: many\n", wantErr: `cbsim.yaml:4: invalid value "many" for --concurrency`},
-		{name: "FileBadListEntry", file: "test:\n  set:\n    - a=1\n    - b\n", wantErr: `cbsim.yaml:4: invalid value "b" for --set`},
+		{name: "FileBadListEntry", file: "test:\n  set:\n    - a=1\n    - b\n", wantErr: `cbsim.yaml:4: entry 2 of 2 of --set is not NAME=VALUE`},
 		{name: "FileUnknownFlag", file: "test:\n  tracker: x\n  trackr: y\n", wantErr: `cbsim.yaml:3: test has no flag "trackr" (did you mean "tracker"?)`},
 		{name: "FileUnknownSection", file: "tset:\n  tracker: x\n", wantErr: `cbsim.yaml:1: "tset" is not a command: the sections are demo, fire, `},
 		{name: "FileListForScalar", file: "test:\n  tracker: [a, b]\n", wantErr: `cbsim.yaml:2: --tracker takes a single value, not a list or a mapping`},
@@ -117,7 +118,7 @@ func TestConfigure(t *testing.T) {
 			if err := f.fs.Parse(c.args); err != nil {
 				t.Fatal(err)
 			}
-			err := configure(f.fs, func(k string) (string, bool) { v, ok := c.env[k]; return v, ok }, commandNames())
+			err := configure(f.fs, func(k string) (string, bool) { v, ok := c.env[k]; return v, ok }, configSections())
 			switch {
 			case c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr)):
 				t.Fatalf("error %v, want one saying %q", err, c.wantErr)
@@ -156,7 +157,7 @@ func TestConfigFileNamed(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			f := newConfigFlags()
 			f.fs.Parse(c.args)
-			if err := configure(f.fs, func(k string) (string, bool) { v, ok := c.env[k]; return v, ok }, commandNames()); err != nil {
+			if err := configure(f.fs, func(k string) (string, bool) { v, ok := c.env[k]; return v, ok }, configSections()); err != nil {
 				t.Fatal(err)
 			}
 			if *f.tracker != c.want {
@@ -172,24 +173,199 @@ func TestSecretsOf(t *testing.T) {
 	f := newConfigFlags()
 	f.fs.Parse([]string{"--api-key", "k1", "--set", "ptoken=t1", "--set", "DB_PASSWORD=p1", "--set", "Api-Key=k2",
 		"--set", "x_secret=s1", "--set", "sub1=visible", "--campaign", "vendor=9"})
-	got := secretsOf(f.fs)
+	var got []string
+	for _, s := range secretsOf(f.fs) {
+		got = append(got, s.holder+"="+s.value)
+	}
 	slices.Sort(got)
-	if want := []string{"k1", "k2", "p1", "s1", "t1"}; !slices.Equal(got, want) {
+	if want := []string{"--api-key=k1", "--set Api-Key=k2", "--set DB_PASSWORD=p1", "--set ptoken=t1", "--set x_secret=s1"}; !slices.Equal(got, want) {
 		t.Fatalf("secrets %q, want %q", got, want)
 	}
 }
 
-// TestEveryCommandIsConfigurable: each command has --config, and its -h
-// ends with the line that says where else its flags come from.
+// TestEveryCommandIsConfigurable: every command with flags worth
+// configuring takes them from the environment — each case sets one
+// through $CBSIM_<COMMAND>_<FLAG> and sees its effect — and from the
+// config file, whose section for the command is checked (a bad key is an
+// error). version, steps and macros read neither: a broken ./cbsim.yaml
+// and their variables change nothing.
 func TestEveryCommandIsConfigurable(t *testing.T) {
-	for _, name := range commandNames() {
-		code, _, errs := cli(t, name, "-h")
-		if code != 0 || !strings.Contains(errs, "-config") {
-			t.Errorf("cbsim %s -h: exit %d, no --config:\n%s", name, code, errs)
+	clearEnv(t)
+	cases := map[string]struct {
+		env  string
+		args []string
+		want string // in stderr, exit 2; or, with code 0, in stdout
+		code int
+	}{
+		"demo":    {env: "CBSIM_DEMO_TRACKER=http://127.0.0.1:1", want: "127.0.0.1:1", code: 1},
+		"fire":    {env: "CBSIM_FIRE_DRY_RUN=true", args: []string{"--event", "initial_purchase", "--role", "affiliate", "--url", "http://127.0.0.1:1/p?c={tid}"}, want: "dry-run", code: 0},
+		"init":    {env: "CBSIM_INIT_ROLE=buyer", args: []string{filepath.Join(t.TempDir(), "qa")}, want: `--role: unknown role "buyer"`, code: 2},
+		"lint":    {env: "CBSIM_LINT_CONFIG=" + filepath.Join(t.TempDir(), "missing.yaml"), args: []string{"x.json"}, want: "config file: open", code: 2},
+		"serve":   {env: "CBSIM_SERVE_JOURNAL_CAPACITY=0", want: "--journal-capacity must be at least 1", code: 2},
+		"test":    {env: "CBSIM_TEST_CONCURRENCY=0", want: "--concurrency must be at least 1", code: 2},
+		"tracker": {env: "CBSIM_TRACKER_MAX_CONNS=-1", args: []string{"--api-key", "k"}, want: "--max-conns must be positive", code: 2},
+	}
+	plain := map[string][]string{"version": {"CBSIM_VERSION_JSON=true"}, "steps": {"CBSIM_STEPS_MARKDOWN=true"}, "macros": {"CBSIM_MACROS_JSON=true"}}
+	for _, name := range slices.Sorted(maps.Keys(commands())) {
+		t.Run(name, func(t *testing.T) {
+			c, configurable := cases[name]
+			_, isPlain := plain[name]
+			if configurable == isPlain {
+				t.Fatalf("cbsim %s is in neither or both tables of this test: say whether it is configurable", name)
+			}
+			_, _, help := cli(t, name, "-h")
+			if configurable != strings.Contains(help, "-config") {
+				t.Errorf("cbsim %s -h: --config shown %v, want %v:\n%s", name, !configurable, configurable, help)
+			}
+			if !configurable {
+				t.Chdir(t.TempDir())
+				os.WriteFile(configFile, []byte(name+":\n  no-such-flag: 1\nload:\n  rate: 5\n"), 0o644)
+				_, before, _ := cli(t, name)
+				for _, kv := range plain[name] {
+					k, v, _ := strings.Cut(kv, "=")
+					t.Setenv(k, v)
+				}
+				code, out, errs := cli(t, name)
+				if code != 0 || out != before {
+					t.Errorf("cbsim %s with a broken %s and %v: exit %d, output changed: %v\n%s", name, configFile, plain[name], code, out != before, errs)
+				}
+				return
+			}
+			k, v, _ := strings.Cut(c.env, "=")
+			t.Setenv(k, v)
+			run := cliStopped // a command that wrongly starts serving stops at once
+			if name == "demo" {
+				run = cli // it reports the tracker it cannot reach, not the cancelled context
+			}
+			code, out, errs := run(t, append([]string{name}, c.args...)...)
+			got := errs
+			if c.code == 0 {
+				got = out + errs
+			}
+			if code != c.code || !strings.Contains(got, c.want) {
+				t.Errorf("%s cbsim %s %v: exit %d; want %d and %q\n%s\n%s", c.env, name, c.args, code, c.code, c.want, out, errs)
+			}
+			last := help[strings.LastIndex(strings.TrimRight(help, "\n"), "\n")+1:]
+			if want := "$CBSIM_" + strings.ToUpper(name) + "_<FLAG> or $CBSIM_<FLAG>, or under " + name + ": in cbsim.yaml"; !strings.Contains(last, want) {
+				t.Errorf("cbsim %s -h ends with %q, want it to say %q", name, last, want)
+			}
+			t.Setenv(k, "")
+			file := filepath.Join(t.TempDir(), "c.yaml")
+			os.WriteFile(file, []byte(name+":\n  no-such-flag: 1\n"), 0o644)
+			code, _, errs = cliStopped(t, append([]string{name, "--config", file}, c.args...)...)
+			if want := file + `:2: ` + name + ` has no flag "no-such-flag"`; code != 2 || !strings.Contains(errs, want) {
+				t.Errorf("cbsim %s with a bad key in its section: exit %d, %q; want 2 and %q", name, code, errs, want)
+			}
+		})
+	}
+}
+
+// TestInitIsConfigured: cbsim init takes its flags from the environment
+// and the config file like every command, DIR staying positional.
+func TestInitIsConfigured(t *testing.T) {
+	clearEnv(t)
+	t.Setenv("CBSIM_INIT_ROLE", "vendor")
+	dir := initProject(t)
+	data, err := os.ReadFile(filepath.Join(dir, "integrations.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"role": "vendor"`) || strings.Contains(string(data), `"role": "affiliate"`) {
+		t.Fatalf("CBSIM_INIT_ROLE=vendor: integrations.json is not the vendor's:\n%s", data)
+	}
+	t.Setenv("CBSIM_INIT_ROLE", "")
+	file := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(file, []byte("init:\n  force: true\n"), 0o644)
+	if code, _, errs := cli(t, "init", dir, "--config", file); code != 0 {
+		t.Fatalf("init again with force: true in the file: exit %d, %s", code, errs)
+	}
+}
+
+// TestConflictsNameTheSource: an error about a flag's presence says where
+// its value came from when it was not the command line, and suggests the
+// command's own variable when a variable every command reads caused it.
+func TestConflictsNameTheSource(t *testing.T) {
+	clearEnv(t)
+	fire := []string{"fire", "--event", "initial_purchase", "--role", "affiliate", "--url", "http://127.0.0.1:1/p?c={tid}", "--dry-run"}
+	cases := []struct {
+		name string
+		env  map[string]string
+		file string // cbsim.yaml in the working directory
+		args []string
+		want []string
+		not  []string
+	}{
+		{name: "GenericEnv", env: map[string]string{"CBSIM_TRACKER": "http://x"}, args: fire,
+			want: []string{"--tracker (from $CBSIM_TRACKER) rebases an --integration file", "$CBSIM_<COMMAND>_TRACKER"}},
+		{name: "CommandEnv", env: map[string]string{"CBSIM_FIRE_TRACKER": "http://x"}, args: fire,
+			want: []string{"--tracker (from $CBSIM_FIRE_TRACKER) rebases"}, not: []string{"<COMMAND>"}},
+		{name: "GenericBool", env: map[string]string{"CBSIM_TESTCONTAINERS_LOCAL": "true"}, args: []string{"test", "--tracker", "http://127.0.0.1:1"},
+			want: []string{"--testcontainers-local (from $CBSIM_TESTCONTAINERS_LOCAL) configures a tracker container", "$CBSIM_<COMMAND>_TESTCONTAINERS_LOCAL"}},
+		{name: "File", file: "test:\n  # the tracker under test\n  tracker: http://127.0.0.1:1\n", args: []string{"test", "--tracker-image", "x"},
+			want: []string{"--tracker (from cbsim.yaml:3) points at a running tracker, --tracker-image starts one"}},
+		{name: "CommandLine", args: []string{"test", "--tracker", "http://127.0.0.1:1", "--tracker-image", "x"},
+			want: []string{"--tracker points at a running tracker, --tracker-image starts one"}, not: []string{"(from"}},
+		{name: "Both", env: map[string]string{"CBSIM_TEST_TRACKER_DOCKERFILE": "Dockerfile"}, args: []string{"test", "--tracker-image", "x"},
+			want: []string{"--tracker-image and --tracker-dockerfile (from $CBSIM_TEST_TRACKER_DOCKERFILE) are mutually exclusive"}},
+		{name: "NeedsTracker", env: map[string]string{"CBSIM_OBSERVE_ONLY": "1"}, args: []string{"test"},
+			want: []string{"--observe-only (from $CBSIM_OBSERVE_ONLY) needs --tracker"}},
+		{name: "EmptyVendor", file: "fire:\n  vendor: ''\n", args: fire, want: []string{"--vendor (from cbsim.yaml:2) is empty"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Chdir(t.TempDir())
+			if c.file != "" {
+				os.WriteFile(configFile, []byte(c.file), 0o644)
+			}
+			for k, v := range c.env {
+				t.Setenv(k, v)
+			}
+			code, _, errs := cli(t, c.args...)
+			if code != 2 {
+				t.Errorf("exit %d, want 2: %s", code, errs)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(errs, w) {
+					t.Errorf("stderr %q lacks %q", errs, w)
+				}
+			}
+			for _, n := range c.not {
+				if strings.Contains(errs, n) {
+					t.Errorf("stderr %q has %q", errs, n)
+				}
+			}
+		})
+	}
+}
+
+// TestValueErrorsSayWhatIsAllowed: a bad boolean or duration, from the
+// command line, the environment or the file, says what would do.
+func TestValueErrorsSayWhatIsAllowed(t *testing.T) {
+	clearEnv(t)
+	const boolWant, durWant = "want true or false (or 1/0)", "want a duration such as 5s, 250ms, 1m30s"
+	file := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(file, []byte("test:\n  wait: soon\n"), 0o644)
+	for _, c := range []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{nil, []string{"test", "--wait", "soon"}, `invalid value "soon" for flag -wait: ` + durWant},
+		{nil, []string{"test", "--fail-on-skip=yes"}, `invalid boolean value "yes" for -fail-on-skip: ` + boolWant},
+		{map[string]string{"CBSIM_TEST_FAIL_ON_SKIP": "yes"}, []string{"test"}, `$CBSIM_TEST_FAIL_ON_SKIP: invalid value "yes" for --fail-on-skip: ` + boolWant},
+		{map[string]string{"CBSIM_TRACKER_IDLE_TIMEOUT": "60"}, []string{"tracker"}, `$CBSIM_TRACKER_IDLE_TIMEOUT: invalid value "60" for --idle-timeout: ` + durWant},
+		{nil, []string{"test", "--config", file}, file + `:2: invalid value "soon" for --wait: ` + durWant},
+		{map[string]string{"CBSIM_TEST_SEED": "-1"}, []string{"test"}, `$CBSIM_TEST_SEED: invalid value "-1" for --seed: want a whole number, 0 or more`},
+	} {
+		for k, v := range c.env {
+			t.Setenv(k, v)
 		}
-		last := errs[strings.LastIndex(strings.TrimRight(errs, "\n"), "\n")+1:]
-		if want := "$CBSIM_" + strings.ToUpper(name) + "_<FLAG> or $CBSIM_<FLAG>, or under " + name + ": in cbsim.yaml"; !strings.Contains(last, want) {
-			t.Errorf("cbsim %s -h ends with %q, want it to say %q", name, last, want)
+		code, _, errs := cliStopped(t, c.args...)
+		if code != 2 || !strings.Contains(errs, c.want) || strings.Contains(errs, "parse error") {
+			t.Errorf("%v cbsim %v: exit %d, %q; want 2 and %q", c.env, c.args, code, errs, c.want)
+		}
+		for k := range c.env {
+			t.Setenv(k, "")
 		}
 	}
 }

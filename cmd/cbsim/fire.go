@@ -17,7 +17,8 @@ func runFire(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("fire", "--event TYPE --role ROLE (--url TEMPLATE | --integration FILE) [flags]", stderr)
 	event := fs.String("event", "", "event type: "+macro.EventTypeNames)
 	role := fs.String("role", "", "whose integration fires: "+macro.RoleNames)
-	tmpl := fs.String("url", "", "postback URL template with {macros}")
+	tmpl := new(string)
+	fs.Var((*templateFlag)(tmpl), "url", "postback `URL` template with {macros}; the literal value of a parameter whose name holds key, token, secret or pass is a secret: never printed")
 	sf := addSimFlags(fs, "integration", "integration file (JSON) instead of --url",
 		"", "with --integration: point its URLs at this tracker base URL (e.g. http://127.0.0.1:8800)")
 	vendor := fs.String("vendor", "", "vendor nickname (default: the item's, "+simulator.DefaultVendor+" for a new item)")
@@ -42,13 +43,13 @@ func runFire(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return code
 	}
 	if *vendor == "" && len(setFlags(fs, "vendor")) > 0 {
-		return usageError(fs, "--vendor is empty: give a vendor nickname, or leave the flag out for the item's vendor")
+		return usageError(fs, "%s is empty: give a vendor nickname, or leave the flag out for the item's vendor", flagRef(fs, "vendor"))
 	}
 	if *tmpl == "" && *sf.integrations == "" {
 		return usageError(fs, "give --url TEMPLATE or --integration FILE")
 	}
 	if *sf.tracker != "" && *sf.integrations == "" {
-		return usageError(fs, "--tracker rebases an --integration file; with --url write the tracker into the template")
+		return usageError(fs, "%s rebases an --integration file; with --url write the tracker into the template%s", flagRef(fs, "tracker"), envAdvice(fs, "tracker"))
 	}
 	sim, code := sf.simulator(fs, false)
 	if code >= 0 {

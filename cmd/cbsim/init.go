@@ -26,6 +26,9 @@ func runInit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if code >= 0 {
 		return code
 	}
+	if code := settle(fs); code >= 0 {
+		return code
+	}
 	if len(dirs) != 1 {
 		if len(dirs) == 0 {
 			return usageError(fs, "name the project directory: cbsim init DIR")
@@ -35,10 +38,8 @@ func runInit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := scaffold.CheckDir(dirs[0]); err != nil {
 		return usageError(fs, "%v", err)
 	}
-	given := false
-	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "from-url" })
-	if given && strings.TrimSpace(*fromURL) == "" {
-		return usageError(fs, "--from-url is empty: paste the postback URL set up in ClickBank")
+	if len(setFlags(fs, "from-url")) > 0 && strings.TrimSpace(*fromURL) == "" {
+		return usageError(fs, "%s is empty: paste the postback URL set up in ClickBank", flagRef(fs, "from-url"))
 	}
 	o := scaffold.Options{FromURL: *fromURL, Tracker: *trackerURL, Version: scaffold.InstallVersion(), WorkDir: scaffold.RepoDir(dirs[0])}
 	if *role != "" {
@@ -80,11 +81,12 @@ func runInit(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // positionals parses args, flags before and after the positional
 // arguments alike, and returns the positional ones; the int is the exit
-// code of a failed parse (2, or 0 for -h), else -1.
+// code of a failed parse (2, or 0 for -h), else -1. The flags not given
+// are not filled in yet: settle does that.
 func positionals(fs *flag.FlagSet, args []string) ([]string, int) {
 	var out []string
 	for {
-		if err := fs.Parse(args); err != nil {
+		if err := parseCommandLine(fs, args); err != nil {
 			return nil, exitOf(err)
 		}
 		if fs.NArg() == 0 {

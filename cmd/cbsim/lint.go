@@ -24,6 +24,7 @@ func runLint(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "cbsim lint: %v\n", err)
 			return 2
 		}
+		keepSecrets(fs, fileSecrets(file, data)) // lint's messages may quote the URLs
 		findings, err := lint.File(file, data)
 		if err != nil {
 			fmt.Fprintf(stderr, "cbsim lint: %v\n", err)

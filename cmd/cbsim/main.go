@@ -20,20 +20,24 @@ import (
 type command struct {
 	summary string
 	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) int
+	// plain marks a command that reads no configuration (newPlainFlags):
+	// it has nothing worth configuring, and a config file it cannot use
+	// must not stop it.
+	plain bool
 }
 
 func commands() map[string]command {
 	return map[string]command{
-		"demo":    {"fire the demo funnels through an embedded tracker and print what was sent and recorded", runDemo},
-		"fire":    {"fire one postback event at a tracker (or print it with --dry-run)", runFire},
-		"macros":  {"print the macro catalog", catalogCommand("macros", true, writeMacros)},
-		"init":    {"write a ready QA project: a starter feature, integrations, catalog, cbsim.yaml and CI recipes", runInit},
-		"lint":    {"check an integration file for mapping mistakes", runLint},
-		"tracker": {"run the reference tracker (a RedTrack-compatible postback receiver)", runTracker},
-		"test":    {"run the Gherkin feature suite against a tracker", runTest},
-		"steps":   {"print the step catalog", catalogCommand("steps", false, writeSteps)},
-		"serve":   {"run the simulator as an HTTP service with a JSON control API", runServe},
-		"version": {"print the version, commit and build date of this cbsim (also --version)", runVersion},
+		"demo":    {"fire the demo funnels through an embedded tracker and print what was sent and recorded", runDemo, false},
+		"fire":    {"fire one postback event at a tracker (or print it with --dry-run)", runFire, false},
+		"macros":  {"print the macro catalog", catalogCommand("macros", true, writeMacros), true},
+		"init":    {"write a ready QA project: a starter feature, integrations, catalog, cbsim.yaml and CI recipes", runInit, false},
+		"lint":    {"check an integration file for mapping mistakes", runLint, false},
+		"tracker": {"run the reference tracker (a RedTrack-compatible postback receiver)", runTracker, false},
+		"test":    {"run the Gherkin feature suite against a tracker", runTest, false},
+		"steps":   {"print the step catalog", catalogCommand("steps", false, writeSteps), true},
+		"serve":   {"run the simulator as an HTTP service with a JSON control API", runServe, false},
+		"version": {"print the version, commit and build date of this cbsim (also --version)", runVersion, true},
 	}
 }
 
@@ -63,7 +67,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	// Every secret a command's flags hold is masked in what it prints
-	// (parseFlags adds them to this Redactor).
+	// (keepSecrets adds them to this Redactor).
 	r := redact.New()
 	out, errOut := r.Writer(stdout), r.Writer(stderr)
 	code := c.run(ctx, args[1:], out, errOut)

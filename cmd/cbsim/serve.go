@@ -41,7 +41,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "cbsim serve: %v\n", err)
 		return 1
 	}
-	srv := control.Serve(ln, sim, *seed, control.WithToken(*token))
+	// The control API's answers quote the integrations' URLs: their
+	// secrets, and the server's token, are masked there too.
+	secrets := append(values(secretsOf(fs)), sf.secrets...)
+	srv := control.Serve(ln, sim, *seed, control.WithToken(*token), control.WithSecrets(secrets...))
 	fmt.Fprintf(stdout, "ready %s\n", readyURL(ln.Addr()))
 	<-ctx.Done()
 	if err := srv.Close(); err != nil {

@@ -62,16 +62,18 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	o := steps.SuiteOptions{Tags: *tags, Format: *format, Output: stdout, Concurrency: *concurrency, Seed: *seed,
 		FailOnSkip: *failOnSkip, Steps: steps.Options{Wait: *wait, Settle: *settle, FollowRedirects: *followRedirects},
-		Secrets: secretsOf(fs)}
+		Secrets: values(secretsOf(fs))}
 	for _, p := range buildinfo.Read().Properties() {
 		o.Properties = append(o.Properties, steps.Property{Name: p[0], Value: p[1]})
 	}
 	if code := own.apply(fs, &o.Steps, stderr); code >= 0 {
 		return code
 	}
+	o.Secrets = append(o.Secrets, own.secrets...)
 	if *postbackToken != "" {
 		if v, ok := own.set["ptoken"]; ok && v != *postbackToken {
-			return usageError(fs, "--postback-token and --set ptoken=… disagree: give the token once")
+			set := strings.Replace(flagRef(fs, "set"), "--set", "--set ptoken=…", 1)
+			return usageError(fs, "%s and %s disagree: give the token once%s", flagRef(fs, "postback-token"), set, envAdvice(fs, "postback-token", "set"))
 		}
 		o.Steps.Set = maps.Clone(own.set)
 		o.Steps.Set["ptoken"] = *postbackToken
@@ -84,16 +86,23 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		o.Features = os.DirFS(*featuresDir)
 	}
 	container := *trackerImage != "" || *trackerDockerfile != ""
+	starter := "tracker-image" // the flag that starts the container
+	if *trackerImage == "" {
+		starter = "tracker-dockerfile"
+	}
 	if set := setFlags(fs, "tracker-port", "tracker-env", "postback-path", "api-path", "health-path", "testcontainers-local"); len(set) > 0 && !container {
-		return usageError(fs, "--%s configures a tracker container: it needs --tracker-image or --tracker-dockerfile", set[0])
+		return usageError(fs, "%s configures a tracker container: it needs --tracker-image or --tracker-dockerfile%s", flagRef(fs, set[0]), envAdvice(fs, set[0]))
 	}
 	switch {
 	case *trackerImage != "" && *trackerDockerfile != "":
-		return usageError(fs, "--tracker-image and --tracker-dockerfile are mutually exclusive: give one")
+		return usageError(fs, "%s and %s are mutually exclusive: give one%s",
+			flagRef(fs, "tracker-image"), flagRef(fs, "tracker-dockerfile"), envAdvice(fs, "tracker-image", "tracker-dockerfile"))
 	case container && *trackerURL != "":
-		return usageError(fs, "--tracker points at a running tracker, --tracker-image and --tracker-dockerfile start one: give one of them")
+		return usageError(fs, "%s points at a running tracker, %s starts one: give one of them%s",
+			flagRef(fs, "tracker"), flagRef(fs, starter), envAdvice(fs, "tracker", starter))
 	case container && *apiURL != "":
-		return usageError(fs, "--api is the reporting API of a running tracker; for a tracker container give its path with --api-path")
+		return usageError(fs, "%s is the reporting API of a running tracker; for a tracker container give its path with --api-path%s",
+			flagRef(fs, "api"), envAdvice(fs, "api"))
 	case container:
 		if *tcLocal {
 			containers.SetDefaultEnv()
@@ -123,8 +132,23 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return suiteExit(status, stderr)
 	case *trackerURL == "":
-		if *observe || *apiURL != "" || len(campaigns.keyValues) > 0 {
-			return usageError(fs, "--api, --campaign and --observe-only need --tracker")
+		var need []string // the flags given that need --tracker
+		for name, given := range map[string]bool{"api": *apiURL != "", "campaign": len(campaigns.keyValues) > 0, "observe-only": *observe} {
+			if given {
+				need = append(need, name)
+			}
+		}
+		if len(need) > 0 {
+			slices.Sort(need)
+			refs := make([]string, len(need))
+			for i, n := range need {
+				refs[i] = flagRef(fs, n)
+			}
+			verb := "needs"
+			if len(need) > 1 {
+				verb = "need"
+			}
+			return usageError(fs, "%s %s --tracker%s", strings.Join(refs, " and "), verb, envAdvice(fs, need...))
 		}
 		if o.Steps.Integrations != nil {
 			// In-process trackers set up for the file, as its tracker would
@@ -173,7 +197,7 @@ func campaignsOf(fs *flag.FlagSet, campaigns keyValues) (map[simulator.Role]stri
 		case simulator.RoleAffiliate, simulator.RoleVendor:
 			out[simulator.Role(role)] = id
 		default:
-			return nil, usageError(fs, "--campaign %s=%s: the role must be affiliate or vendor", role, id)
+			return nil, usageError(fs, "%s: entry %s=…: the role must be affiliate or vendor", flagRef(fs, "campaign"), role)
 		}
 	}
 	return out, -1
@@ -188,7 +212,8 @@ func checkContainerOptions(fs *flag.FlagSet, spec containersuite.Spec) int {
 	return -1
 }
 
-// setFlags returns which of names were given on the command line.
+// setFlags returns which of names were given: on the command line, in
+// the environment or in the config file (flagRef says which).
 func setFlags(fs *flag.FlagSet, names ...string) []string {
 	var set []string
 	fs.Visit(func(f *flag.Flag) {
@@ -206,6 +231,7 @@ func setFlags(fs *flag.FlagSet, names ...string) []string {
 type ownSetup struct {
 	integrations, catalog *string
 	set                   keyValues
+	secrets               []string // the secrets in the integrations file's URLs, once apply read it
 }
 
 func ownFlags(fs *flag.FlagSet) *ownSetup {
@@ -220,7 +246,9 @@ func ownFlags(fs *flag.FlagSet) *ownSetup {
 
 // apply loads the files into the step options; a bad file is reported with
 // its place and returned as exit code 2, after cbsim lint's findings on the
-// integrations file are printed (they do not stop the run).
+// integrations file are printed (they do not stop the run). The secrets in
+// the integrations file's URLs are masked in what the command prints, and
+// kept in o.secrets for the reports.
 func (o *ownSetup) apply(fs *flag.FlagSet, opts *steps.Options, stderr io.Writer) int {
 	if len(o.set) > 0 {
 		opts.Set = o.set
@@ -237,6 +265,7 @@ func (o *ownSetup) apply(fs *flag.FlagSet, opts *steps.Options, stderr io.Writer
 		if err != nil {
 			return usageError(fs, "--integrations: %v", err)
 		}
+		o.secrets = keepSecrets(fs, fileSecrets("--integrations", data))
 		findings, err := lint.File(*o.integrations, data)
 		if err != nil {
 			return usageError(fs, "--integrations: %v", err)

@@ -12,7 +12,7 @@ import (
 // runVersion prints which cbsim this is: `cbsim version [--json]`, also
 // `cbsim --version`.
 func runVersion(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("version", "[--json]", stderr)
+	fs := newPlainFlags("version", "[--json]", stderr)
 	asJSON := fs.Bool("json", false, "print the build information as JSON: version, commit, modified, date, go, platform")
 	if code := parseFlags(fs, args); code >= 0 {
 		return code

@@ -15,16 +15,24 @@
 // in XML text (encoding/xml) and inside a Go quoted string (%q). Each
 // occurrence becomes Mask.
 //
+// # Short secrets
+//
+// A secret shorter than MinLen (4) characters is not masked at all: a
+// token such as "1" or "abc" occurs in too much ordinary text (versions,
+// seeds, words) for masking it to do anything but corrupt reports. Add
+// ignores it; TooShort tells the caller, which should warn that the
+// secret is shown (cbsim names the flag that holds it, not the value).
+//
 // # Token boundaries
 //
 // A form is masked only where it is not part of a longer run of ASCII
 // letters and digits: a form whose first byte is a letter or a digit is not
 // masked right after a letter or digit, and one whose last byte is a letter
-// or digit is not masked right before one. So the secret "abc" is masked in
-// "api_key=abc&x", "abc" and "(abc)", but not in "abcdef" or "xabc": a
-// short secret such as "K" does not garble every word that holds the
-// letter. The price is that a secret glued to letters or digits is shown;
-// cbsim prints secrets only as parameter values, between delimiters.
+// or digit is not masked right before one. So the secret "abcd" is masked
+// in "api_key=abcd&x", "abcd" and "(abcd)", but not in "abcdef" or
+// "xabcd": a secret does not garble the words that hold it. The price is
+// that a secret glued to letters or digits is shown; cbsim prints secrets
+// only as parameter values, between delimiters.
 // Where two forms could match at one place, the longer wins.
 package redact
 
@@ -37,10 +45,17 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"unicode/utf8"
 )
 
 // Mask is what every secret is replaced by.
 const Mask = "***"
+
+// MinLen is the length, in characters, of the shortest secret masked.
+// A shorter one would garble what is printed — the secret "1" would mask
+// the version in <?xml version="1.0"?> and every seed 1 — so Add ignores
+// it; cbsim warns that such a secret is shown as given.
+const MinLen = 4
 
 // Redactor masks a set of secrets. It is safe for concurrent use; a nil
 // *Redactor masks nothing.
@@ -57,8 +72,9 @@ func New(secrets ...string) *Redactor {
 	return r
 }
 
-// Add adds secrets; empty ones and those already known are ignored. Text
-// already written through a Writer is not masked again.
+// Add adds secrets; empty ones, those shorter than MinLen (TooShort) and
+// those already known are ignored. Text already written through a Writer
+// is not masked again.
 func (r *Redactor) Add(secrets ...string) {
 	if r == nil {
 		return
@@ -68,18 +84,28 @@ func (r *Redactor) Add(secrets ...string) {
 	if r.secrets == nil {
 		r.secrets = map[string]bool{}
 	}
+	// Copy on write: String and Writer scan a snapshot of r.forms without
+	// the lock, so the slice they hold is never changed in place.
+	forms := slices.Clone(r.forms)
 	for _, s := range secrets {
-		if s == "" || r.secrets[s] {
+		if s == "" || TooShort(s) || r.secrets[s] {
 			continue
 		}
 		r.secrets[s] = true
 		for _, f := range formsOf(s) {
-			if !slices.ContainsFunc(r.forms, func(g []byte) bool { return bytes.Equal(f, g) }) {
-				r.forms = append(r.forms, f)
+			if !slices.ContainsFunc(forms, func(g []byte) bool { return bytes.Equal(f, g) }) {
+				forms = append(forms, f)
 			}
 		}
 	}
-	slices.SortStableFunc(r.forms, func(a, b []byte) int { return len(b) - len(a) })
+	slices.SortStableFunc(forms, func(a, b []byte) int { return len(b) - len(a) })
+	r.forms = forms
+}
+
+// TooShort reports whether s is a secret too short to mask: not empty,
+// and shorter than MinLen characters.
+func TooShort(s string) bool {
+	return s != "" && utf8.RuneCountInString(s) < MinLen
 }
 
 // Secrets returns how many secrets r masks.
@@ -93,14 +119,14 @@ func (r *Redactor) Secrets() int {
 }
 
 // snapshot returns the current forms; the slice is never modified in
-// place, so it may be read without the lock.
+// place (Add replaces it), so it may be read without the lock.
 func (r *Redactor) snapshot() [][]byte {
 	if r == nil {
 		return nil
 	}
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	return slices.Clip(r.forms)
+	return r.forms
 }
 
 // String returns s with every form of every secret replaced by Mask.

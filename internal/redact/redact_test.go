@@ -14,24 +14,27 @@ func TestString(t *testing.T) {
 		in      string
 		want    string
 	}{
-		{"none", nil, "api_key=abc", "api_key=abc"},
-		{"query value", []string{"abc"}, "GET /c?api_key=abc&x=1", "GET /c?api_key=***&x=1"},
-		{"alone", []string{"abc"}, "abc", "***"},
-		{"every occurrence", []string{"abc"}, "abc (abc) abc", "*** (***) ***"},
-		{"inside a word", []string{"abc"}, "abcdef xabc", "abcdef xabc"},
-		{"underscore is a boundary", []string{"abc"}, "x_abc_y", "x_***_y"},
-		{"short secret keeps words", []string{"K"}, "OK, Key K.", "OK, Key ***."},
+		{"none", nil, "api_key=abcd", "api_key=abcd"},
+		{"query value", []string{"abcd"}, "GET /c?api_key=abcd&x=1", "GET /c?api_key=***&x=1"},
+		{"alone", []string{"abcd"}, "abcd", "***"},
+		{"every occurrence", []string{"abcd"}, "abcd (abcd) abcd", "*** (***) ***"},
+		{"inside a word", []string{"abcd"}, "abcdef xabcd", "abcdef xabcd"},
+		{"underscore is a boundary", []string{"abcd"}, "x_abcd_y", "x_***_y"},
+		{"secret keeps words", []string{"Key1"}, "OKey1, Key1s Key1.", "OKey1, Key1s ***."},
 		{"query escaped", []string{"a b&c"}, "ptoken=a+b%26c", "ptoken=***"},
 		{"path escaped", []string{"a b/c"}, "/p/a%20b%2Fc/x", "/p/***/x"},
 		{"json escaped", []string{`p"w<`}, `{"e":"p\"w\u003c"}`, `{"e":"***"}`},
 		{"json without html escaping", []string{`p"w<`}, `{"e":"p\"w<"}`, `{"e":"***"}`},
-		{"xml escaped", []string{`a&b`}, `<failure message="a&amp;b"/>`, `<failure message="***"/>`},
-		{"go quoted", []string{"a\tb"}, `has "a\tb"`, `has "***"`},
-		{"punctuation edges need no boundary", []string{"-x-"}, "a-x-b", "a***b"},
-		{"longer secret wins", []string{"abc", "abcdef"}, "k=abcdef k=abc", "k=*** k=***"},
+		{"xml escaped", []string{`a&b&`}, `<failure message="a&amp;b&amp;"/>`, `<failure message="***"/>`},
+		{"go quoted", []string{"a\tbc"}, `has "a\tbc"`, `has "***"`},
+		{"punctuation edges need no boundary", []string{"-xy-"}, "a-xy-b", "a***b"},
+		{"longer secret wins", []string{"abcd", "abcdef"}, "k=abcdef k=abcd", "k=*** k=***"},
 		{"two secrets", []string{"key1", "tok2"}, "api_key=key1&ptoken=tok2", "api_key=***&ptoken=***"},
 		{"empty secret ignored", []string{""}, "a b", "a b"},
-		{"unicode next to it", []string{"abc"}, "éabcé", "é***é"},
+		{"unicode next to it", []string{"abcd"}, "éabcdé", "é***é"},
+		{"short secrets are not masked", []string{"1", "abc", "K"}, `<?xml version="1.0"?> seed 1, abc K`, `<?xml version="1.0"?> seed 1, abc K`},
+		{"four characters are masked", []string{"1234"}, "seed 1234", "seed ***"},
+		{"characters, not bytes", []string{"äöü"}, "k=äöü", "k=äöü"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -42,10 +45,22 @@ func TestString(t *testing.T) {
 	}
 }
 
+// TestTooShort: the secrets Add ignores are those TooShort reports.
+func TestTooShort(t *testing.T) {
+	for s, want := range map[string]bool{"": false, "1": true, "abc": true, "äöü": true, "abcd": false, "äöüß": false} {
+		if got := TooShort(s); got != want {
+			t.Errorf("TooShort(%q) = %v, want %v", s, got, want)
+		}
+		if r := New(s); r.Secrets() != 0 && want {
+			t.Errorf("New(%q) masks it", s)
+		}
+	}
+}
+
 func TestNilRedactor(t *testing.T) {
 	var r *Redactor
-	r.Add("x")
-	if got := r.String("x"); got != "x" {
+	r.Add("xyzw")
+	if got := r.String("xyzw"); got != "xyzw" {
 		t.Fatalf("nil Redactor: %q", got)
 	}
 	if Of(&bytes.Buffer{}) != nil {
@@ -117,10 +132,10 @@ func TestWriterLateSecret(t *testing.T) {
 	if Of(w) != r {
 		t.Fatal("Of(w) is not its Redactor")
 	}
-	Of(w).Add("key")
-	w.Write([]byte("key key\n"))
+	Of(w).Add("key9")
+	w.Write([]byte("key9 key9\n"))
 	w.Close()
-	if got, want := out.String(), "start xkey ***\n"; got != want {
+	if got, want := out.String(), "start xkey9 ***\n"; got != want {
 		t.Fatalf("got %q, want %q", got, want)
 	}
 }
@@ -130,8 +145,8 @@ type failWriter struct{}
 func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
 func TestWriterError(t *testing.T) {
-	w := New("k").Writer(failWriter{})
-	if _, err := w.Write([]byte("a k b\n")); err == nil {
+	w := New("k3y9").Writer(failWriter{})
+	if _, err := w.Write([]byte("a k3y9 b\n")); err == nil {
 		t.Fatal("the underlying writer's error was lost")
 	}
 }
@@ -139,9 +154,9 @@ func TestWriterError(t *testing.T) {
 // FuzzWriter: however a text is cut into writes, the Writer passes on
 // exactly String of the whole text.
 func FuzzWriter(f *testing.F) {
-	f.Add("api_key=K&ptoken=a+b", "K", "a b", uint8(3), uint8(9))
-	f.Add("xabcx abc", "abc", "", uint8(1), uint8(4))
-	f.Add("%2F%2F", "//", "/", uint8(2), uint8(2))
+	f.Add("api_key=KEY9&ptoken=a+b+c", "KEY9", "a b c", uint8(3), uint8(9))
+	f.Add("xabcdx abcd", "abcd", "", uint8(1), uint8(4))
+	f.Add("%2F%2F%2F%2F", "////", "///", uint8(2), uint8(2))
 	f.Fuzz(func(t *testing.T, text, s1, s2 string, cut1, cut2 uint8) {
 		r := New(s1, s2)
 		i, j := int(cut1)%(len(text)+1), int(cut2)%(len(text)+1)

@@ -17,7 +17,9 @@
 // JSON object and nothing after it. A request a browser marks as
 // cross-origin (Sec-Fetch-Site, or an Origin other than the server's) is
 // refused, so a web page cannot make the simulator fire; WithToken makes
-// every endpoint but /healthz require "Authorization: Bearer TOKEN" (guard.go).
+// every endpoint but /healthz require "Authorization: Bearer TOKEN" (guard.go);
+// WithSecrets masks secrets (tokens in the integrations' URLs) as *** in
+// every answer.
 //
 // Errors are {"error": "...", "param": "..."} with the status of their code
 // (error.go): 400 for a bad request, 401 for a missing or wrong token, 403
@@ -41,6 +43,7 @@ import (
 	"sync/atomic"
 
 	"github.com/cbsim/cbsim/internal/buildinfo"
+	"github.com/cbsim/cbsim/internal/redact"
 	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/simulator/ids"
 	"github.com/cbsim/cbsim/simulator/macro"
@@ -53,13 +56,14 @@ type Handler struct {
 	next atomic.Uint64 // requests without a seed taken so far
 	mux  *http.ServeMux
 
-	token string // required as "Authorization: Bearer token"; "" = none (WithToken)
+	token   string           // required as "Authorization: Bearer token"; "" = none (WithToken)
+	secrets *redact.Redactor // masked in every answer (WithSecrets)
 }
 
 // NewHandler returns the control API of sim; requests without a seed take
 // seed, seed+1, ...
 func NewHandler(sim *simulator.Simulator, seed uint64, opts ...Option) *Handler {
-	h := &Handler{sim: sim, seed: seed, mux: http.NewServeMux()}
+	h := &Handler{sim: sim, seed: seed, mux: http.NewServeMux(), secrets: redact.New()}
 	for _, o := range opts {
 		o(h)
 	}
@@ -102,8 +106,14 @@ type healthBody struct {
 }
 
 // ServeHTTP routes the control API. A known path with another method is a
-// 405 that lists the methods it takes.
+// 405 that lists the methods it takes. The secrets of WithSecrets are
+// masked in every answer's body.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.secrets.Secrets() > 0 {
+		mw := &maskedWriter{ResponseWriter: w, body: h.secrets.Writer(w)}
+		defer mw.body.Flush()
+		w = mw
+	}
 	if err := h.guard(r); err != nil {
 		if errorOf(err).Code == EUnauthorized {
 			w.Header().Set("WWW-Authenticate", "Bearer")
@@ -120,6 +130,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h.mux.ServeHTTP(w, r)
 }
+
+// maskedWriter is a ResponseWriter whose body passes through a
+// redact.Writer; the handler flushes it when the answer is written.
+type maskedWriter struct {
+	http.ResponseWriter
+	body *redact.Writer
+}
+
+func (m *maskedWriter) Write(p []byte) (int, error) { return m.body.Write(p) }
 
 // allowed returns the methods a path of the API takes, "" for no such path.
 func allowed(path string) string {

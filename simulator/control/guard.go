@@ -18,6 +18,15 @@ func WithToken(token string) Option {
 	return func(h *Handler) { h.token = token }
 }
 
+// WithSecrets masks secrets — the tokens in the integrations' URLs, the
+// server's own token — as *** in the body of every answer (the deliveries
+// of /fire and /journeys, the journal, the integrations, errors), as
+// package internal/redact masks them: also escaped, not inside a longer
+// run of letters and digits, and not when shorter than redact.MinLen.
+func WithSecrets(secrets ...string) Option {
+	return func(h *Handler) { h.secrets.Add(secrets...) }
+}
+
 // guard refuses what no endpoint takes: a request from another origin (a
 // web page in the user's browser, which must not make the simulator fire
 // at arbitrary URLs) and, with a token, a request without it. GET /healthz
