@@ -60,33 +60,22 @@ func Check(ctx context.Context, t *Tracker) []CheckResult {
 
 	click, err := t.Click(ctx, RoleAffiliate)
 	cr := CheckResult{Part: PartClick}
+	kept, keptErr := true, error(nil)
 	if err != nil {
 		cr.Detail, cr.Fix = err.Error(), fixOf(err, "check click: in the profile and --campaign affiliate=ID")
 	} else {
 		cr.OK = true
 		cr.Detail = fmt.Sprintf("campaign %s gave click id %s to visitor %s", click.Campaign, click.ID, visitorText(click.Visitor))
 		if t.clicks != nil {
-			kept, err := poll(ctx, deadline, func() (bool, error) { return t.ClickKept(ctx, click.ID) })
-			switch {
-			case err != nil:
-				cr.Detail += "; reading it back failed: " + err.Error()
-			case !kept:
-				cr.OK = false
-				cr.Detail += "; but the tracker did not keep the click"
-				cr.Fix = "the tracker filters this visitor's clicks"
-				if nk := t.p.click.notKept; nk != "" {
-					cr.Fix += " (" + nk + ")"
-				}
-				cr.Fix += "; check visitors: (ip_header, ip_ranges, user_agents) and the campaign's filters"
-			default:
-				cr.Detail += "; the tracker kept it"
-			}
+			// A third of the time left: a clicks log may lag, and the
+			// postback below tells a lagging log from a dropped click.
+			wait := time.Now().Add(time.Until(deadline) / 3)
+			kept, keptErr = poll(ctx, wait, func() (bool, error) { return t.ClickKept(ctx, click.ID) })
 		}
 	}
-	out = append(out, cr)
 
 	pr := CheckResult{Part: PartPostback}
-	posted := false
+	posted, refused := false, false
 	if click.ID == "" {
 		pr.Detail, pr.Fix = "not probed: no click id", "fix the click first"
 	} else {
@@ -100,6 +89,7 @@ func Check(ctx context.Context, t *Tracker) []CheckResult {
 		case err != nil:
 			pr.Detail, pr.Fix = err.Error(), fixOf(err, "check postback.url and the --tracker URL")
 		case t.Refused(status, body):
+			refused = true
 			pr.Detail = fmt.Sprintf("%s was refused: HTTP %d %s", t.Redact(u), status, t.Redact(firstBytes(string(body))))
 			pr.Fix = fmt.Sprintf("the tracker refused a postback for a click it just handed out: check postback.url, postback.fields.click_id (sent as %s), and whether the click was kept", t.fields[FieldClickID])
 		case status < 200 || status > 299:
@@ -110,7 +100,27 @@ func Check(ctx context.Context, t *Tracker) []CheckResult {
 			pr.Detail = fmt.Sprintf("%s answered HTTP %d", t.Redact(u), status)
 		}
 	}
-	out = append(out, pr)
+
+	if click.ID != "" && t.clicks != nil {
+		switch {
+		case keptErr != nil:
+			cr.Detail += "; reading it back failed: " + keptErr.Error()
+		case kept:
+			cr.Detail += "; the tracker kept it"
+		case refused:
+			cr.OK = false
+			cr.Detail += "; but the tracker did not keep the click, and refused its postback"
+			cr.Fix = "the tracker drops this visitor's clicks"
+			if nk := t.p.click.notKept; nk != "" {
+				cr.Fix += " (" + nk + ")"
+			}
+			cr.Fix += "; check visitors: (ip_header, ip_ranges, user_agents) and the campaign's filters"
+			pr.Fix = "the click was not kept, so its postback was refused: fix the click first (a lost click, not a lost conversion)"
+		default:
+			cr.Detail += "; not in the clicks log yet (it may lag), but its postback was taken"
+		}
+	}
+	out = append(out, cr, pr)
 
 	out = append(out, t.checkRead(ctx, deadline, click.ID, posted))
 

@@ -127,14 +127,18 @@ func (t *Tracker) Conversions(ctx context.Context, clickID string) ([]Conversion
 		return nil, fmt.Errorf("read conversions: %w", err)
 	}
 	var out []Conversion
+	present := map[string]bool{}
 	for i, r := range rows {
-		c, err := t.convMap.conversion(r)
+		c, err := t.convMap.conversion(r, present)
 		if err != nil {
 			return nil, fmt.Errorf("read conversions: row %d: %w", i+1, err)
 		}
 		if c.ClickID == clickID {
 			out = append(out, c)
 		}
+	}
+	if err := t.convMap.checkPresent(rows, present); err != nil {
+		return nil, fmt.Errorf("read conversions: %w", err)
 	}
 	return out, nil
 }
@@ -179,26 +183,29 @@ func missingField(n int, logical, path string, r row) error {
 		"set fields."+logical+" to where the row keeps it")
 }
 
-// conversion maps one row onto a Conversion.
-func (s *rowSpec) conversion(r row) (Conversion, error) {
-	get := func(logical string) (string, error) {
+// conversion maps one row onto a Conversion; present gets the logical
+// fields the row has. A row without its click id is an error; other
+// fields may be missing from some rows (APIs leave empty fields out), and
+// Conversions refuses a field missing from every row.
+func (s *rowSpec) conversion(r row, present map[string]bool) (Conversion, error) {
+	get := func(logical string) string {
 		path, ok := s.fields[logical]
 		if !ok {
-			return "", nil
+			return ""
 		}
 		v, ok := r.get(path)
 		if !ok {
-			return "", missingField(0, logical, path, r)
+			return ""
 		}
+		present[logical] = true
 		if m, ok := s.values[logical]; ok {
 			if mv, ok := m[v]; ok {
 				v = mv
 			}
 		}
-		return v, nil
+		return v
 	}
 	var c Conversion
-	var err error
 	for _, f := range []struct {
 		logical string
 		dst     *string
@@ -207,15 +214,13 @@ func (s *rowSpec) conversion(r row) (Conversion, error) {
 		{FieldTransactionID, &c.TransactionID}, {FieldEventID, &c.EventID}, {FieldOrder, &c.Order},
 		{FieldDuplicateStatus, &c.DuplicateStatus}, {FieldTime, &c.Time},
 	} {
-		if *f.dst, err = get(f.logical); err != nil {
-			return Conversion{}, err
-		}
+		*f.dst = get(f.logical)
 	}
-	sum, err := get(FieldSum)
-	if err != nil {
-		return Conversion{}, err
+	if _, ok := r.get(s.fields[FieldClickID]); !ok {
+		return Conversion{}, missingField(0, FieldClickID, s.fields[FieldClickID], r)
 	}
-	if c.Payout, err = parseCents(sum, s.money, s.rounding); err != nil {
+	var err error
+	if c.Payout, err = parseCents(get(FieldSum), s.money, s.rounding); err != nil {
 		return Conversion{}, hint(fmt.Errorf("%s %s: %w", FieldSum, s.fields[FieldSum], err), "check read's money: (decimal or cents) and rounding:")
 	}
 	c.Params = map[string]string{}
@@ -227,7 +232,7 @@ func (s *rowSpec) conversion(r row) (Conversion, error) {
 	if s.paramsFrom != "" {
 		if obj, ok := r.object(s.paramsFrom); ok {
 			for k, v := range obj {
-				if _, taken := c.Params[k]; !taken {
+				if _, taken := c.Params[k]; !taken && v != "" {
 					c.Params[k] = v
 				}
 			}
@@ -235,6 +240,21 @@ func (s *rowSpec) conversion(r row) (Conversion, error) {
 	}
 	c.Raw = r.raw()
 	return c, nil
+}
+
+// checkPresent refuses a mapped field that none of rows has: the mapping
+// names a field the tracker does not send.
+func (s *rowSpec) checkPresent(rows []row, present map[string]bool) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	for _, logical := range slices.Sorted(maps.Keys(s.fields)) {
+		if !present[logical] {
+			err := missingField(0, logical, s.fields[logical], rows[0])
+			return fmt.Errorf("no row has it: %w", err)
+		}
+	}
+	return nil
 }
 
 // hintError is an error with what to change in the profile or the
