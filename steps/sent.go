@@ -81,6 +81,10 @@ func (w *World) checkParam(ds []simulator.Delivery, what, name, want string) err
 		return fmt.Errorf("ClickBank sent no %s", what)
 	}
 	exp := parseExpected(want)
+	name, err := w.wireName(name)
+	if err != nil {
+		return err
+	}
 	for i := range ds {
 		d := &ds[i]
 		wantV, err := exp.resolve(w, d)
@@ -127,6 +131,11 @@ func (w *World) postbackLacks(event, name string) error {
 	ds := w.sent(eventNames[event])
 	if len(ds) == 0 {
 		return fmt.Errorf("ClickBank sent no %s postback", event)
+	}
+	if wn, ok := w.tracker.(wireNamer); ok {
+		if wire, has := wn.WireName(name); has {
+			name = wire
+		}
 	}
 	for i := range ds {
 		if v, has, err := paramOf(&ds[i], name); err != nil || has {
@@ -283,4 +292,32 @@ func (w *World) shareOrder() error {
 		}
 	}
 	return nil
+}
+
+// wireName returns the name the tracker under test gives a postback
+// parameter the steps name RedTrack's way (clickid, sum, type …): itself,
+// unless the tracker names its parameters its own way (a profile). A
+// parameter that tracker has none of cannot be asserted: the step is
+// skipped, saying so.
+func (w *World) wireName(name string) (string, error) {
+	wn, ok := w.tracker.(wireNamer)
+	if !ok {
+		return name, nil
+	}
+	wire, has := wn.WireName(name)
+	if !has {
+		return "", &SkipError{Reason: fmt.Sprintf("the tracker under test has no %s parameter in its postbacks%s", name, w.behaviour())}
+	}
+	return wire, nil
+}
+
+// behaviour is what the tracker's profile says it does, for messages: ""
+// or "; the X profile says: …".
+func (w *World) behaviour() string {
+	if b, ok := w.tracker.(behaviourer); ok {
+		if s := b.Behaviour(); s != "" {
+			return " (" + s + ")"
+		}
+	}
+	return ""
 }

@@ -247,7 +247,15 @@ func (w *World) resolve(ctx context.Context, u string) (string, error) {
 		return "", err
 	}
 	if !strings.HasPrefix(u, "/") {
-		return t.PostbackURL() + "?" + strings.TrimLeft(u, "?&"), nil
+		q := strings.TrimLeft(u, "?&")
+		if wn, ok := t.(wireNamer); ok {
+			q, _ = wn.RenameQuery(q)
+		}
+		base := t.PostbackURL()
+		if strings.Contains(base, "?") {
+			return strings.TrimRight(base, "&") + "&" + q, nil
+		}
+		return base + "?" + q, nil
 	}
 	base, err := url.Parse(t.PostbackURL())
 	if err != nil {
