@@ -19,3 +19,26 @@ func (t *Tracker) WireName(name string) (string, bool) {
 	wire, _ := t.wireOf(name)
 	return wire, wire != ""
 }
+
+// Keeps reports whether the reader of conversions reads name back: a
+// logical field it maps (FieldSum, FieldOrder, FieldTransactionID …), or a
+// postback parameter kept under that name (read.*.params, or any name when
+// read.*.http.params_from is set). False when there is no reader: what a
+// tracker does not keep cannot be asserted, and the steps say so rather
+// than report it lost.
+func (t *Tracker) Keeps(name string) bool {
+	s := t.convMap
+	if s == nil {
+		return false
+	}
+	switch name {
+	case FieldClickID, FieldSum, FieldType, FieldStatus, FieldCurrency, FieldEventID, FieldTransactionID, FieldToken,
+		FieldOrder, FieldDuplicateStatus, FieldTime:
+		_, ok := s.fields[name]
+		return ok
+	}
+	if _, ok := s.params[name]; ok {
+		return true
+	}
+	return s.paramsFrom != ""
+}

@@ -28,6 +28,8 @@ var (
 	_ Tracker   = (*Profiled)(nil)
 	_ Reporter  = (*Profiled)(nil)
 	_ wireNamer = (*Profiled)(nil)
+	_ keeper    = (*Profiled)(nil)
+	_ notKepter = (*Profiled)(nil)
 )
 
 // Click sends one visitor, with its own address and user agent, through the
@@ -106,7 +108,7 @@ func (p *Profiled) Behaviour() string {
 	if !f.ConversionTypes {
 		says = append(says, "it has no conversion types")
 	}
-	if nk := p.T.NotKept(); nk != "" {
+	if nk := p.T.NotKept(); nk != "" && !strings.HasPrefix(nk, "none") {
 		says = append(says, "it drops a click when "+nk)
 	}
 	if len(says) == 0 {
@@ -124,6 +126,24 @@ func (p *Profiled) ClickKept(ctx context.Context, clickID string) (bool, error) 
 	return p.T.ClickKept(ctx, clickID)
 }
 
+// Keeps reports whether the profile's reader reads back a conversion's
+// field or parameter, named as the steps name it (type, payout, order,
+// txid, or a parameter such as zip or order_id).
+func (p *Profiled) Keeps(name string) bool {
+	logical := map[string]string{"type": profile.FieldType, "payout": profile.FieldSum, "sum": profile.FieldSum,
+		"status": profile.FieldStatus, "currency": profile.FieldCurrency, "order": profile.FieldOrder,
+		"duplicate_status": profile.FieldDuplicateStatus, "clickid": profile.FieldClickID,
+		"event_id": profile.FieldEventID, "txid": profile.FieldTransactionID}
+	if l, ok := logical[name]; ok {
+		name = l
+	}
+	return p.T.Keeps(name)
+}
+
+// NotKept says when the tracker drops a click although it hands out a
+// click id, as its profile says; "" when it does not say.
+func (p *Profiled) NotKept() string { return p.T.NotKept() }
+
 func (p *Profiled) name() string { return p.T.Profile().Name }
 
 // wireNamer is a Tracker whose postback parameters have names of their own
@@ -139,6 +159,13 @@ type behaviourer interface{ Behaviour() string }
 
 // typer says whether a tracker records conversion types.
 type typer interface{ HasConversionTypes() bool }
+
+// keeper says whether a tracker reads back a conversion's field or
+// parameter.
+type keeper interface{ Keeps(name string) bool }
+
+// notKepter says when a tracker drops a click it handed an id out for.
+type notKepter interface{ NotKept() string }
 
 // clickKeeper says whether a tracker kept a click it handed an id out for.
 type clickKeeper interface {
