@@ -98,7 +98,11 @@ func (p *Profiled) Behaviour() string {
 	var says []string
 	switch f.PayoutPerClick {
 	case profile.PayoutLast:
-		says = append(says, "it keeps one payout per click, and each postback overwrites it with its sum")
+		if tx, ok := p.T.WireName("txid"); ok {
+			says = append(says, fmt.Sprintf("it keeps one payout per click, and each postback overwrites it with its sum, unless a transaction id (%s, which cbsim fills with the receipt) tells conversions apart", tx))
+		} else {
+			says = append(says, "it keeps one payout per click, and each postback overwrites it with its sum")
+		}
 	case profile.PayoutFirst:
 		says = append(says, "it keeps one payout per click: the first postback's")
 	}

@@ -317,7 +317,9 @@ func (w *World) recordedTable(ctx context.Context, table *godog.Table) error {
 	// Rows are compared as a set with repeats, in the columns the tracker
 	// keeps: a tracker lists its conversions in its own order (Prosper202's
 	// API newest first).
-	same := func(got [][]string) bool { return slices.EqualFunc(sortedRows(got, keep), sortedRows(want, keep), slices.Equal) }
+	same := func(got [][]string) bool {
+		return slices.EqualFunc(sortedRows(got, keep), sortedRows(want, keep), slices.Equal)
+	}
 	cs, err := w.conversions(ctx, func(cs []Conversion) bool { return same(render(cs)) })
 	if err != nil {
 		return err
