@@ -55,6 +55,13 @@ func bindProfile(t *testing.T, name string, cfg profile.Config) *profile.Tracker
 // vendor campaign, and binds the bundled prosper202 profile to it.
 func prosper202(t *testing.T, b faketracker.Broken) *profile.Tracker {
 	t.Helper()
+	return prosper202With(t, b, nil)
+}
+
+// prosper202With is prosper202 with the profile's postback fields
+// overridden by fields (logical → wire name, "" removes one).
+func prosper202With(t *testing.T, b faketracker.Broken, fields map[string]string) *profile.Tracker {
+	t.Helper()
 	links := hopLinks("[[subid]]")
 	p, err := faketracker.NewProsper202(faketracker.Prosper202Options{APIKey: "p202-key", Broken: b,
 		Campaigns: []faketracker.Prosper202Campaign{
@@ -65,7 +72,7 @@ func prosper202(t *testing.T, b faketracker.Broken) *profile.Tracker {
 		t.Fatal(err)
 	}
 	t.Cleanup(p.Close)
-	return bindProfile(t, "prosper202", profile.Config{TrackerURL: p.URL, APIKey: "p202-key", HTTPClient: p.Client(),
+	return bindProfile(t, "prosper202", profile.Config{TrackerURL: p.URL, APIKey: "p202-key", HTTPClient: p.Client(), PostbackFields: fields,
 		Campaigns: map[string]string{profile.RoleAffiliate: "11", profile.RoleVendor: "12"}})
 }
 
@@ -137,6 +144,11 @@ func TestPortableSuiteThroughProfiles(t *testing.T) {
 			[]string{"with payout 45.75 for click", "payout=46.75", "not compared: type (the tracker has no conversion types), order_id (the tracker does not keep it)"}},
 		{"Prosper202BrokenClickID", func(t *testing.T) *profile.Tracker { return prosper202(t, faketracker.BrokenClickID) },
 			[]string{"but the tracker recorded 0:"}},
+		// Without a txid, Prosper202 takes the order id an upsell shares
+		// with its front end as the transaction id, and keeps no upsell.
+		{"Prosper202WithoutTxid", func(t *testing.T) *profile.Tracker {
+			return prosper202With(t, faketracker.NotBroken, map[string]string{profile.FieldTransactionID: ""})
+		}, []string{"with payout 21.24 for click", "it keeps one conversion per click and transaction id, and cbsim sends none"}},
 		{"OrbitraHTTP", func(t *testing.T) *profile.Tracker { return orbitra(t, faketracker.NotBroken, "http") },
 			orbitraUUIDs},
 		{"OrbitraSQL", func(t *testing.T) *profile.Tracker { return orbitra(t, faketracker.NotBroken, "sql") },

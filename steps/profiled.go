@@ -106,8 +106,15 @@ func (p *Profiled) Behaviour() string {
 	case profile.PayoutFirst:
 		says = append(says, "it keeps one payout per click: the first postback's")
 	}
-	if f.Dedup == profile.DedupClick {
+	switch f.Dedup {
+	case profile.DedupClick:
 		says = append(says, "it keeps one conversion per click")
+	case profile.DedupTransactionID:
+		if _, ok := p.T.WireName("txid"); ok {
+			says = append(says, "it keeps one conversion per click and transaction id")
+		} else {
+			says = append(says, "it keeps one conversion per click and transaction id, and cbsim sends none (the postback has no transaction_id field)")
+		}
 	}
 	if !f.ConversionTypes {
 		says = append(says, "it has no conversion types")
