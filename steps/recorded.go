@@ -73,7 +73,7 @@ func (w *World) recordedCount(ctx context.Context, n int) error {
 	}
 	w.settle(ctx)
 	if len(cs) != n {
-		return fmt.Errorf("expected %d conversions for click %s, but the tracker recorded %d:\n%s", n, w.click.ID, len(cs), w.recorded(cs))
+		return fmt.Errorf("expected %d conversions for click %s, but the tracker recorded %d:\n%s%s", n, w.click.ID, len(cs), w.recorded(cs), w.why(ctx, cs))
 	}
 	return nil
 }
@@ -92,6 +92,9 @@ func (w *World) recordedNone(ctx context.Context) error {
 
 func (w *World) recordedNoType(ctx context.Context, name string) error {
 	typ := w.conversionType(name)
+	if !w.hasTypes() {
+		return w.recordedNoTypeByMoney(ctx, name)
+	}
 	w.settle(ctx)
 	cs, err := w.conversions(ctx, func([]Conversion) bool { return true })
 	if err != nil {
@@ -99,6 +102,48 @@ func (w *World) recordedNoType(ctx context.Context, name string) error {
 	}
 	if i := slices.IndexFunc(cs, func(c Conversion) bool { return c.Type == typ }); i >= 0 {
 		return fmt.Errorf("expected no %q conversion for click %s, but the tracker recorded:\n%s", typ, w.click.ID, w.recorded(cs))
+	}
+	return nil
+}
+
+// recordedNoTypeByMoney asserts, for a tracker without conversion types,
+// that no conversion of the type name was recorded by the money alone:
+// every recorded conversion must be one a delivered postback of another
+// event sent, one for one by its sum; a conversion left over is one of
+// name's, or one the tracker made up.
+func (w *World) recordedNoTypeByMoney(ctx context.Context, name string) error {
+	sum, err := w.wireName("sum")
+	if err != nil {
+		return err
+	}
+	var others []string // the sums of the other events' delivered postbacks
+	for _, d := range w.sent("") {
+		if !d.Delivered || d.TestFire || defaultTypeNames[d.Event] == name || w.opts.typeName(d.Event) == name {
+			continue
+		}
+		v, _, err := paramOf(&d, sum)
+		if err != nil {
+			return err
+		}
+		c, err := money.Parse(v)
+		if err != nil {
+			return fmt.Errorf("the %s postback's %s=%q is not an amount: %w", d.Event.Title(), sum, v, err)
+		}
+		others = append(others, c.String())
+	}
+	w.settle(ctx)
+	cs, err := w.conversions(ctx, func([]Conversion) bool { return true })
+	if err != nil {
+		return err
+	}
+	left := slices.Clone(others)
+	for _, c := range cs {
+		i := slices.Index(left, money.Cents(c.Payout).String())
+		if i < 0 {
+			return fmt.Errorf("expected no %q conversion for click %s, told apart by the money alone (the tracker has no conversion types): the postbacks of the other events sent %q, but the tracker recorded a payout of %s besides:\n%s%s",
+				w.conversionType(name), w.click.ID, others, money.Cents(c.Payout), w.recorded(cs), w.why(ctx, cs))
+		}
+		left = slices.Delete(left, i, i+1)
 	}
 	return nil
 }
@@ -126,8 +171,13 @@ func (w *World) undelivered() string {
 
 func (w *World) recordedType(ctx context.Context, name, payout string) error {
 	typ := w.conversionType(name)
+	typed := w.hasTypes()
+	if !typed && payout == "" {
+		return &SkipError{Reason: fmt.Sprintf("it asks for a %q conversion without a payout, which only a conversion type can tell, and the tracker under test has no conversion types%s", typ, w.behaviour())}
+	}
 	match := func(c Conversion) bool {
-		return c.Type == typ && (payout == "" || money.Cents(c.Payout).String() == payout)
+		// A tracker without conversion types is asked for the money alone.
+		return (!typed || c.Type == typ) && (payout == "" || money.Cents(c.Payout).String() == payout)
 	}
 	cs, err := w.conversions(ctx, func(cs []Conversion) bool { return slices.ContainsFunc(cs, match) })
 	if err != nil {
@@ -135,12 +185,57 @@ func (w *World) recordedType(ctx context.Context, name, payout string) error {
 	}
 	if !slices.ContainsFunc(cs, match) {
 		want := fmt.Sprintf("a %q conversion", typ)
+		if !typed {
+			want = fmt.Sprintf("a conversion (the %s, told apart by its payout alone: the tracker has no conversion types)", name)
+		}
 		if payout != "" {
 			want += " with payout " + payout
 		}
-		return fmt.Errorf("expected %s for click %s, but the tracker recorded:\n%s", want, w.click.ID, w.recorded(cs))
+		return fmt.Errorf("expected %s for click %s, but the tracker recorded:\n%s%s", want, w.click.ID, w.recorded(cs), w.why(ctx, cs))
 	}
 	return nil
+}
+
+// hasTypes reports whether the tracker under test tells conversions apart
+// by a type (a profile may say it does not).
+func (w *World) hasTypes() bool {
+	if t, ok := w.tracker.(typer); ok {
+		return t.HasConversionTypes()
+	}
+	return true
+}
+
+// keeps reports whether the tracker under test reads back a conversion's
+// field or parameter, named as the steps name it (a profile may say it
+// does not).
+func (w *World) keeps(name string) bool {
+	if k, ok := w.tracker.(keeper); ok {
+		return k.Keeps(name)
+	}
+	return true
+}
+
+// why explains, for a failure about what the tracker recorded, what its
+// profile says it does: a click it did not keep (a lost click, not a lost
+// conversion), and how it keeps money. "" for a tracker without a profile.
+func (w *World) why(ctx context.Context, cs []Conversion) string {
+	var out string
+	if k, ok := w.tracker.(clickKeeper); ok && len(cs) == 0 && w.clicked {
+		if kept, err := k.ClickKept(ctx, w.click.ID); err == nil && !kept {
+			nk := ""
+			if b, ok := w.tracker.(notKepter); ok && b.NotKept() != "" {
+				nk = " (its profile says it drops a click when " + b.NotKept() + ")"
+			}
+			out += fmt.Sprintf("\n  the tracker did not keep click %s%s: a lost click, not a lost conversion", w.click.ID, nk)
+		}
+	}
+	if len(cs) == 0 {
+		out += strings.Replace(w.tidNotes(), "; ", "\n  ", 1)
+	}
+	if b := w.behaviour(); b != "" {
+		out += "\n  " + strings.TrimSuffix(strings.TrimPrefix(b, " ("), ")")
+	}
+	return out
 }
 
 // field returns a conversion's value for a table column or parameter name.
@@ -171,8 +266,21 @@ func (w *World) recordedTable(ctx context.Context, table *godog.Table) error {
 		return fmt.Errorf("the table needs a header row")
 	}
 	var cols []string
-	for _, c := range table.Rows[0].Cells {
+	var unread []string // columns the tracker does not keep: not compared
+	keep := map[int]bool{}
+	for i, c := range table.Rows[0].Cells {
 		cols = append(cols, c.Value)
+		switch name := w.templateName(c.Value); {
+		case name == "type" && !w.hasTypes():
+			unread = append(unread, c.Value+" (the tracker has no conversion types)")
+		case !w.keeps(name) && !moneyOrClick(name):
+			unread = append(unread, c.Value+" (the tracker does not keep it)")
+		default:
+			keep[i] = true
+		}
+	}
+	if len(keep) == 0 {
+		return &SkipError{Reason: fmt.Sprintf("it compares only columns the tracker under test does not keep: %s%s", strings.Join(unread, ", "), w.behaviour())}
 	}
 	var want [][]string
 	for _, r := range table.Rows[1:] {
@@ -207,14 +315,51 @@ func (w *World) recordedTable(ctx context.Context, table *godog.Table) error {
 		}
 		return out
 	}
-	cs, err := w.conversions(ctx, func(cs []Conversion) bool { return slices.EqualFunc(render(cs), want, slices.Equal) })
+	// Rows are compared as a set with repeats, in the columns the tracker
+	// keeps: a tracker lists its conversions in its own order (Prosper202's
+	// API newest first).
+	same := func(got [][]string) bool {
+		return slices.EqualFunc(sortedRows(got, keep), sortedRows(want, keep), slices.Equal)
+	}
+	cs, err := w.conversions(ctx, func(cs []Conversion) bool { return same(render(cs)) })
 	if err != nil {
 		return err
 	}
-	if got := render(cs); !slices.EqualFunc(got, want, slices.Equal) {
-		return fmt.Errorf("the tracker recorded other conversions for click %s:\n%s\nexpected:\n%s%s", w.click.ID, formatRows(cols, got), formatRows(cols, want), w.undelivered())
+	if got := render(cs); !same(got) {
+		note := ""
+		if len(unread) > 0 {
+			note = "\n  not compared: " + strings.Join(unread, ", ")
+		}
+		return fmt.Errorf("the tracker recorded other conversions for click %s:\n%s\nexpected (in any order):\n%s%s%s%s", w.click.ID, formatRows(cols, got), formatRows(cols, want), note, w.undelivered(), w.why(ctx, cs))
 	}
 	return nil
+}
+
+// moneyOrClick reports whether a column or parameter holds the money or
+// the click id, which are compared whatever a tracker's profile says it
+// keeps: the suite exists to check them.
+func moneyOrClick(name string) bool {
+	switch name {
+	case "payout", "sum", "clickid":
+		return true
+	}
+	return false
+}
+
+// sortedRows returns the rows cut to the columns of keep, sorted.
+func sortedRows(rows [][]string, keep map[int]bool) [][]string {
+	out := make([][]string, 0, len(rows))
+	for _, r := range rows {
+		var cut []string
+		for i, v := range r {
+			if keep[i] {
+				cut = append(cut, v)
+			}
+		}
+		out = append(out, cut)
+	}
+	slices.SortFunc(out, slices.Compare)
+	return out
 }
 
 // orderID is the order id of the scenario's first purchase.
@@ -255,6 +400,12 @@ func (w *World) conversionParamIs(ctx context.Context, name, macro string) error
 	if len(want) == 0 {
 		return fmt.Errorf("no delivered postback sent {%s} to compare with", macro)
 	}
+	if !w.keeps(name) && !moneyOrClick(name) {
+		return &SkipError{Reason: fmt.Sprintf("it compares the conversions' %s, which the tracker under test does not keep (its profile reads none back)%s", name, w.behaviour())}
+	}
+	if !w.hasTypes() {
+		types = nil // every conversion is compared: none has a type
+	}
 	slices.Sort(want)
 	got := func(cs []Conversion) []string {
 		var out []string
@@ -271,7 +422,7 @@ func (w *World) conversionParamIs(ctx context.Context, name, macro string) error
 		return err
 	}
 	if g := got(cs); !slices.Equal(g, want) {
-		return fmt.Errorf("expected the conversions' %s to be what ClickBank sent as {%s} %q, but the tracker recorded %q", name, macro, want, g)
+		return fmt.Errorf("expected the conversions' %s to be what ClickBank sent as {%s} %q, but the tracker recorded %q%s", name, macro, want, g, w.why(ctx, cs))
 	}
 	return nil
 }

@@ -247,13 +247,40 @@ func (w *World) resolve(ctx context.Context, u string) (string, error) {
 		return "", err
 	}
 	if !strings.HasPrefix(u, "/") {
-		return t.PostbackURL() + "?" + strings.TrimLeft(u, "?&"), nil
+		q := strings.TrimLeft(u, "?&")
+		if wn, ok := t.(wireNamer); ok {
+			q, _ = wn.RenameQuery(withReceipt(wn, q))
+		}
+		base := t.PostbackURL()
+		if strings.Contains(base, "?") {
+			return strings.TrimRight(base, "&") + "&" + q, nil
+		}
+		return base + "?" + q, nil
 	}
 	base, err := url.Parse(t.PostbackURL())
 	if err != nil {
 		return "", err
 	}
 	return base.Scheme + "://" + base.Host + u, nil
+}
+
+// withReceipt adds txid={receipt_id} to a postback query spelled RedTrack's
+// way when the tracker takes a transaction id and the query has none: a
+// tracker that keeps one conversion per click and transaction id (Orbitra's
+// tid, Prosper202's txid, which else falls back to the order id that an
+// upsell shares with its front end) then keeps each purchase, as a QA
+// would set it up. The receipt is empty for an order form impression.
+func withReceipt(wn wireNamer, q string) string {
+	if _, ok := wn.WireName("txid"); !ok {
+		return q
+	}
+	if slices.ContainsFunc(queryParams("?"+q), func(p [2]string) bool { return p[0] == "txid" }) {
+		return q
+	}
+	if q == "" {
+		return "txid={receipt_id}"
+	}
+	return q + "&txid={receipt_id}"
 }
 
 // checkTemplate checks a step's URL: relative to the tracker or absolute.
