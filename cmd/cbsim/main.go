@@ -24,18 +24,20 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"demo":     {"fire the demo funnels through an embedded tracker and print what was sent and recorded", runDemo},
-		"fire":     {"fire one postback event at a tracker (or print it with --dry-run)", runFire},
-		"macros":   {"print the macro catalog", catalogCommand("macros", true, writeMacros)},
-		"init":     {"write a ready QA project: a starter feature, integrations, catalog, cbsim.yaml and CI recipes", runInit},
-		"lint":     {"check an integration file for mapping mistakes", runLint},
-		"profile":  {"check a tracker profile against a tracker, part by part: profile check --profile NAME --tracker URL", runProfile},
-		"profiles": {"list the bundled tracker profiles: what each needs, its readers, features and sources", runProfiles},
-		"tracker":  {"run the reference tracker (a RedTrack-compatible postback receiver)", runTracker},
-		"test":     {"run the Gherkin feature suite against a tracker", runTest},
-		"steps":    {"print the step catalog", catalogCommand("steps", false, writeSteps)},
-		"serve":    {"run the simulator as an HTTP service with a JSON control API", runServe},
-		"version":  {"print the version, commit and build date of this cbsim (also --version)", runVersion},
+		"demo":    {"fire the demo funnels through an embedded tracker and print what was sent and recorded", runDemo},
+		"fire":    {"fire one postback event at a tracker (or print it with --dry-run)", runFire},
+		"macros":  {"print the macro catalog", catalogCommand("macros", true, writeMacros)},
+		"init":    {"write a ready QA project: a starter feature, integrations, catalog, cbsim.yaml and CI recipes", runInit},
+		"lint":    {"check an integration file for mapping mistakes", runLint},
+		"tracker": {"run the reference tracker (a RedTrack-compatible postback receiver)", runTracker},
+		"test":    {"run the Gherkin feature suite against a tracker", runTest},
+		"steps":   {"print the step catalog", catalogCommand("steps", false, writeSteps)},
+		"serve":   {"run the simulator as an HTTP service with a JSON control API", runServe},
+		"version": {"print the version, commit and build date of this cbsim (also --version)", runVersion},
+
+		// Tracker profiles (package profile).
+		"profile":  {summary: "check a tracker profile against a tracker, part by part: profile check --profile NAME --tracker URL", run: runProfile},
+		"profiles": {summary: "list the bundled tracker profiles: what each needs, its readers, features and sources", run: runProfiles},
 	}
 }
 
