@@ -15,11 +15,11 @@ func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	if len(args) > 0 && args[0] == "check" {
 		return runProfileCheck(ctx, args[1:], stdout, stderr)
 	}
-	fs := newFlags("profile", "check --profile NAME|FILE --tracker URL [flags]", stderr)
-	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-		fs.Usage()
-		return 0
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help") {
+		fmt.Fprintln(stderr, "cbsim profile has one subcommand, check:")
+		return runProfileCheck(ctx, []string{"-h"}, stdout, stderr)
 	}
+	fs := newFlags("profile", "check --profile NAME|FILE --tracker URL [flags]", stderr)
 	if len(args) == 0 {
 		return usageError(fs, "want a subcommand: check (probe a tracker with a profile, part by part)")
 	}
