@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/cbsim/cbsim/profile"
@@ -14,6 +16,10 @@ import (
 func runProfile(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "check" {
 		return runProfileCheck(ctx, args[1:], stdout, stderr)
+	}
+	// Flags before the subcommand: cbsim profile --config FILE check …
+	if i := slices.Index(args, "check"); i > 0 && strings.HasPrefix(args[0], "-") {
+		return runProfileCheck(ctx, slices.Delete(slices.Clone(args), i, i+1), stdout, stderr)
 	}
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help") {
 		fmt.Fprintln(stderr, "cbsim profile has one subcommand, check:")

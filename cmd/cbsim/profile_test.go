@@ -214,6 +214,8 @@ func TestProfileCheckUsage(t *testing.T) {
 			"--campaign", "affiliate=1"}, "(give --campaign vendor=ID)"},
 		{"UnknownSetting", []string{"profile", "check", "--profile", "orbitra", "--tracker", "http://127.0.0.1:9",
 			"--campaign", "a", "--campaign", "vendor=b", "--set", "postback_key=sekrit-pb", "--set", "databse=x"}, "unknown setting databse"},
+		{"FlagsBeforeSubcommand", []string{"profile", "--wait", "0s", "check", "--profile", "prosper202", "--tracker", "http://127.0.0.1:9"},
+			"--wait must be a positive duration"},
 		{"BadReader", []string{"profile", "check", "--profile", "orbitra", "--tracker", "http://127.0.0.1:9", "--reader", "ftp"}, "--reader ftp: want http or sql"},
 	}
 	for _, c := range cases {
