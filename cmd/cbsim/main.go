@@ -38,6 +38,10 @@ func commands() map[string]command {
 		"steps":   {"print the step catalog", catalogCommand("steps", false, writeSteps), true},
 		"serve":   {"run the simulator as an HTTP service with a JSON control API", runServe, false},
 		"version": {"print the version, commit and build date of this cbsim (also --version)", runVersion, true},
+
+		// Tracker profiles (package profile).
+		"profile":  {"check a tracker profile against a tracker, part by part: profile check --profile NAME --tracker URL", runProfile, false},
+		"profiles": {"list the bundled tracker profiles: what each needs, its readers, features and sources", runProfiles, true},
 	}
 }
 

@@ -51,7 +51,11 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	settle := fs.Duration("settle", 0, "how long to wait before asserting that nothing was recorded")
 	followRedirects := fs.Bool("follow-redirects", false, "follow a tracker's 3xx replies to postbacks and count the target's reply; by default a 3xx is recorded with its Location and is not delivered")
 	own := ownFlags(fs)
+	prof := addProfileFlags(fs, "drive and read the tracker at --tracker through this tracker profile: a bundled one's name (cbsim profiles lists them) or a profile file; --set entries it declares are its settings")
 	if code := parseFlags(fs, args); code >= 0 {
+		return code
+	}
+	if code := prof.checkUse(fs, *trackerURL, *observe); code >= 0 {
 		return code
 	}
 	if *concurrency < 1 {
@@ -163,6 +167,12 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 			o.Factory = reference.Factory{Config: steps.TrackerConfig{ConversionTypes: types, EventIDParam: o.Steps.EventIDParam()}}
 		}
+	case *prof.name != "":
+		done, code := prof.useProfile(ctx, fs, &o, profileInput{tracker: *trackerURL, api: *apiURL, apiKey: *apiKey, campaigns: campaigns.keyValues, seed: int64(*seed)})
+		if code >= 0 {
+			return code
+		}
+		defer done()
 	case *observe:
 		o.Factory = steps.Shared{Tracker: steps.ObserveOnly{URL: strings.TrimRight(*trackerURL, "/") + "/postback"}}
 	default:
