@@ -73,6 +73,7 @@ type parser struct {
 	file string
 	errs []error
 	used map[string]bool // placeholders the templates use
+	last int             // the file's last line: yaml.v3 may place an implicit null just past it
 }
 
 // errorf records a problem at n (nil: the whole file).
@@ -82,7 +83,7 @@ func (p *parser) errorf(n *yaml.Node, path, format string, args ...any) {
 	}
 	line := 0
 	if n != nil {
-		line = n.Line
+		line = min(n.Line, p.last)
 	}
 	p.errs = append(p.errs, &ParseError{File: p.file, Line: line, Path: path, Msg: fmt.Sprintf(format, args...)})
 }
@@ -92,6 +93,10 @@ func (p *parser) parse(data []byte) *Profile {
 	if len(data) > maxFileBytes {
 		p.errorf(nil, "", "the file is larger than %d bytes", maxFileBytes)
 		return nil
+	}
+	p.last = 1
+	for _, sep := range []string{"\n", "\r", "\u0085", "\u2028", "\u2029"} {
+		p.last += bytes.Count(data, []byte(sep))
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
@@ -118,6 +123,10 @@ func (p *parser) parse(data []byte) *Profile {
 	root := &doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
+	}
+	if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+		p.errorf(nil, "", "the file is empty; a profile needs at least name, title, click and postback")
+		return nil
 	}
 	m := p.mapping(root, "", true, "name", "title", "verified", "doc", "sources", "settings", "click", "campaigns", "visitors", "postback", "read", "features")
 	if m == nil {

@@ -1,4 +1,3 @@
 package profile
 
 import _ "github.com/cbsim/cbsim/profile/sqldriver" // the SQL readers under test
-

@@ -1,0 +1,113 @@
+package profile
+
+import (
+	"context"
+	"database/sql"
+	"os"
+	"testing"
+	"time"
+)
+
+// serverDB opens the database server named by the environment variable
+// dsnEnv with driver, or skips the test with a message saying how to run
+// it; with requireEnv=1 a missing or unreachable server fails the test
+// instead. The pool holds one connection, so that temporary tables are
+// seen by every query. No server is started or installed here.
+func serverDB(t *testing.T, driver, dsnEnv, requireEnv string) *sql.DB {
+	t.Helper()
+	required := os.Getenv(requireEnv) == "1"
+	dsn := os.Getenv(dsnEnv)
+	if dsn == "" {
+		if required {
+			t.Fatalf("%s=1 but %s is not set", requireEnv, dsnEnv)
+		}
+		t.Skipf("no %s server: set %s to a DSN of a scratch database to run this test (%s=1 makes a missing server fail it)", driver, dsnEnv, requireEnv)
+	}
+	db, err := sql.Open(driver, dsn)
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		err = db.PingContext(ctx)
+	}
+	if err != nil {
+		if required {
+			t.Fatalf("%s server of %s unreachable: %v", driver, dsnEnv, err)
+		}
+		t.Skipf("%s server of %s unreachable (%v); %s=1 makes this fail", driver, dsnEnv, err, requireEnv)
+	}
+	db.SetMaxOpenConns(1)
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// mustExec runs statements or fails the test.
+func mustExec(t *testing.T, db *sql.DB, stmts ...string) {
+	t.Helper()
+	for _, s := range stmts {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+}
+
+// TestReadMariaDB: the bundled prosper202 profile's SQL reader against
+// MySQL/MariaDB tables shaped like Prosper202's (temporary, so a shared
+// database is left as it was). Needs CBSIM_MARIADB_DSN, e.g.
+// user:pass@tcp(127.0.0.1:3306)/scratch.
+func TestReadMariaDB(t *testing.T) {
+	db := serverDB(t, "mysql", "CBSIM_MARIADB_DSN", "CBSIM_REQUIRE_MARIADB")
+	mustExec(t, db,
+		"CREATE TEMPORARY TABLE `202_clicks` (click_id BIGINT PRIMARY KEY, click_payout DECIMAL(11,5) NOT NULL DEFAULT 0, click_lead TINYINT NOT NULL DEFAULT 0, click_time INT NOT NULL)",
+		"CREATE TEMPORARY TABLE `202_conversion_logs` (conv_id INT AUTO_INCREMENT PRIMARY KEY, click_id BIGINT NOT NULL, conv_time INT NOT NULL)",
+		"INSERT INTO `202_clicks` VALUES (41, 12.34, 1, 1768478400), (42, 0.1, 1, 1768478401)",
+		"INSERT INTO `202_conversion_logs` (click_id, conv_time) VALUES (41, 1768478500), (41, 1768478600), (42, 1768478700)",
+	)
+	p, err := Load("prosper202")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := mustBind(t, p, Config{TrackerURL: "http://p.example", Reader: "sql", DB: db, Campaigns: map[string]string{RoleAffiliate: "1", RoleVendor: "2"}})
+	ctx := context.Background()
+	cs, err := tr.Conversions(ctx, "41")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 2 || cs[0].ClickID != "41" || cs[0].Payout != 1234 || cs[0].Raw["click_payout"] != "12.34000" || cs[1].Time != "1768478600" {
+		t.Errorf("conversions = %+v", cs)
+	}
+	if kept, err := tr.ClickKept(ctx, "42"); err != nil || !kept {
+		t.Errorf("ClickKept(42) = %t, %v", kept, err)
+	}
+	if kept, err := tr.ClickKept(ctx, "43"); err != nil || kept {
+		t.Errorf("ClickKept(43) = %t, %v", kept, err)
+	}
+}
+
+// TestReadPostgres: a SQL reader with driver postgres ($1) against a
+// temporary table with a NUMERIC payout. Needs CBSIM_POSTGRES_DSN, e.g.
+// postgres://user:pass@127.0.0.1:5432/scratch.
+func TestReadPostgres(t *testing.T) {
+	db := serverDB(t, "pgx", "CBSIM_POSTGRES_DSN", "CBSIM_REQUIRE_POSTGRES")
+	mustExec(t, db,
+		"CREATE TEMPORARY TABLE conversions (id SERIAL PRIMARY KEY, click_id TEXT NOT NULL, tid TEXT, payout NUMERIC(11,5) NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+		"INSERT INTO conversions (click_id, tid, payout) VALUES ('c1', 'R1', 45.75), ('c1', NULL, 0.1), ('c2', 'R2', 3)",
+	)
+	p := mustParse(t, minimal+`settings:
+  dsn: {doc: the DSN, secret: true}
+read:
+  conversions:
+    sql:
+      driver: postgres
+      dsn: "{dsn}"
+      query: "SELECT click_id AS \"ClickID\", tid, payout, created_at FROM conversions WHERE click_id = $1 ORDER BY id"
+      fields: {click_id: clickid, transaction_id: tid, sum: payout, time: created_at}
+`)
+	tr := mustBind(t, p, Config{TrackerURL: "http://x", DB: db, Campaigns: map[string]string{RoleAffiliate: "a", RoleVendor: "v"}})
+	cs, err := tr.Conversions(context.Background(), "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 2 || cs[0].Payout != 4575 || cs[0].TransactionID != "R1" || cs[1].Payout != 10 || cs[1].TransactionID != "" || cs[0].Time == "" {
+		t.Errorf("conversions = %+v", cs)
+	}
+}
