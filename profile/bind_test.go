@@ -32,7 +32,7 @@ func TestBindErrors(t *testing.T) {
 		{"bad reader", prosper, Config{TrackerURL: "https://p.example", APIKey: "k", Reader: "ftp", Campaigns: map[string]string{"affiliate": "1", "vendor": "2"}},
 			[]string{`reader "ftp": want http or sql`}},
 		{"reader the profile lacks", mustParse(t, testProfile), Config{TrackerURL: "https://p.example", Reader: "sql", Set: map[string]string{"key": "k"},
-			Campaigns: map[string]string{"affiliate": "1", "vendor": "2"}}, []string{"reader sql was asked for, but the profile's read.conversions has no sql:"}},
+			Campaigns: map[string]string{"affiliate": "1", "vendor": "2"}}, []string{"reader sql was asked for, but the profile's read.conversions has no sql reader"}},
 		{"api key for a profile without one", mustParse(t, minimal), Config{TrackerURL: "https://p.example", APIKey: "k",
 			Campaigns: map[string]string{"affiliate": "1", "vendor": "2"}}, []string{"profile mini has no api_key setting"}},
 	}

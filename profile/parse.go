@@ -128,7 +128,7 @@ func (p *parser) parse(data []byte) *Profile {
 		p.errorf(nil, "", "the file is empty; a profile needs at least name, title, click and postback")
 		return nil
 	}
-	m := p.mapping(root, "", true, "name", "title", "verified", "doc", "sources", "settings", "click", "campaigns", "visitors", "postback", "read", "features")
+	m := p.mapping(root, "", true, keysOf("")...)
 	if m == nil {
 		return nil
 	}
@@ -474,7 +474,7 @@ func (p *parser) settings(n *yaml.Node, out map[string]*Setting) {
 			continue
 		}
 		s := &Setting{Name: name}
-		sm := p.mapping(m.vals[name], path, true, "doc", "secret", "default")
+		sm := p.mapping(m.vals[name], path, true, keysOf("settings.*")...)
 		if sm == nil {
 			continue
 		}
@@ -491,7 +491,7 @@ func (p *parser) settings(n *yaml.Node, out map[string]*Setting) {
 
 // click parses click:.
 func (p *parser) click(n *yaml.Node, prof *Profile) {
-	m := p.mapping(n, "click", true, "url", "id_from", "param", "json", "offer_url_macro", "not_kept")
+	m := p.mapping(n, "click", true, keysOf("click")...)
 	if m == nil {
 		return
 	}
@@ -506,14 +506,14 @@ func (p *parser) click(n *yaml.Node, prof *Profile) {
 		if v.Kind == yaml.ScalarNode {
 			s := p.nonEmpty(v, "click.param")
 			c.param = map[string]string{RoleAffiliate: s, RoleVendor: s}
-		} else if pm := p.mapping(v, "click.param", true, roles()...); pm != nil {
+		} else if pm := p.mapping(v, "click.param", true, keysOf("click.param")...); pm != nil {
 			for _, r := range roles() {
 				c.param[r] = p.nonEmpty(pm.need(r), join("click.param", r))
 			}
 		}
 	}
 	if v := m.get("json"); v != nil {
-		jm := p.mapping(v, "click.json", true, "id", "landing")
+		jm := p.mapping(v, "click.json", true, keysOf("click.json")...)
 		if jm != nil {
 			c.jsonID = p.nonEmpty(jm.need("id"), "click.json.id")
 			if l := jm.get("landing"); l != nil {
@@ -536,7 +536,7 @@ func (p *parser) click(n *yaml.Node, prof *Profile) {
 
 // campaigns parses campaigns:.
 func (p *parser) campaigns(n *yaml.Node, settings map[string]*Setting) *campaignSpec {
-	m := p.mapping(n, "campaigns", true, "title", "find", "create")
+	m := p.mapping(n, "campaigns", true, keysOf("campaigns")...)
 	if m == nil {
 		return nil
 	}
@@ -548,7 +548,7 @@ func (p *parser) campaigns(n *yaml.Node, settings map[string]*Setting) *campaign
 	}
 	urlPH := []string{phTracker, phAPI, phRole, phTitle}
 	if v := m.get("find"); v != nil {
-		fm := p.mapping(v, "campaigns.find", true, "url", "list", "title_field", "id_field")
+		fm := p.mapping(v, "campaigns.find", true, keysOf("campaigns.find")...)
 		if fm != nil {
 			c.findURL = p.tpl(fm.need("url"), "campaigns.find.url", escURL, urlPH, settings)
 			c.findList = p.optStr(fm, "list", "campaigns.find", "")
@@ -557,7 +557,7 @@ func (p *parser) campaigns(n *yaml.Node, settings map[string]*Setting) *campaign
 		}
 	}
 	if v := m.get("create"); v != nil {
-		cm := p.mapping(v, "campaigns.create", true, "url", "body", "id_field")
+		cm := p.mapping(v, "campaigns.create", true, keysOf("campaigns.create")...)
 		if cm != nil {
 			c.createURL = p.tpl(cm.need("url"), "campaigns.create.url", escURL, urlPH, settings)
 			c.createBody = p.tpl(cm.need("body"), "campaigns.create.body", escJSON, []string{phRole, phTitle, phOfferURL}, settings)
@@ -591,7 +591,7 @@ const DefaultIPHeader = "X-Forwarded-For"
 // visitors parses visitors: (n may be nil: the defaults).
 func (p *parser) visitors(n *yaml.Node) visitorSpec {
 	v := visitorSpec{ipHeader: DefaultIPHeader, ranges: DefaultIPRanges(), userAgents: UserAgents()}
-	m := p.mapping(n, "visitors", true, "ip_header", "ip_ranges", "user_agents")
+	m := p.mapping(n, "visitors", true, keysOf("visitors")...)
 	if m == nil {
 		return v
 	}
@@ -640,7 +640,7 @@ func (p *parser) visitors(n *yaml.Node) visitorSpec {
 
 // postback parses postback:.
 func (p *parser) postback(n *yaml.Node, prof *Profile) {
-	m := p.mapping(n, "postback", true, "url", "fields", "extra", "refused")
+	m := p.mapping(n, "postback", true, keysOf("postback")...)
 	if m == nil {
 		return
 	}
@@ -685,7 +685,7 @@ func (p *parser) postback(n *yaml.Node, prof *Profile) {
 		}
 	}
 	if v := m.get("refused"); v != nil {
-		rm := p.mapping(v, "postback.refused", true, "status", "body_contains")
+		rm := p.mapping(v, "postback.refused", true, keysOf("postback.refused")...)
 		if rm != nil {
 			if s := rm.get("status"); s != nil {
 				pb.refused.status = p.statusList(s, "postback.refused.status")
@@ -726,7 +726,7 @@ func readPlaceholders() []string {
 // read parses read:.
 func (p *parser) read(n *yaml.Node, settings map[string]*Setting) readSpec {
 	r := readSpec{prefer: "http"}
-	m := p.mapping(n, "read", true, "prefer", "conversions", "clicks")
+	m := p.mapping(n, "read", true, keysOf("read")...)
 	if m == nil {
 		return r
 	}
@@ -742,7 +742,7 @@ func (p *parser) read(n *yaml.Node, settings map[string]*Setting) readSpec {
 
 // reader parses one reader (http:, sql: or both).
 func (p *parser) reader(n *yaml.Node, path string, settings map[string]*Setting) *readerSpec {
-	m := p.mapping(n, path, true, "http", "sql")
+	m := p.mapping(n, path, true, keysOf("read.*")...)
 	if m == nil {
 		return nil
 	}
@@ -759,13 +759,44 @@ func (p *parser) reader(n *yaml.Node, path string, settings map[string]*Setting)
 	return r
 }
 
-// rowKeys are the keys a reader shares.
-func rowKeys() []string { return []string{"fields", "values", "params", "money", "rounding"} }
+// keysOf returns the keys a section of the file allows, in the order
+// errors list them; "" is the top, "*" stands for any name or kind
+// (settings.*, read.* for conversions and clicks). Sections whose keys
+// are free (settings, postback.fields, postback.extra, read.*.http.query,
+// …) are not listed.
+func keysOf(section string) []string {
+	row := []string{"fields", "values", "params", "money", "rounding"}
+	return map[string][]string{
+		"":                   {"name", "title", "verified", "doc", "sources", "settings", "click", "campaigns", "visitors", "postback", "read", "features"},
+		"settings.*":         {"doc", "secret", "default"},
+		"click":              {"url", "id_from", "param", "json", "offer_url_macro", "not_kept"},
+		"click.param":        roles(),
+		"click.json":         {"id", "landing"},
+		"campaigns":          {"title", "find", "create"},
+		"campaigns.find":     {"url", "list", "title_field", "id_field"},
+		"campaigns.create":   {"url", "body", "id_field"},
+		"visitors":           {"ip_header", "ip_ranges", "user_agents"},
+		"postback":           {"url", "fields", "extra", "refused"},
+		"postback.refused":   {"status", "body_contains"},
+		"read":               {"prefer", "conversions", "clicks"},
+		"read.*":             {"http", "sql"},
+		"read.*.http":        append([]string{"url", "method", "body", "auth", "query", "paging", "list", "total", "params_from"}, row...),
+		"read.*.http.auth":   {"header", "query", "value"},
+		"read.*.http.paging": {"style", "page_param", "offset_param", "size_param", "page_size", "first_page", "max_pages"},
+		"read.*.sql":         append([]string{"driver", "dsn", "query"}, row...),
+		"features":           {"conversion_types", "statuses", "dedup", "payout_per_click", "restart", "postback_token"},
+	}[section]
+}
+
+// sections lists the sections keysOf knows.
+func sections() []string {
+	return []string{"", "settings.*", "click", "click.param", "click.json", "campaigns", "campaigns.find", "campaigns.create", "visitors",
+		"postback", "postback.refused", "read", "read.*", "read.*.http", "read.*.http.auth", "read.*.http.paging", "read.*.sql", "features"}
+}
 
 // httpReader parses an HTTP reader.
 func (p *parser) httpReader(n *yaml.Node, path string, settings map[string]*Setting) *httpSpec {
-	keys := append([]string{"url", "method", "body", "auth", "query", "paging", "list", "total", "params_from"}, rowKeys()...)
-	m := p.mapping(n, path, true, keys...)
+	m := p.mapping(n, path, true, keysOf("read.*.http")...)
 	if m == nil {
 		return nil
 	}
@@ -782,7 +813,7 @@ func (p *parser) httpReader(n *yaml.Node, path string, settings map[string]*Sett
 		}
 	}
 	if v := m.get("auth"); v != nil {
-		am := p.mapping(v, join(path, "auth"), true, "header", "query", "value")
+		am := p.mapping(v, join(path, "auth"), true, keysOf("read.*.http.auth")...)
 		if am != nil {
 			hdr, q := am.get("header"), am.get("query")
 			switch {
@@ -828,7 +859,7 @@ func (p *parser) httpReader(n *yaml.Node, path string, settings map[string]*Sett
 // paging parses paging: (n may be nil: none).
 func (p *parser) paging(n *yaml.Node, path string) pagingSpec {
 	pg := pagingSpec{style: PagingNone, size: DefaultPageSize, first: 1, maxPages: DefaultMaxPages}
-	m := p.mapping(n, path, true, "style", "page_param", "offset_param", "size_param", "page_size", "first_page", "max_pages")
+	m := p.mapping(n, path, true, keysOf("read.*.http.paging")...)
 	if m == nil {
 		return pg
 	}
@@ -916,8 +947,7 @@ func (p *parser) rows(m *mapping, path string) rowSpec {
 
 // sqlReader parses a SQL reader.
 func (p *parser) sqlReader(n *yaml.Node, path string, settings map[string]*Setting) *sqlSpec {
-	keys := append([]string{"driver", "dsn", "query"}, rowKeys()...)
-	m := p.mapping(n, path, true, keys...)
+	m := p.mapping(n, path, true, keysOf("read.*.sql")...)
 	if m == nil {
 		return nil
 	}
@@ -999,7 +1029,7 @@ func checkPlaceholders(driver, query string) error {
 // features parses features:.
 func (p *parser) features(n *yaml.Node) Features {
 	f := Features{Dedup: DedupNone, PayoutPerClick: PayoutMany}
-	m := p.mapping(n, "features", true, "conversion_types", "statuses", "dedup", "payout_per_click", "restart", "postback_token")
+	m := p.mapping(n, "features", true, keysOf("features")...)
 	if m == nil {
 		return f
 	}

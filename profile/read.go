@@ -63,7 +63,7 @@ func (r *readerSpec) pick(want string, explicit bool) (*chosenReader, error) {
 	case want == "sql" && r.sql != nil:
 		return &chosenReader{sql: r.sql}, nil
 	case explicit:
-		return nil, fmt.Errorf("reader %s was asked for, but the profile's read.conversions has no %s:", want, want)
+		return nil, fmt.Errorf("reader %s was asked for, but the profile's read.conversions has no %s reader", want, want)
 	case r.http != nil:
 		return &chosenReader{http: r.http}, nil
 	}
