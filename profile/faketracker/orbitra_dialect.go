@@ -24,7 +24,9 @@ const (
 	// and no foreign keys — SQLite does not enforce them unless asked (PRAGMA
 	// foreign_keys), and BrokenClickID stores a click id no click has. A
 	// value SQLite would keep as text in a numeric column (a payout such as
-	// "abc") is refused by Postgres: the postback answers 500.
+	// "abc") is refused by Postgres: the postback answers 500; so are a
+	// date_from that is not a date and a negative limit (SQLite: no limit)
+	// in api.php's queries.
 	DialectPostgres OrbitraDialect = "postgres"
 )
 
