@@ -3,7 +3,7 @@ PKGS    ?= ./...
 export TESTCONTAINERS_RYUK_DISABLED ?= true
 export TESTCONTAINERS_HOST_OVERRIDE ?= 127.0.0.1
 
-.PHONY: run test build vet vet-cross staticcheck fmt bench bench-tracker cbsim image fuzz dist
+.PHONY: run test test-postgres test-postgres-up build vet vet-cross staticcheck fmt bench bench-tracker cbsim image fuzz dist
 
 ## run: the main job — the demo funnels on the embedded defaults
 run:
@@ -12,6 +12,16 @@ run:
 ## test: vet (also as darwin and windows), staticcheck, gofmt check, every test with -race
 test: vet vet-cross staticcheck fmt
 	$(GO) test -race -count=1 -timeout 15m $(PKGS)
+
+## test-postgres-up: install (if missing) and start a local PostgreSQL for the SQL-reader tests, as
+## .ci/run does (root or sudo); prints the exports: eval "$$(make -s test-postgres-up)"
+test-postgres-up:
+	@if [ "$$(id -u)" -eq 0 ]; then .ci/postgres; else sudo .ci/postgres; fi
+
+## test-postgres: the tests that need PostgreSQL, against the server .ci/postgres starts; they must run
+test-postgres:
+	@eval "$$($(MAKE) -s test-postgres-up)" && \
+		$(GO) test -race -count=1 -run 'Postgres|SQLRead|TestOrbitra' ./profile/...
 
 vet:
 	$(GO) vet $(PKGS)

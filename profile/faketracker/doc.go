@@ -61,7 +61,7 @@
 //	    click_id, aff_campaign_id, click_payout and click_cpc (DECIMAL
 //	    strings, "20.00000"), click_lead, click_filtered, click_time.
 //
-// # Orbitra (PHP/SQLite; a real SQLite file here, DBPath)
+// # Orbitra (PHP/SQLite; a real SQLite file here, DBPath, or PostgreSQL)
 //
 // Sources, in fenjo26/Orbitra.link: index.php @a7d89eb9 (click);
 // core/OfferUrl.php @405dd3d2 (newer macros); postback.php, newest stored
@@ -99,5 +99,10 @@
 //
 // The database holds offers, campaigns, streams, clicks, conversions and
 // conversion_types with Orbitra's columns; created_at is UTC
-// "YYYY-MM-DD HH:MM:SS" by the fake's clock.
+// "YYYY-MM-DD HH:MM:SS" by the fake's clock. With OrbitraOptions.DB and
+// DialectPostgres the same tables live in PostgreSQL (in DB's current
+// schema), so a SQL-read profile can be tested against a database server;
+// DialectPostgres says what differs. The package's Postgres tests run
+// when CBSIM_POSTGRES_DSN is set (`.ci/postgres` prints it) and fail
+// without it when CBSIM_REQUIRE_POSTGRES=1.
 package faketracker

@@ -72,7 +72,17 @@ type OrbitraOptions struct {
 	Broken Broken
 	// DBPath is where the SQLite database is created; it must not exist
 	// yet. Empty: a file in a new temporary directory, removed by Close.
+	// It must be empty when DB is set.
 	DBPath string
+	// DB, when set, is the database the fake keeps its tables in instead
+	// of a SQLite file: it creates Orbitra's tables in DB's current schema
+	// (PostgreSQL's search_path), which must not hold them yet. The caller
+	// owns DB: Close neither closes it nor drops the tables, so give each
+	// fake a schema (or database) of its own and drop it afterwards.
+	DB *sql.DB
+	// Dialect is DB's SQL dialect; "" means DialectSQLite. DialectPostgres
+	// needs DB.
+	Dialect OrbitraDialect
 	// Now is the clock; nil means time.Now. The 2-second click debounce
 	// reads it, so a test can step time instead of sleeping.
 	Now func() time.Time
@@ -83,7 +93,8 @@ type OrbitraOptions struct {
 // Orbitra is an in-process fake of the parts of Orbitra a tracker profile
 // uses: the campaign click /<alias>, the postback /<key>/postback, and
 // api.php's conversion log, over a real SQLite database with Orbitra's
-// clicks and conversions tables. It serves on 127.0.0.1 in the manner of
+// clicks and conversions tables (or, with OrbitraOptions.DB and
+// DialectPostgres, the same tables in PostgreSQL). It serves on 127.0.0.1 in the manner of
 // net/http/httptest.Server and is safe for concurrent use.
 type Orbitra struct {
 	// URL is the base URL, "http://127.0.0.1:PORT", without a trailing slash.
@@ -92,6 +103,7 @@ type Orbitra struct {
 	opts   OrbitraOptions
 	srv    *server
 	db     *sql.DB
+	ownDB  bool // db was opened by the fake, so Close closes it
 	dbPath string
 	tmpDir string     // removed by Close when the fake made it
 	mu     sync.Mutex // serialises requests, as SQLite's write lock does PHP's
@@ -131,6 +143,19 @@ func NewOrbitra(opts OrbitraOptions) (*Orbitra, error) {
 			return nil, fmt.Errorf("%s: OfferURL is empty: a click needs an offer to go to", where)
 		}
 	}
+	switch opts.Dialect {
+	case "":
+		opts.Dialect = DialectSQLite
+	case DialectSQLite, DialectPostgres:
+	default:
+		return nil, fmt.Errorf("faketracker: Orbitra Dialect %q is not a dialect: use %q or %q", string(opts.Dialect), DialectSQLite, DialectPostgres)
+	}
+	switch {
+	case opts.DB != nil && opts.DBPath != "":
+		return nil, fmt.Errorf("faketracker: Orbitra DB and DBPath are both set: give one database, a SQLite file (DBPath) or an open one (DB)")
+	case opts.DB == nil && opts.Dialect != DialectSQLite:
+		return nil, fmt.Errorf("faketracker: Orbitra Dialect %q needs DB, a database opened by the caller (the fake makes only SQLite files)", string(opts.Dialect))
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -138,7 +163,9 @@ func NewOrbitra(opts OrbitraOptions) (*Orbitra, error) {
 		opts.Rand = rand.Reader
 	}
 	o := &Orbitra{opts: opts, dbPath: opts.DBPath}
-	if o.dbPath == "" {
+	if opts.DB != nil {
+		o.db, o.ownDB = opts.DB, false
+	} else if o.dbPath == "" {
 		dir, err := os.MkdirTemp("", "faketracker-orbitra-")
 		if err != nil {
 			return nil, fmt.Errorf("faketracker: Orbitra database directory: %w", err)
@@ -161,8 +188,12 @@ func NewOrbitra(opts OrbitraOptions) (*Orbitra, error) {
 }
 
 // DBPath is the SQLite database file, for a profile that reads Orbitra's
-// tables directly. Open it read-only; the fake keeps it in WAL mode.
+// tables directly. Open it read-only; the fake keeps it in WAL mode. It is
+// "" when the fake keeps its tables in OrbitraOptions.DB.
 func (o *Orbitra) DBPath() string { return o.dbPath }
+
+// q is a query of the fake in its database's dialect.
+func (o *Orbitra) q(query string) string { return o.opts.Dialect.rebind(query) }
 
 // Client returns an HTTP client for the fake. It does not follow
 // redirects, so a click's 302 can be inspected.
@@ -182,7 +213,7 @@ func (o *Orbitra) Close() {
 }
 
 func (o *Orbitra) cleanup() {
-	if o.db != nil {
+	if o.db != nil && o.ownDB {
 		o.db.Close()
 	}
 	if o.tmpDir != "" {
@@ -310,35 +341,43 @@ CREATE INDEX idx_clicks_ip ON clicks(ip);
 CREATE INDEX idx_conversions_click ON conversions(click_id);
 `
 
-// openDB creates the database, its tables, and one offer, campaign and
-// regular redirect stream per configured campaign.
+// openDB opens the SQLite file (unless DB was given), creates the tables,
+// and one offer, campaign and regular redirect stream per configured
+// campaign.
 func (o *Orbitra) openDB(campaigns []OrbitraCampaign) error {
-	db, err := sql.Open("sqlite", o.dbPath+"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_txlock=immediate")
-	if err != nil {
-		return fmt.Errorf("faketracker: open Orbitra database %s: %w", o.dbPath, err)
+	where := o.dbPath
+	if o.db == nil {
+		db, err := sql.Open("sqlite", o.dbPath+"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_txlock=immediate")
+		if err != nil {
+			return fmt.Errorf("faketracker: open Orbitra database %s: %w", o.dbPath, err)
+		}
+		db.SetMaxOpenConns(1)
+		o.db, o.ownDB = db, true
+	} else {
+		where = "DB (" + string(o.opts.Dialect) + ")"
 	}
-	db.SetMaxOpenConns(1)
-	o.db = db
+	db := o.db
 	ctx := context.Background()
-	if _, err := db.ExecContext(ctx, schemaOrbitra); err != nil {
-		return fmt.Errorf("faketracker: create Orbitra tables in %s: %w", o.dbPath, err)
+	for _, stmt := range o.opts.Dialect.schema() {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("faketracker: create Orbitra tables in %s: %w", where, err)
+		}
 	}
 	for i, c := range campaigns {
 		name := c.Name
 		if name == "" {
 			name = c.Alias
 		}
-		res, err := db.ExecContext(ctx, `INSERT INTO offers (name, url) VALUES (?, ?)`, name+" offer", c.OfferURL)
+		var offerID, campaignID int64
+		err := db.QueryRowContext(ctx, o.q(`INSERT INTO offers (name, url) VALUES (?, ?) RETURNING id`), name+" offer", c.OfferURL).Scan(&offerID)
 		if err != nil {
 			return fmt.Errorf("faketracker: Orbitra Campaigns[%d]: insert offer: %w", i, err)
 		}
-		offerID, _ := res.LastInsertId()
-		res, err = db.ExecContext(ctx, `INSERT INTO campaigns (name, alias) VALUES (?, ?)`, name, c.Alias)
+		err = db.QueryRowContext(ctx, o.q(`INSERT INTO campaigns (name, alias) VALUES (?, ?) RETURNING id`), name, c.Alias).Scan(&campaignID)
 		if err != nil {
 			return fmt.Errorf("faketracker: Orbitra Campaigns[%d]: insert campaign: %w", i, err)
 		}
-		campaignID, _ := res.LastInsertId()
-		if _, err := db.ExecContext(ctx, `INSERT INTO streams (campaign_id, offer_id) VALUES (?, ?)`, campaignID, offerID); err != nil {
+		if _, err := db.ExecContext(ctx, o.q(`INSERT INTO streams (campaign_id, offer_id) VALUES (?, ?)`), campaignID, offerID); err != nil {
 			return fmt.Errorf("faketracker: Orbitra Campaigns[%d]: insert stream: %w", i, err)
 		}
 	}

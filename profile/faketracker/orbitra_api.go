@@ -100,13 +100,13 @@ func (o *Orbitra) apiConversions(w http.ResponseWriter, r *http.Request, q url.V
 		LEFT JOIN offers o ON cl.offer_id = o.id
 		WHERE ` + strings.Join(where, " AND ")
 	var total int64
-	if err := o.db.QueryRowContext(r.Context(), `SELECT COUNT(*)`+from, args...).Scan(&total); err != nil {
+	if err := o.db.QueryRowContext(r.Context(), o.q(`SELECT COUNT(*)`+from), args...).Scan(&total); err != nil {
 		writeJSONOrbitra(w, http.StatusInternalServerError, jsonObject{{"status", "error"}, {"message", err.Error()}})
 		return
 	}
-	data, err := queryObjects(r, o.db, `SELECT conv.id, conv.click_id, conv.tid, conv.status, conv.original_status,
+	data, err := queryObjects(r, o.db, o.q(`SELECT conv.id, conv.click_id, conv.tid, conv.status, conv.original_status,
 		conv.payout, conv.currency, cl.campaign_id, c.name AS campaign_name, o.name AS offer_name, cl.ip, CAST(conv.created_at AS TEXT) AS created_at`+
-		from+` ORDER BY conv.created_at DESC, conv.id DESC LIMIT ? OFFSET ?`, append(args, perPage, (page-1)*perPage)...)
+		from+` ORDER BY conv.created_at DESC, conv.id DESC LIMIT ? OFFSET ?`), append(args, perPage, (page-1)*perPage)...)
 	if err != nil {
 		writeJSONOrbitra(w, http.StatusInternalServerError, jsonObject{{"status", "error"}, {"message", err.Error()}})
 		return
@@ -129,14 +129,14 @@ func (o *Orbitra) apiPostbackLog(w http.ResponseWriter, r *http.Request, q url.V
 	if v, ok := param(q, "offset"); ok {
 		offset = phpInt(v)
 	}
-	data, err := queryObjects(r, o.db, `
+	data, err := queryObjects(r, o.db, o.q(`
 		SELECT conv.id, conv.click_id, conv.status, conv.original_status, conv.payout, conv.currency, CAST(conv.created_at AS TEXT) AS created_at,
 		       cl.campaign_id, c.name as campaign_name
 		FROM conversions conv
 		LEFT JOIN clicks cl ON conv.click_id = cl.id
 		LEFT JOIN campaigns c ON cl.campaign_id = c.id
 		ORDER BY conv.created_at DESC
-		LIMIT ? OFFSET ?`, limit, offset)
+		LIMIT ? OFFSET ?`), limit, offset)
 	if err != nil {
 		writeJSONOrbitra(w, http.StatusInternalServerError, jsonObject{{"status", "error"}, {"message", err.Error()}})
 		return

@@ -86,17 +86,17 @@ func (o *Orbitra) handleClick(w http.ResponseWriter, r *http.Request) {
 	var campaignID, offerID, streamID int64
 	var offerURL string
 	find := func(where string, arg any) error {
-		return o.db.QueryRowContext(ctx, `
+		return o.db.QueryRowContext(ctx, o.q(`
 			SELECT c.id, s.id, o.id, o.url FROM campaigns c
 			JOIN streams s ON s.campaign_id = c.id AND s.is_active = 1
 			JOIN offers o ON o.id = s.offer_id
-			WHERE `+where+` ORDER BY s.position, s.id LIMIT 1`, arg).Scan(&campaignID, &streamID, &offerID, &offerURL)
+			WHERE `+where+` ORDER BY s.position, s.id LIMIT 1`), arg).Scan(&campaignID, &streamID, &offerID, &offerURL)
 	}
 	err := sql.ErrNoRows
 	if alias != "" {
 		err = find("c.alias = ?", alias)
 	}
-	if errors.Is(err, sql.ErrNoRows) && directID != "" {
+	if errors.Is(err, sql.ErrNoRows) && directID != "" && o.directIDComparable(directID) {
 		err = find("c.id = ?", directID)
 	}
 	if errors.Is(err, sql.ErrNoRows) {
@@ -122,7 +122,7 @@ func (o *Orbitra) handleClick(w http.ResponseWriter, r *http.Request) {
 
 	now := o.opts.Now()
 	var seen string
-	err = o.db.QueryRowContext(ctx, `SELECT id FROM clicks WHERE ip = ? AND campaign_id = ? AND created_at >= ? LIMIT 1`,
+	err = o.db.QueryRowContext(ctx, o.q(`SELECT id FROM clicks WHERE ip = ? AND campaign_id = ? AND created_at >= ? LIMIT 1`),
 		ip, campaignID, sqliteTime(now.Add(-debounceWindow))).Scan(&seen)
 	debounced := err == nil
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -133,11 +133,11 @@ func (o *Orbitra) handleClick(w http.ResponseWriter, r *http.Request) {
 	if !debounced {
 		ua := r.UserAgent()
 		acceptLang := strings.TrimSpace(r.Header.Get("Accept-Language"))
-		_, err = o.db.ExecContext(ctx, `
+		_, err = o.db.ExecContext(ctx, o.q(`
 			INSERT INTO clicks (id, campaign_id, offer_id, stream_id, source_id, landing_id, ip, user_agent, referer,
 			    country, country_code, region, city, latitude, longitude, zipcode, timezone,
 			    device_type, os, browser, language, accept_language_raw, parameters_json, created_at)
-			VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, '', '', NULL, NULL, '', '', ?, ?, ?, ?, ?, ?, ?)`,
+			VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, '', '', NULL, NULL, '', '', ?, ?, ?, ?, ?, ?, ?)`),
 			clickID, campaignID, offerID, streamID, ip, ua, r.Referer(), country, country,
 			deviceType(ua), detectOS(ua), detectBrowser(ua), firstLanguage(acceptLang), acceptLang,
 			params.json(), sqliteTime(now))

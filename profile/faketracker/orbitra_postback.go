@@ -76,7 +76,7 @@ func (o *Orbitra) handlePostback(w http.ResponseWriter, r *http.Request) {
 	defer o.mu.Unlock()
 	ctx := r.Context()
 	var found string
-	err := o.db.QueryRowContext(ctx, `SELECT id FROM clicks WHERE id = ? LIMIT 1`, clickID).Scan(&found)
+	err := o.db.QueryRowContext(ctx, o.q(`SELECT id FROM clicks WHERE id = ? LIMIT 1`), clickID).Scan(&found)
 	if errors.Is(err, sql.ErrNoRows) {
 		textAnswer(w, http.StatusNotFound, "Click ID not found in database.")
 		return
@@ -120,22 +120,22 @@ func (o *Orbitra) recordConversion(ctx context.Context, q url.Values, clickID, o
 		payout = brokenOrbitraSum(payout)
 	}
 	if tid != nil {
-		_, err = tx.ExecContext(ctx, `
+		_, err = tx.ExecContext(ctx, o.q(`
 			INSERT INTO conversions (click_id, tid, status, original_status, payout, currency, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT(click_id, tid) DO UPDATE SET
 			    status = excluded.status, original_status = excluded.original_status,
-			    payout = excluded.payout, currency = excluded.currency`,
+			    payout = excluded.payout, currency = excluded.currency`),
 			stored, tid, status, originalStatus, payout, currency, sqliteTime(o.opts.Now()))
 	} else {
 		var existing int64
-		err = tx.QueryRowContext(ctx, `SELECT id FROM conversions WHERE click_id = ? AND tid IS NULL`, stored).Scan(&existing)
+		err = tx.QueryRowContext(ctx, o.q(`SELECT id FROM conversions WHERE click_id = ? AND tid IS NULL`), stored).Scan(&existing)
 		switch {
 		case err == nil:
-			_, err = tx.ExecContext(ctx, `UPDATE conversions SET status = ?, original_status = ?, payout = ?, currency = ? WHERE id = ?`,
+			_, err = tx.ExecContext(ctx, o.q(`UPDATE conversions SET status = ?, original_status = ?, payout = ?, currency = ? WHERE id = ?`),
 				status, originalStatus, payout, currency, existing)
 		case errors.Is(err, sql.ErrNoRows):
-			_, err = tx.ExecContext(ctx, `INSERT INTO conversions (click_id, status, original_status, payout, currency, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			_, err = tx.ExecContext(ctx, o.q(`INSERT INTO conversions (click_id, status, original_status, payout, currency, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
 				stored, status, originalStatus, payout, currency, sqliteTime(o.opts.Now()))
 		}
 	}
@@ -166,14 +166,14 @@ func (o *Orbitra) recordConversion(ctx context.Context, q url.Values, clickID, o
 	rows.Close()
 	var isConv int64
 	var revenue float64
-	err = tx.QueryRowContext(ctx, `
+	err = tx.QueryRowContext(ctx, o.q(`
 		SELECT COALESCE(SUM(CASE WHEN status IN (`+sqlList(convStatuses)+`) THEN 1 ELSE 0 END), 0),
 		       COALESCE(SUM(CASE WHEN status IN (`+sqlList(revStatuses)+`) AND payout > 0 THEN payout ELSE 0 END), 0)
-		FROM conversions WHERE click_id = ?`, clickID).Scan(&isConv, &revenue)
+		FROM conversions WHERE click_id = ?`), clickID).Scan(&isConv, &revenue)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE clicks SET is_conversion = ?, revenue = ? WHERE id = ?`, min(isConv, 1), revenue, clickID); err != nil {
+	if _, err := tx.ExecContext(ctx, o.q(`UPDATE clicks SET is_conversion = ?, revenue = ? WHERE id = ?`), min(isConv, 1), revenue, clickID); err != nil {
 		return err
 	}
 	return tx.Commit()
