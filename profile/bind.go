@@ -17,6 +17,11 @@ import (
 // reader of conversions (an observe-only tracker), no reader of clicks.
 var ErrNotSupported = errors.New("not supported by this tracker's profile")
 
+// DefaultTimeout bounds each request to the tracker when Config.HTTPClient
+// is nil: a tracker that accepts a connection and never answers fails the
+// request instead of hanging the run.
+const DefaultTimeout = 30 * time.Second
+
 // Config is what the user gives to drive one tracker with a profile. Its
 // fields are read by Bind; later changes have no effect.
 type Config struct {
@@ -49,7 +54,9 @@ type Config struct {
 	// Reader picks the reader where the profile has both: "http" or
 	// "sql"; "" = the profile's read.prefer.
 	Reader string
-	// HTTPClient sends every request; nil = http.DefaultClient. Clicks
+	// HTTPClient sends every request; nil = a client that gives up on a
+	// request after DefaultTimeout. No request follows a redirect (a
+	// reader's credentials must not reach another host). Clicks
 	// never follow redirects, whatever its CheckRedirect.
 	HTTPClient *http.Client
 	// DB is used by a SQL reader instead of opening read.*.sql.dsn; the
@@ -249,7 +256,7 @@ func (p *Profile) Bind(cfg Config) (*Tracker, error) {
 
 	t.hc = cfg.HTTPClient
 	if t.hc == nil {
-		t.hc = http.DefaultClient
+		t.hc = &http.Client{Timeout: DefaultTimeout}
 	}
 	nf := *t.hc
 	nf.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }

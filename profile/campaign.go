@@ -99,7 +99,7 @@ func (t *Tracker) findOrCreate(ctx context.Context, c *campaignSpec, vals map[st
 	if err != nil {
 		return "", err
 	}
-	status, raw, where, err := t.send(ctx, t.hc, http.MethodPost, u, http.Header{"Content-Type": {"application/json"}}, []byte(body))
+	status, raw, where, err := t.send(ctx, t.noFollow, http.MethodPost, u, http.Header{"Content-Type": {"application/json"}}, []byte(body))
 	if err != nil {
 		return "", err
 	}

@@ -195,7 +195,7 @@ func (t *Tracker) checkRead(ctx context.Context, deadline time.Time, clickID str
 
 // postback sends one postback and returns the reply.
 func (t *Tracker) postback(ctx context.Context, u string) (int, []byte, error) {
-	status, body, _, err := t.send(ctx, t.hc, http.MethodGet, u, http.Header{"Accept": {"*/*"}}, nil)
+	status, body, _, err := t.send(ctx, t.noFollow, http.MethodGet, u, http.Header{"Accept": {"*/*"}}, nil)
 	return status, body, err
 }
 

@@ -154,16 +154,18 @@ func (s *httpSpec) listOf(reply any) ([]row, int, error) {
 // method and path, never the query (which may hold a key), and hide
 // secrets.
 func (t *Tracker) fetch(ctx context.Context, method, u string, header http.Header, body []byte) (any, error) {
-	status, raw, where, err := t.send(ctx, t.hc, method, u, header, body)
+	status, raw, where, err := t.send(ctx, t.noFollow, method, u, header, body)
 	if err != nil {
 		return nil, err
 	}
 	if status < 200 || status > 299 {
 		err := fmt.Errorf("%s: HTTP %d: %s", where, status, t.Redact(firstBytes(string(raw))))
-		switch status {
-		case http.StatusUnauthorized, http.StatusForbidden:
+		switch {
+		case status >= 300 && status <= 399:
+			return nil, hint(err, "the API redirected; cbsim does not follow a redirect with the API key: give the final URL (--api, or the reader's url:)")
+		case status == http.StatusUnauthorized || status == http.StatusForbidden:
 			return nil, hint(err, "the API refused the credentials: check the API key (--api-key or --set) and auth: (header or query)")
-		case http.StatusNotFound:
+		case status == http.StatusNotFound:
 			return nil, hint(err, "check the API base URL (--api) and the reader's url:")
 		}
 		return nil, err

@@ -194,3 +194,38 @@ read:
 		t.Errorf("body = %s", bodies[0])
 	}
 }
+
+// TestReadDoesNotFollowRedirects: a reporting API that redirects is an
+// error saying so; the API key never reaches the host redirected to.
+func TestReadDoesNotFollowRedirects(t *testing.T) {
+	var leaked sync.Map
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		leaked.Store(r.Header.Get("Authorization"), true)
+		fmt.Fprint(w, `{"data":[]}`)
+	}))
+	defer other.Close()
+	redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+r.URL.RequestURI(), http.StatusTemporaryRedirect)
+	}))
+	defer redirector.Close()
+	tr := mustBind(t, mustParse(t, testProfile), Config{TrackerURL: redirector.URL, Set: map[string]string{"key": "k1-secret"},
+		Campaigns: map[string]string{RoleAffiliate: "a", RoleVendor: "v"}})
+	_, err := tr.Conversions(context.Background(), "c1")
+	if err == nil || !strings.Contains(err.Error(), "307") || !strings.Contains(fixOf(err, ""), "does not follow a redirect") {
+		t.Errorf("Conversions through a redirect: %v (fix %q); want an error naming the 307, and a fix about the redirect", err, fixOf(err, ""))
+	}
+	leaked.Range(func(k, _ any) bool {
+		t.Errorf("the host redirected to got Authorization %q", k)
+		return true
+	})
+}
+
+// TestDefaultClientTimesOut: without a client of the caller's, requests
+// give up after DefaultTimeout instead of hanging on a silent tracker.
+func TestDefaultClientTimesOut(t *testing.T) {
+	tr := mustBind(t, mustParse(t, testProfile), Config{TrackerURL: "http://127.0.0.1:1", Set: map[string]string{"key": "k"},
+		Campaigns: map[string]string{RoleAffiliate: "a", RoleVendor: "v"}})
+	if tr.hc.Timeout != DefaultTimeout || tr.noFollow.Timeout != DefaultTimeout {
+		t.Errorf("default client timeouts %v and %v, want %v", tr.hc.Timeout, tr.noFollow.Timeout, DefaultTimeout)
+	}
+}

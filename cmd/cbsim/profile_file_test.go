@@ -117,3 +117,28 @@ func TestReadmeHasInhouseProfile(t *testing.T) {
 		t.Errorf("README.md does not show %s as a yaml block: copy it there", inhouseProfile)
 	}
 }
+
+// TestProfilesHideSecretDefaults: a secret setting's default (a DSN with a
+// password) is not printed by `cbsim profiles`, as text or JSON.
+func TestProfilesHideSecretDefaults(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "profiles", "inhouse.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const dsn = "postgres://u:hunter2pw@127.0.0.1/db"
+	text := strings.Replace(string(b), "    secret: true   # a PostgreSQL DSN holds a password\n",
+		"    secret: true\n    default: \""+dsn+"\"\n", 1)
+	if text == string(b) {
+		t.Fatal("the test profile's database setting changed: update this test")
+	}
+	file := filepath.Join(t.TempDir(), "secretdefault.yaml")
+	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"profiles", file}, {"profiles", "--json", file}} {
+		code, out, errs := cli(t, args...)
+		if code != 0 || strings.Contains(out+errs, "hunter2pw") {
+			t.Errorf("cbsim %v: exit %d, the secret default shown: %v\n%s%s", args, code, strings.Contains(out+errs, "hunter2pw"), out, errs)
+		}
+	}
+}

@@ -111,8 +111,10 @@ func describeText(b *strings.Builder, p *profile.Profile, withDoc bool) {
 		if s.Secret {
 			text += " (secret, never printed)"
 		}
-		if s.HasDefault {
+		if s.HasDefault && !s.Secret {
 			text += fmt.Sprintf(" (default %q)", s.Default)
+		} else if s.HasDefault {
+			text += " (has a default, not shown)"
 		}
 		text += ": " + s.Doc
 		if i == 0 {
@@ -231,7 +233,7 @@ func describeJSON(p *profile.Profile) profileJSON {
 	}
 	for _, s := range p.Settings() {
 		sj := settingJSON{Name: s.Name, Flag: settingFlag(s.Name), Doc: s.Doc, Secret: s.Secret}
-		if s.HasDefault {
+		if s.HasDefault && !s.Secret { // a secret's default is never printed
 			sj.Default = &s.Default
 		}
 		out.Settings = append(out.Settings, sj)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log"
 	"maps"
+	"net/http"
 	"os"
 	"slices"
 	"strings"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/cbsim/cbsim/containers"
 	"github.com/cbsim/cbsim/internal/buildinfo"
+	"github.com/cbsim/cbsim/profile"
 	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/simulator/lint"
 	"github.com/cbsim/cbsim/steps"
@@ -180,7 +182,9 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if code >= 0 {
 			return code
 		}
-		rt := &steps.RedTrack{TrackingURL: strings.TrimRight(*trackerURL, "/"), APIURL: *apiURL, APIKey: *apiKey, Campaigns: cs}
+		// A tracker that accepts a connection and never answers fails a request, not the whole run.
+		rt := &steps.RedTrack{TrackingURL: strings.TrimRight(*trackerURL, "/"), APIURL: *apiURL, APIKey: *apiKey, Campaigns: cs,
+			HTTPClient: &http.Client{Timeout: profile.DefaultTimeout}}
 		if err := steps.Preflight(ctx, rt); err != nil {
 			fmt.Fprintf(stderr, "cbsim test: %v (check --tracker, --api and --api-key, or run with --observe-only)\n", err)
 			return 1
