@@ -96,11 +96,16 @@ func (w *World) carry(t Tracker, role simulator.Role, value string) error {
 // click id does not travel in it: ClickBank's TID rules then touch no
 // click id, and what the scenario shows cannot be seen.
 func (w *World) tidIsCarrier() error {
-	if cb := w.affiliateCarrier(); cb != "tid" {
-		return fmt.Errorf("this scenario is about the hoplink's TID, which does not carry the click id here: the tracker's profile carries an affiliate's click id in %s (click.clickbank), so ClickBank's TID rules never touch it (%s's click ids are %s)",
-			cb, trackerName(w.tracker), idShape(w.click.ID))
+	cb := w.affiliateCarrier()
+	if cb == "tid" {
+		return nil
 	}
-	return nil
+	why := ""
+	if w.click.ID != "" {
+		why = fmt.Sprintf(" (%s's click ids are %s)", trackerName(w.tracker), idShape(w.click.ID))
+	}
+	return fmt.Errorf("this scenario is about the hoplink's TID, which does not carry the click id here: the tracker's profile carries an affiliate's click id in %s (click.clickbank), so ClickBank's TID rules never touch it%s",
+		cb, why)
 }
 
 // trackerName names t in messages: its profile's title without the

@@ -332,6 +332,9 @@ func checkFailing(t *testing.T, report string, want map[string][]string) {
 // failedScenario is a scenario line of the text report's failed section.
 var failedScenario = regexp.MustCompile(`^\s+\S+\.feature:\d+\s+Scenario(?: Outline)?: (.*)$`)
 
+// scenarioCount is the text report's summary line.
+var scenarioCount = regexp.MustCompile(`^\d+ scenarios \(`)
+
 // failedScenarios reads the text report's "--- Failed scenarios:" section:
 // each failed scenario's name → the lines below it (its failing step and
 // message).
@@ -343,7 +346,7 @@ func failedScenarios(report string) map[string]string {
 	}
 	current := ""
 	for line := range strings.Lines(section) {
-		if strings.HasPrefix(line, "--- ") || regexp.MustCompile(`^\d+ scenarios \(`).MatchString(line) {
+		if strings.HasPrefix(line, "--- ") || scenarioCount.MatchString(line) {
 			break
 		}
 		if m := failedScenario.FindStringSubmatch(strings.TrimRight(line, "\n")); m != nil {
