@@ -77,7 +77,13 @@
 //	url              required  template: {tracker} {api} {campaign} {role}, settings
 //	id_from          location  location: the click id is a query parameter of the redirect's Location;
 //	                           json: a field of a JSON reply
-//	param            tid/vtid  the Location's parameter carrying the click id: one name, or
+//	clickbank        tid/vtid  {affiliate: NAME, vendor: vtid}: the ClickBank link parameter that carries
+//	                           the click id, and so the postback macro that brings it back. affiliate: tid,
+//	                           or a unique click id ClickBank keeps up to 256 characters with '-' (extclid,
+//	                           fbclid, gclid, contact_id, unique_aff_sub1…5); the steps then replace {tid}
+//	                           in affiliate templates with {NAME}. vendor: only vtid, whose rule allows
+//	                           letters, digits and _ (docs/clickbank.md §2 and §3)
+//	param            clickbank the Location's parameter carrying the click id: one name, or
 //	                           {affiliate: NAME, vendor: NAME}
 //	json             —         with id_from json: {id: PATH, landing: PATH}
 //	offer_url_macro  ""        what the user puts in the offer URL for the tracker to fill ([[subid]],

@@ -501,7 +501,24 @@ func (p *parser) click(n *yaml.Node, prof *Profile) {
 	if v := m.get("id_from"); v != nil {
 		c.idFrom = p.enum(v, "click.id_from", IDFromLocation, IDFromJSON)
 	}
-	c.param = map[string]string{RoleAffiliate: "tid", RoleVendor: "vtid"}
+	c.clickbank = map[string]string{RoleAffiliate: "tid", RoleVendor: "vtid"}
+	if v := m.get("clickbank"); v != nil {
+		if cm := p.mapping(v, "click.clickbank", true, keysOf("click.clickbank")...); cm != nil {
+			for _, r := range roles() {
+				rv := cm.get(r)
+				switch {
+				case rv == nil:
+				case r == RoleVendor && p.str(rv, join("click.clickbank", r)) != "vtid":
+					p.errorf(rv, join("click.clickbank", r), "%q is not allowed: a vendor's click id comes back only as vtid, the one pay-link parameter ClickBank returns in a vendor's postback", p.str(rv, ""))
+				default:
+					c.clickbank[r] = p.enum(rv, join("click.clickbank", r), clickBankCarriers(r)...)
+				}
+			}
+		}
+	}
+	// The offer URL is ClickBank's link: unless the profile says otherwise,
+	// the tracker fills the parameter that carries the click id at ClickBank.
+	c.param = maps.Clone(c.clickbank)
 	if v := m.get("param"); v != nil {
 		if v.Kind == yaml.ScalarNode {
 			s := p.nonEmpty(v, "click.param")
@@ -769,8 +786,9 @@ func keysOf(section string) []string {
 	return map[string][]string{
 		"":                   {"name", "title", "verified", "doc", "sources", "settings", "click", "campaigns", "visitors", "postback", "read", "features"},
 		"settings.*":         {"doc", "secret", "default"},
-		"click":              {"url", "id_from", "param", "json", "offer_url_macro", "not_kept"},
+		"click":              {"url", "id_from", "param", "clickbank", "json", "offer_url_macro", "not_kept"},
 		"click.param":        roles(),
+		"click.clickbank":    roles(),
 		"click.json":         {"id", "landing"},
 		"campaigns":          {"title", "find", "create"},
 		"campaigns.find":     {"url", "list", "title_field", "id_field"},
@@ -790,7 +808,7 @@ func keysOf(section string) []string {
 
 // sections lists the sections keysOf knows.
 func sections() []string {
-	return []string{"", "settings.*", "click", "click.param", "click.json", "campaigns", "campaigns.find", "campaigns.create", "visitors",
+	return []string{"", "settings.*", "click", "click.param", "click.clickbank", "click.json", "campaigns", "campaigns.find", "campaigns.create", "visitors",
 		"postback", "postback.refused", "read", "read.*", "read.*.http", "read.*.http.auth", "read.*.http.paging", "read.*.sql", "features"}
 }
 

@@ -25,7 +25,8 @@ func TestParseGood(t *testing.T) {
 		check func(t *testing.T, p *Profile)
 	}{
 		{"minimal defaults", minimal, func(t *testing.T, p *Profile) {
-			if p.Name != "mini" || p.click.idFrom != IDFromLocation || p.click.param[RoleVendor] != "vtid" || p.click.param[RoleAffiliate] != "tid" {
+			if p.Name != "mini" || p.click.idFrom != IDFromLocation || p.click.param[RoleVendor] != "vtid" || p.click.param[RoleAffiliate] != "tid" ||
+				p.ClickBankParam(RoleAffiliate) != "tid" || p.ClickBankParam(RoleVendor) != "vtid" {
 				t.Errorf("click = %+v", p.click)
 			}
 			if p.visitors.ipHeader != DefaultIPHeader || len(p.visitors.ranges) != 3 || len(p.visitors.userAgents) < 10 {
@@ -35,6 +36,19 @@ func TestParseGood(t *testing.T) {
 				t.Errorf("features %+v, read %+v", p.features, p.read)
 			}
 		}},
+		{"an affiliate's click id in extclid, read from extclid", strings.Replace(minimal, "  url: \"{tracker}/c/{campaign}\"", "  url: \"{tracker}/c/{campaign}\"\n  clickbank: {affiliate: extclid}", 1),
+			func(t *testing.T, p *Profile) {
+				if p.ClickBankParam(RoleAffiliate) != "extclid" || p.ClickParam(RoleAffiliate) != "extclid" ||
+					p.ClickBankParam(RoleVendor) != "vtid" || p.ClickParam(RoleVendor) != "vtid" {
+					t.Errorf("click = %+v", p.click)
+				}
+			}},
+		{"click.param apart from click.clickbank", strings.Replace(minimal, "  url: \"{tracker}/c/{campaign}\"", "  url: \"{tracker}/c/{campaign}\"\n  clickbank: {affiliate: unique_aff_sub1}\n  param: sub", 1),
+			func(t *testing.T, p *Profile) {
+				if p.ClickBankParam(RoleAffiliate) != "unique_aff_sub1" || p.ClickParam(RoleAffiliate) != "sub" || p.ClickParam(RoleVendor) != "sub" {
+					t.Errorf("click = %+v", p.click)
+				}
+			}},
 		{"json is yaml", `{"name":"j","title":"J","click":{"url":"{tracker}/{campaign}?format=json","id_from":"json","json":{"id":"clickid"}},
 "postback":{"url":"{tracker}/postback","fields":{"click_id":"clickid","sum":"sum"}}}`, func(t *testing.T, p *Profile) {
 			if p.click.idFrom != IDFromJSON || p.click.jsonID != "clickid" || p.postback.fields[FieldSum] != "sum" {
@@ -99,6 +113,8 @@ func TestParseBad(t *testing.T) {
 		{"bad id_from", strings.Replace(minimal, "  url: \"{tracker}/c/{campaign}\"", "  url: \"{tracker}/c/{campaign}\"\n  id_from: cookie", 1), 5, `"cookie" is not allowed; allowed: location, json`},
 		{"json without id_from json", strings.Replace(minimal, "  url: \"{tracker}/c/{campaign}\"", "  url: \"{tracker}/c/{campaign}\"\n  json: {id: x}", 1), 5, "only with id_from: json"},
 		{"id_from json without json", strings.Replace(minimal, "  url: \"{tracker}/c/{campaign}\"", "  url: \"{tracker}/c/{campaign}\"\n  id_from: json", 1), 4, "needs json:"},
+		{"affiliate carrier ClickBank does not return", strings.Replace(minimal, "  url: \"{tracker}/c/{campaign}\"", "  url: \"{tracker}/c/{campaign}\"\n  clickbank: {affiliate: sub1}", 1), 5, `"sub1" is not allowed; allowed: tid, extclid`},
+		{"vendor carrier other than vtid", strings.Replace(minimal, "  url: \"{tracker}/c/{campaign}\"", "  url: \"{tracker}/c/{campaign}\"\n  clickbank: {vendor: extclid}", 1), 5, "a vendor's click id comes back only as vtid"},
 		{"unknown postback field", strings.Replace(minimal, "{click_id: cid}", "{click_id: cid, amount: sum}", 1), 7, "postback.fields.amount: not a postback field; allowed: click_id, sum"},
 		{"no click_id field", strings.Replace(minimal, "{click_id: cid}", "{sum: s}", 1), 7, "needs click_id"},
 		{"two fields one wire name", strings.Replace(minimal, "{click_id: cid}", "{click_id: cid, sum: cid}", 1), 7, "each wire name carries one field"},

@@ -118,6 +118,7 @@ type clickSpec struct {
 	url        *template
 	idFrom     string            // location | json
 	param      map[string]string // role → parameter of the Location carrying the click id
+	clickbank  map[string]string // role → ClickBank link parameter carrying the click id (tid, vtid, extclid …)
 	jsonID     string            // path of the click id in a JSON reply
 	jsonLand   string            // path of the landing URL in a JSON reply ("" = none)
 	offerMacro string

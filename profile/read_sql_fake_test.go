@@ -40,7 +40,7 @@ func orbitraPostgresSource(t *testing.T) string {
 		n        int
 	}{
 		{"name: orbitra\n", "name: orbitra-postgres\n", 1},
-		{"title: Orbitra (self-hosted, PHP/SQLite)\n", "title: Orbitra's tables in PostgreSQL (cbsim's test of the SQL reader against a database server)\n", 1},
+		{"title: Orbitra (self-hosted, PHP/SQLite)\n", "title: Orbitra (its tables in PostgreSQL, for cbsim's test of the SQL reader against a database server)\n", 1},
 		{`doc: "the SQLite DSN of Orbitra's database for reader sql, e.g. file:/srv/orbitra/database.sqlite?mode=ro (file name UNCONFIRMED)"`,
 			`doc: "the PostgreSQL DSN of the database holding Orbitra's tables, e.g. postgres://user:pass@127.0.0.1:5432/orbitra?sslmode=disable (&search_path=SCHEMA for another schema)"`, 1},
 		{"driver: sqlite\n", "driver: postgres\n", 2},
@@ -151,7 +151,7 @@ func TestOrbitraFakeSQLRead(t *testing.T) {
 			t.Run(be.name+"/"+cmp.Or(string(tc.broken), "faithful"), func(t *testing.T) {
 				opts, dsnOf := be.place(t)
 				opts.Campaigns = []faketracker.OrbitraCampaign{
-					{Alias: "aff", OfferURL: "https://hop.example/?tid={clickid}"},
+					{Alias: "aff", OfferURL: "https://hop.example/?extclid={clickid}"},
 					{Alias: "ven", OfferURL: "https://pay.example/?vtid={clickid}"},
 				}
 				opts.PostbackKey = "pbk"

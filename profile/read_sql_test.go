@@ -149,7 +149,9 @@ func orbitraLookalike(t *testing.T, db *sql.DB) *httptest.Server {
 				return
 			}
 		}
-		http.Redirect(w, r, "https://hop.clickbank.net/?affiliate=a&tid="+id, http.StatusFound)
+		// One offer URL for both roles: the orbitra profile reads an
+		// affiliate's click id from extclid and a vendor's from vtid.
+		http.Redirect(w, r, "https://hop.clickbank.net/?affiliate=a&extclid="+id+"&vtid="+id, http.StatusFound)
 	})
 	mux.HandleFunc("GET /pbk/postback", func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()

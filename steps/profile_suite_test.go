@@ -3,8 +3,15 @@ package steps_test
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -81,19 +88,106 @@ func prosper202With(t *testing.T, b faketracker.Broken, fields map[string]string
 // through reader ("http" or "sql").
 func orbitra(t *testing.T, b faketracker.Broken, reader string) *profile.Tracker {
 	t.Helper()
+	o := startOrbitra(t, b, faketracker.OrbitraOptions{})
+	return orbitraProfile(t, o, "orbitra", reader, "file:"+o.DBPath()+"?mode=ro")
+}
+
+// orbitraPostgres starts a fake Orbitra (broken as b) whose tables are in a
+// fresh schema of CBSIM_POSTGRES_DSN's database, and binds the orbitra
+// profile's PostgreSQL variant to it (reader sql). Without
+// CBSIM_POSTGRES_DSN the test is skipped; CBSIM_REQUIRE_POSTGRES=1 fails it.
+func orbitraPostgres(t *testing.T, b faketracker.Broken) *profile.Tracker {
+	t.Helper()
+	dsn, db := postgresSchema(t)
+	o := startOrbitra(t, b, faketracker.OrbitraOptions{DB: db, Dialect: faketracker.DialectPostgres})
+	return orbitraProfile(t, o, filepath.FromSlash("../profile/testdata/orbitra-postgres.yaml"), "sql", dsn)
+}
+
+// startOrbitra starts a fake Orbitra (broken as b, on opts' database) with
+// the campaigns sleep-aff and sleep-ven.
+func startOrbitra(t *testing.T, b faketracker.Broken, opts faketracker.OrbitraOptions) *faketracker.Orbitra {
+	t.Helper()
 	links := hopLinks("{clickid}")
-	o, err := faketracker.NewOrbitra(faketracker.OrbitraOptions{PostbackKey: "pb-key", APIKey: "orb-key", Broken: b,
-		Campaigns: []faketracker.OrbitraCampaign{
-			{Alias: "sleep-aff", Name: "Sleep Guide (affiliate)", OfferURL: links[profile.RoleAffiliate]},
-			{Alias: "sleep-ven", Name: "Sleep Guide (vendor)", OfferURL: links[profile.RoleVendor]},
-		}})
+	// Orbitra's click ids are UUIDs, which ClickBank's TID rule drops: the
+	// affiliate's hop link carries them in extclid (the profile's
+	// click.clickbank). The vendor's pay link has only vtid.
+	links[profile.RoleAffiliate] = "https://affiliate.hop.clickbank.net/?vendor=sleepguide&extclid={clickid}"
+	opts.PostbackKey, opts.APIKey, opts.Broken = "pb-key", "orb-key", b
+	opts.Campaigns = []faketracker.OrbitraCampaign{
+		{Alias: "sleep-aff", Name: "Sleep Guide (affiliate)", OfferURL: links[profile.RoleAffiliate]},
+		{Alias: "sleep-ven", Name: "Sleep Guide (vendor)", OfferURL: links[profile.RoleVendor]},
+	}
+	o, err := faketracker.NewOrbitra(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(o.Close)
-	return bindProfile(t, "orbitra", profile.Config{TrackerURL: o.URL, APIKey: "orb-key", HTTPClient: o.Client(), Reader: reader,
+	return o
+}
+
+// orbitraProfile binds the profile name (bundled, or a file) to the fake o,
+// reading through reader from database.
+func orbitraProfile(t *testing.T, o *faketracker.Orbitra, name, reader, database string) *profile.Tracker {
+	t.Helper()
+	return bindProfile(t, name, profile.Config{TrackerURL: o.URL, APIKey: "orb-key", HTTPClient: o.Client(), Reader: reader,
 		Campaigns: map[string]string{profile.RoleAffiliate: "sleep-aff", profile.RoleVendor: "sleep-ven"},
-		Set:       map[string]string{"postback_key": "pb-key", "database": "file:" + o.DBPath() + "?mode=ro"}})
+		Set:       map[string]string{"postback_key": "pb-key", "database": database}})
+}
+
+// postgresSchema makes a fresh schema in the database of
+// CBSIM_POSTGRES_DSN (skipping without it, failing instead with
+// CBSIM_REQUIRE_POSTGRES=1) and returns a DSN whose search_path is that
+// schema and a database opened with it; the schema is dropped when the
+// test ends.
+func postgresSchema(t *testing.T) (string, *sql.DB) {
+	t.Helper()
+	required := os.Getenv("CBSIM_REQUIRE_POSTGRES") == "1"
+	raw := os.Getenv("CBSIM_POSTGRES_DSN")
+	if raw == "" {
+		if required {
+			t.Fatal("CBSIM_REQUIRE_POSTGRES=1 but CBSIM_POSTGRES_DSN is not set (eval \"$(.ci/postgres)\")")
+		}
+		t.Skip("no PostgreSQL: set CBSIM_POSTGRES_DSN to a scratch database (eval \"$(.ci/postgres)\"); CBSIM_REQUIRE_POSTGRES=1 makes this fail")
+	}
+	admin, err := sql.Open("pgx", raw)
+	if err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err = admin.PingContext(ctx)
+		cancel()
+	}
+	if err != nil {
+		if required {
+			t.Fatalf("PostgreSQL of CBSIM_POSTGRES_DSN unreachable: %v", err)
+		}
+		t.Skipf("PostgreSQL of CBSIM_POSTGRES_DSN unreachable (%v); CBSIM_REQUIRE_POSTGRES=1 makes this fail", err)
+	}
+	t.Cleanup(func() { admin.Close() })
+	b := make([]byte, 6)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	schema := "steps_" + hex.EncodeToString(b)
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatalf("create schema %s: %v", schema, err)
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatalf("CBSIM_POSTGRES_DSN is not a URL (postgres://user:pass@host:port/db): %v", err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	db, err := sql.Open("pgx", u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		db.Close()
+		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+		}
+	})
+	return u.String(), db
 }
 
 // refTracker starts an in-process reference tracker and binds the bundled
@@ -120,41 +214,71 @@ func runPortable(t *testing.T, tr *profile.Tracker) (int, string) {
 	return status, out.String()
 }
 
-// orbitraUUIDs is what the suite says against Orbitra, whose click ids are
-// UUIDs: ClickBank dropped the TID (and refused the vtid) for its '-'.
-var orbitraUUIDs = []string{"ClickBank's journal says: tid dropped: tid", "has '-' at position 9, the current rule allows only [a-z0-9_]",
-	"has '-' at position 9, only letters, digits and _ are allowed"}
+// Why scenarios fail against Orbitra, whose click ids are UUIDs. An
+// affiliate's click id rides in the hop link's extclid, which keeps a '-';
+// a vendor has only the pay link's vtid, which allows letters, digits and
+// _: every vendor scenario fails at the click, naming that. The scenarios
+// about ClickBank's TID rules fail too: the TID carries no click id.
+const (
+	orbitraVendor = "Orbitra's click ids are UUIDs (" // … "); ClickBank's vtid allows only [A-Za-z0-9_] (…): a vendor cannot carry them"
+	orbitraVtid   = "); ClickBank's vtid allows only [A-Za-z0-9_] (vtid "
+	orbitraNoTID  = "this scenario is about the hoplink's TID, which does not carry the click id here: the tracker's profile carries an affiliate's click id in extclid (click.clickbank)"
+)
+
+// orbitraFailing are the scenarios of the portable suite that fail against
+// a faithful Orbitra, each with what its failure says.
+var orbitraFailing = map[string][]string{
+	"a vendor's click id comes back as {vtid}":                                     {orbitraVendor, orbitraVtid, "a vendor cannot carry them"},
+	"a vendor integration maps the Order Form Impression postback":                 {orbitraVendor, orbitraVtid, "a vendor cannot carry them"},
+	"a vendor integration maps the Initial Purchase postback":                      {orbitraVendor, orbitraVtid, "a vendor cannot carry them"},
+	"a vendor integration maps the Upsell Purchase postback":                       {orbitraVendor, orbitraVtid, "a vendor cannot carry them"},
+	"a vendor whose sale came through an affiliate earns the rest of the net":      {orbitraVendor, orbitraVtid, "a vendor cannot carry them"},
+	"a vendor integration left on {tid} sends no click id":                         {orbitraVendor, orbitraVtid, "a vendor cannot carry them"},
+	"a vendor integration left on {tid} gets it empty even on an affiliate's sale": {orbitraVendor, orbitraVtid, "a vendor cannot carry them"},
+	"a test-card order still fires the vendor's postbacks":                         {orbitraVendor, orbitraVtid, "a vendor cannot carry them"},
+	"an upper-cased TID no longer matches the tracker's click id":                  {orbitraNoTID},
+	"a TID with characters ClickBank does not allow is dropped whole":              {orbitraNoTID},
+	"an over-long TID is cut, not dropped, by an older rule":                       {orbitraNoTID},
+}
 
 // TestPortableSuiteThroughProfiles runs the portable suite (every scenario
 // neither @reference nor @restart) through bundled profiles. It passes
 // against the Prosper202 fake through the prosper202 profile and against
 // the reference tracker through the cbsim and redtrack profiles; it fails
 // against each broken twin with a message about the sum or the click id.
-// Orbitra cannot pass: its click ids are UUIDs, and ClickBank drops a TID
-// or vtid with a '-', so no postback carries the click id; the suite fails
-// through either reader, and says why (ClickBank's journal, the vtid rule).
+// Against Orbitra (through either reader, and on PostgreSQL) every
+// affiliate scenario passes, the click id riding in extclid; exactly the
+// vendor scenarios and those about ClickBank's TID rules fail, each naming
+// why (orbitraFailing).
 func TestPortableSuiteThroughProfiles(t *testing.T) {
 	cases := []struct {
 		name    string
 		tracker func(t *testing.T) *profile.Tracker
-		fails   []string // nil = the suite passes; else it fails, and its report says each of these
+		fails   []string            // nil = the suite passes; else it fails, and its report says each of these
+		failing map[string][]string // when set: exactly these scenarios fail, each saying these
 	}{
-		{"Prosper202", func(t *testing.T) *profile.Tracker { return prosper202(t, faketracker.NotBroken) }, nil},
+		{"Prosper202", func(t *testing.T) *profile.Tracker { return prosper202(t, faketracker.NotBroken) }, nil, nil},
 		{"Prosper202BrokenSum", func(t *testing.T) *profile.Tracker { return prosper202(t, faketracker.BrokenSum) },
-			[]string{"with payout 45.75 for click", "payout=46.75", "not compared: type (the tracker has no conversion types), order_id (the tracker does not keep it)"}},
+			[]string{"with payout 45.75 for click", "payout=46.75", "not compared: type (the tracker has no conversion types), order_id (the tracker does not keep it)"}, nil},
 		{"Prosper202BrokenClickID", func(t *testing.T) *profile.Tracker { return prosper202(t, faketracker.BrokenClickID) },
-			[]string{"but the tracker recorded 0:"}},
+			[]string{"but the tracker recorded 0:"}, nil},
 		// Without a txid, Prosper202 takes the order id an upsell shares
 		// with its front end as the transaction id, and keeps no upsell.
 		{"Prosper202WithoutTxid", func(t *testing.T) *profile.Tracker {
 			return prosper202With(t, faketracker.NotBroken, map[string]string{profile.FieldTransactionID: ""})
-		}, []string{"with payout 21.24 for click", "it keeps one conversion per click and transaction id, and cbsim sends none"}},
+		}, []string{"with payout 21.24 for click", "it keeps one conversion per click and transaction id, and cbsim sends none"}, nil},
 		{"OrbitraHTTP", func(t *testing.T) *profile.Tracker { return orbitra(t, faketracker.NotBroken, "http") },
-			orbitraUUIDs},
+			[]string{orbitraVendor}, orbitraFailing},
 		{"OrbitraSQL", func(t *testing.T) *profile.Tracker { return orbitra(t, faketracker.NotBroken, "sql") },
-			orbitraUUIDs},
-		{"ReferenceCbsim", func(t *testing.T) *profile.Tracker { return refTracker(t, "cbsim") }, nil},
-		{"ReferenceRedTrack", func(t *testing.T) *profile.Tracker { return refTracker(t, "redtrack") }, nil},
+			[]string{orbitraVendor}, orbitraFailing},
+		{"OrbitraPostgres", func(t *testing.T) *profile.Tracker { return orbitraPostgres(t, faketracker.NotBroken) },
+			[]string{orbitraVendor}, orbitraFailing},
+		{"OrbitraBrokenSum", func(t *testing.T) *profile.Tracker { return orbitra(t, faketracker.BrokenSum, "sql") },
+			[]string{"with payout 45.75 for click", "payout=45.00 status=sale", "it keeps one payout per click"}, nil},
+		{"OrbitraBrokenClickID", func(t *testing.T) *profile.Tracker { return orbitra(t, faketracker.BrokenClickID, "sql") },
+			[]string{"expected 2 conversions for click", "but the tracker recorded 0:"}, nil},
+		{"ReferenceCbsim", func(t *testing.T) *profile.Tracker { return refTracker(t, "cbsim") }, nil, nil},
+		{"ReferenceRedTrack", func(t *testing.T) *profile.Tracker { return refTracker(t, "redtrack") }, nil, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -170,12 +294,71 @@ func TestPortableSuiteThroughProfiles(t *testing.T) {
 					t.Errorf("the failing suite's report does not say %q:\n%s", s, report)
 				}
 			}
+			if c.failing != nil {
+				checkFailing(t, report, c.failing)
+			}
 			t.Logf("%s", lastLines(report, 6))
 			if testing.Verbose() {
 				t.Logf("%s", report)
 			}
 		})
 	}
+}
+
+// checkFailing checks that exactly the scenarios of want failed in the
+// report, each failure saying want's texts.
+func checkFailing(t *testing.T, report string, want map[string][]string) {
+	t.Helper()
+	got := failedScenarios(report)
+	for name, says := range want {
+		msg, ok := got[name]
+		if !ok {
+			t.Errorf("scenario %q did not fail; it should, saying %q", name, says)
+			continue
+		}
+		for _, s := range says {
+			if !strings.Contains(msg, s) {
+				t.Errorf("scenario %q failed without saying %q:\n%s", name, s, msg)
+			}
+		}
+	}
+	for name, msg := range got {
+		if _, ok := want[name]; !ok {
+			t.Errorf("scenario %q failed, and should not have:\n%s", name, msg)
+		}
+	}
+}
+
+// failedScenario is a scenario line of the text report's failed section.
+var failedScenario = regexp.MustCompile(`^\s+\S+\.feature:\d+\s+Scenario(?: Outline)?: (.*)$`)
+
+// scenarioCount is the text report's summary line.
+var scenarioCount = regexp.MustCompile(`^\d+ scenarios \(`)
+
+// failedScenarios reads the text report's "--- Failed scenarios:" section:
+// each failed scenario's name → the lines below it (its failing step and
+// message).
+func failedScenarios(report string) map[string]string {
+	out := map[string]string{}
+	_, section, ok := strings.Cut(report, "--- Failed scenarios:")
+	if !ok {
+		return out
+	}
+	current := ""
+	for line := range strings.Lines(section) {
+		if strings.HasPrefix(line, "--- ") || scenarioCount.MatchString(line) {
+			break
+		}
+		if m := failedScenario.FindStringSubmatch(strings.TrimRight(line, "\n")); m != nil {
+			current = m[1]
+			out[current] = ""
+			continue
+		}
+		if current != "" {
+			out[current] += line
+		}
+	}
+	return out
 }
 
 // lastLines returns the last n lines of s.

@@ -30,6 +30,7 @@ var (
 	_ wireNamer = (*Profiled)(nil)
 	_ keeper    = (*Profiled)(nil)
 	_ notKepter = (*Profiled)(nil)
+	_ carrier   = (*Profiled)(nil)
 )
 
 // Click sends one visitor, with its own address and user agent, through the
@@ -181,4 +182,27 @@ type notKepter interface{ NotKept() string }
 // clickKeeper says whether a tracker kept a click it handed an id out for.
 type clickKeeper interface {
 	ClickKept(ctx context.Context, clickID string) (bool, error)
+}
+
+// ClickParam returns the parameter of the click's redirect that carries the
+// click id of role (the profile's click.param).
+func (p *Profiled) ClickParam(role simulator.Role) string {
+	return p.T.Profile().ClickParam(string(role))
+}
+
+// ClickBankParam returns the ClickBank link parameter that carries the
+// click id of role, and so the postback macro that brings it back (the
+// profile's click.clickbank: tid and vtid unless it says).
+func (p *Profiled) ClickBankParam(role simulator.Role) string {
+	return p.T.Profile().ClickBankParam(string(role))
+}
+
+// TrackerName names the tracker in messages: its profile's title up to a
+// parenthesis ("Orbitra"), else the profile's name.
+func (p *Profiled) TrackerName() string {
+	title, _, _ := strings.Cut(p.T.Profile().Title, " (")
+	if title = strings.TrimSpace(title); title != "" {
+		return title
+	}
+	return p.name()
 }

@@ -243,6 +243,9 @@ func (w *World) journalShows(what string) error {
 var noteKinds = map[string]simulator.NoteKind{"dropped": simulator.TIDDropped, "changed": simulator.TIDChanged}
 
 func (w *World) journalNotes(what string) error {
+	if err := w.tidIsCarrier(); err != nil {
+		return err
+	}
 	err := w.hasNote(noteKinds[what], "the TID was "+what)
 	if err != nil && w.clicked && w.clickRole != simulator.RoleVendor && w.click.ID != "" &&
 		w.tid == w.click.ID && strings.ToUpper(w.click.ID) == w.click.ID && len(w.journal.Notes()) == 0 {

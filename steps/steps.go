@@ -143,7 +143,7 @@ var catalog = []Step{
 	// Traffic
 	{"Traffic", `^a visitor clicks the (affiliate|vendor) campaign$`,
 		"Given a visitor clicks the affiliate campaign",
-		"Sends a visitor through the tracker's campaign; its offer URL carries tid={clickid} (affiliate) or vtid={clickid} (vendor), which becomes the hoplink's TID or the pay link's vtid.",
+		"Sends a visitor through the tracker's campaign; its offer URL carries tid={clickid} (affiliate) or vtid={clickid} (vendor), which becomes the hoplink's TID or the pay link's vtid. A tracker profile may carry an affiliate's click id in another hoplink parameter (click.clickbank: extclid for Orbitra's UUIDs, which the TID rule drops): the affiliate templates' {tid} then becomes {extclid}. A vendor click id the vtid rule refuses fails the step: the pay link has no other carrier.",
 		func(w *World) any { return w.visitorClicks }},
 	{"Traffic", `^the hoplink carries the TID "([^"]*)"$`,
 		`Given the hoplink carries the TID "ABC-123"`, "Overrides the TID the hoplink carries.",

@@ -20,10 +20,7 @@ func (w *World) visitorClicks(ctx context.Context, role string) error {
 		return fmt.Errorf("click the %s campaign: %w", role, err)
 	}
 	w.click, w.clicked, w.clickRole = c, true, simulator.Role(role)
-	param := "tid"
-	if simulator.Role(role) == simulator.RoleVendor {
-		param = "vtid"
-	}
+	param, _ := carriers(t, simulator.Role(role))
 	value := c.ID
 	if c.Landing != nil {
 		// What the tracker put on the offer URL is what ClickBank receives.
@@ -32,20 +29,21 @@ func (w *World) visitorClicks(ctx context.Context, role string) error {
 			return fmt.Errorf("the tracker redirected the visitor to %s, which carries no %s=: the offer URL must end with %s={clickid}", c.Landing, param, param)
 		}
 	}
-	if simulator.Role(role) == simulator.RoleVendor {
-		w.vtid = value
-	} else if !w.tidSet {
-		w.tid = value
-	}
-	return nil
+	return w.carry(t, simulator.Role(role), value)
 }
 
 func (w *World) hoplinkTID(tid string) error {
+	if err := w.tidIsCarrier(); err != nil {
+		return err
+	}
 	w.tid, w.tidSet = tid, true
 	return nil
 }
 
 func (w *World) hoplinkUpper() error {
+	if err := w.tidIsCarrier(); err != nil {
+		return err
+	}
 	if w.tid == "" {
 		return fmt.Errorf("the hoplink has no TID yet: a visitor must click the affiliate campaign first")
 	}

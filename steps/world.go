@@ -333,6 +333,15 @@ func (w *World) resolved(ctx context.Context, in simulator.Integration) (simulat
 		urls[t] = withParams(urls[t], w.opts.Set)
 	}
 	in.URLs = urls
+	if in.Role == simulator.RoleAffiliate {
+		// A tracker whose click id rides in another hoplink parameter
+		// (extclid) gets it back through that parameter's macro.
+		cb := w.affiliateCarrier()
+		in.URL = withCarrier(in.URL, cb)
+		for t, u := range in.URLs {
+			in.URLs[t] = withCarrier(u, cb)
+		}
+	}
 	return w.viaFault(in), nil
 }
 

@@ -11,11 +11,14 @@ import (
 
 // Secrets of the fakes: none may show in what cbsim prints.
 const (
-	p202Key    = "p202-secret-key"
-	orbPBKey   = "orbpbsecret"
-	orbAPIKey  = "orb-api-secret"
-	wrongP202  = "wrong-secret-key"
-	hopAff     = "https://affiliate.hop.clickbank.net/?vendor=sleepguide&tid="
+	p202Key   = "p202-secret-key"
+	orbPBKey  = "orbpbsecret"
+	orbAPIKey = "orb-api-secret"
+	wrongP202 = "wrong-secret-key"
+	hopAff    = "https://affiliate.hop.clickbank.net/?vendor=sleepguide&tid="
+	// hopAffExt is the hop link of a tracker whose click ids ClickBank's
+	// TID would drop (Orbitra's UUIDs): the click id rides in extclid.
+	hopAffExt  = "https://affiliate.hop.clickbank.net/?vendor=sleepguide&extclid="
 	payLinkVen = "https://sleepguide.pay.clickbank.net/?cbitems=1&vtid="
 )
 
@@ -41,7 +44,7 @@ func fakeOrbitra(t *testing.T) (string, string) {
 	t.Helper()
 	o, err := faketracker.NewOrbitra(faketracker.OrbitraOptions{PostbackKey: orbPBKey, APIKey: orbAPIKey,
 		Campaigns: []faketracker.OrbitraCampaign{
-			{Alias: "sleep-aff", Name: "Sleep Guide (affiliate)", OfferURL: hopAff + "{clickid}"},
+			{Alias: "sleep-aff", Name: "Sleep Guide (affiliate)", OfferURL: hopAffExt + "{clickid}"},
 			{Alias: "sleep-ven", Name: "Sleep Guide (vendor)", OfferURL: payLinkVen + "{clickid}"},
 		}})
 	if err != nil {

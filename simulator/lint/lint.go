@@ -73,8 +73,12 @@ func (f Finding) String() string {
 
 // clickIDMacros are the macros that can carry the tracker's click id; one
 // the role does not receive (a vendor's {tid}) does not count, and has its
-// own finding.
-var clickIDMacros = []string{"tid", "vtid", "click_id"}
+// own finding. Besides tid and vtid, an affiliate's unique click id
+// tracking parameters (docs/clickbank.md §3: up to 256 characters, '-'
+// allowed) carry click ids the TID rule would drop, such as Orbitra's
+// UUIDs in extclid.
+var clickIDMacros = []string{"tid", "vtid", "click_id", "extclid", "fbclid", "gclid", "contact_id",
+	"unique_aff_sub1", "unique_aff_sub2", "unique_aff_sub3", "unique_aff_sub4", "unique_aff_sub5"}
 
 // Lint checks integrations for the mistakes that break a tracker
 // integration silently: unknown macros (sent literally), macros of the other

@@ -23,7 +23,8 @@ func TestLint(t *testing.T) {
 {"name":"a","role":"affiliate","events":["initial_purchase"],"url":"http://t/postback?clickid={tid}&sum={vendor_earnings}&x={bogus}&type=IP"},
 {"name":"n","role":"affiliate","events":["initial_purchase"],"url":"http://t/postback?sum={affiliate_earnings}&type=IP"},
 {"name":"s","role":"affiliate","events":["initial_purchase","upsell_purchase"],"url":"http://t/postback?clickid={tid}"},
-{"name":"p","role":"affiliate","events":["initial_purchase","upsell_purchase"],"per_event":true,"urls":{"initial_purchase":"http://t/postback?clickid={tid}&type=X","upsell_purchase":"http://t/postback?clickid={tid}&type=X"}}
+{"name":"p","role":"affiliate","events":["initial_purchase","upsell_purchase"],"per_event":true,"urls":{"initial_purchase":"http://t/postback?clickid={tid}&type=X","upsell_purchase":"http://t/postback?clickid={tid}&type=X"}},
+{"name":"o","role":"affiliate","events":["initial_purchase"],"url":"http://t/pb/postback?subid={extclid}&payout={affiliate_earnings}&status=sale"}
 ]}`)
 	fs, err := File("i.json", data)
 	if err != nil {
@@ -45,6 +46,11 @@ func TestLint(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("findings lack %q; got:\n%s", want, got)
 		}
+	}
+	// An affiliate's click id in extclid (Orbitra's UUIDs, which the TID
+	// rule drops) is a click id.
+	if strings.Contains(got, `integration "o"`) {
+		t.Errorf("extclid as the click id has a finding:\n%s", got)
 	}
 	if len(fs) != 6 {
 		t.Errorf("%d findings, want 6:\n%s", len(fs), got)
