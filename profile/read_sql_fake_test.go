@@ -42,7 +42,7 @@ func orbitraPostgresSource(t *testing.T) string {
 		{"name: orbitra\n", "name: orbitra-postgres\n", 1},
 		{"title: Orbitra (self-hosted, PHP/SQLite)\n", "title: Orbitra (its tables in PostgreSQL, for cbsim's test of the SQL reader against a database server)\n", 1},
 		{`doc: "the SQLite DSN of Orbitra's database for reader sql, e.g. file:/srv/orbitra/database.sqlite?mode=ro (file name UNCONFIRMED)"`,
-			`doc: "the PostgreSQL DSN of the database holding Orbitra's tables, e.g. postgres://user:pass@127.0.0.1:5432/orbitra?sslmode=disable (&search_path=SCHEMA for another schema)"`, 1},
+			"doc: \"the PostgreSQL DSN of the database holding Orbitra's tables, e.g. postgres://user:pass@127.0.0.1:5432/orbitra?sslmode=disable (&search_path=SCHEMA for another schema)\"\n    secret: true # it holds a password", 1},
 		{"driver: sqlite\n", "driver: postgres\n", 2},
 		{"WHERE click_id = ? ORDER BY id", "WHERE click_id = $1 ORDER BY id", 1},
 		{"FROM clicks WHERE id = ?", "FROM clicks WHERE id = $1", 1},
