@@ -120,6 +120,15 @@ func (f *profileFlags) useProfile(ctx context.Context, fs *flag.FlagSet, o *step
 	o.Steps.Set = nil
 	if len(rest) > 0 {
 		o.Steps.Set = rest
+		// A mistyped setting (--set dsn=… for database) would go to the tracker in every postback.
+		var names []string
+		for _, s := range tr.Profile().Settings() {
+			names = append(names, s.Name)
+		}
+		for _, n := range slices.Sorted(maps.Keys(rest)) {
+			fmt.Fprintf(fs.Output(), "cbsim %s: note: --set %s is not a setting of profile %s (its settings: %s): it is added to every postback URL\n",
+				fs.Name(), n, tr.Profile().Name, strings.Join(names, ", "))
+		}
 	}
 	o.Secrets = append(o.Secrets, secrets...)
 	pt := &steps.Profiled{T: tr}

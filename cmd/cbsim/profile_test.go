@@ -258,6 +258,9 @@ func TestTestWithProfile(t *testing.T) {
 				t.Errorf("the secret %q is printed:\n%s\n%s", secret, out, errs)
 			}
 		}
+		if !strings.Contains(errs, "--set src is not a setting of profile prosper202") || strings.Contains(errs, "--set dsn is not") {
+			t.Errorf("want a note that --set src goes to the postbacks, and none for the setting dsn:\n%s", errs)
+		}
 		postbacks := 0
 		for _, r := range fake.Requests() {
 			if r.Path != "/tracking202/static/gpb.php" {
