@@ -49,7 +49,7 @@ func (v *Voluum) handlePostback(w http.ResponseWriter, r *http.Request) {
 		}
 		recorded := cid
 		if v.opts.Broken == BrokenClickID {
-			recorded = alterLast(cid)
+			recorded = flipLastChar(cid)
 		}
 		v.conversions = append(v.conversions, &voluumConversion{
 			clickID: recorded, transactionID: txid, revenue: revenue,
@@ -65,7 +65,7 @@ func (v *Voluum) handlePostback(w http.ResponseWriter, r *http.Request) {
 // altered, still discards a duplicate.
 func (v *Voluum) converted(cid, txid string) bool {
 	if v.opts.Broken == BrokenClickID {
-		cid = alterLast(cid)
+		cid = flipLastChar(cid)
 	}
 	for _, c := range v.conversions {
 		if c.clickID == cid && c.transactionID == txid {
@@ -75,9 +75,9 @@ func (v *Voluum) converted(cid, txid string) bool {
 	return false
 }
 
-// alterLast changes the last character of id, as a broken twin records a
+// flipLastChar changes the last character of id, as a broken twin records a
 // click id: 'Z' becomes 'Y', anything else 'Z'.
-func alterLast(id string) string {
+func flipLastChar(id string) string {
 	if id == "" {
 		return "Z"
 	}

@@ -125,7 +125,7 @@ func TestVoluumPostback(t *testing.T) {
 			for i, w := range c.want {
 				wantID := id
 				if w.clickID == "ALTERED" {
-					wantID = alterLast(id)
+					wantID = flipLastChar(id)
 				}
 				got := rep.Rows[i]
 				if got.ClickID != wantID || got.TransactionID != w.txid || string(got.Revenue) != w.revenue || got.ConversionType != w.typ || got.CampaignID != "camp-aff" {

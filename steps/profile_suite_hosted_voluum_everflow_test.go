@@ -33,13 +33,13 @@ func voluum(t *testing.T, b faketracker.Broken) *profile.Tracker {
 		Set:       map[string]string{"api_token": "vol-token"}})
 }
 
-// tidRulesFail are the scenarios of the portable suite that fail against a
+// voluumFailing are the scenarios of the portable suite that fail against a
 // faithful tracker whose profile carries an affiliate's click id in
 // extclid: those that set the hoplink's TID, since the TID carries no
 // click id. Two of them click the vendor campaign, whose click id rides in
 // vtid; the TID step refuses them all the same (it knows the profile, not
 // which campaign was clicked): a limit of the step, not of the tracker.
-var tidRulesFail = map[string][]string{
+var voluumFailing = map[string][]string{
 	"an upper-cased TID no longer matches the tracker's click id":                  {orbitraNoTID},
 	"a TID with characters ClickBank does not allow is dropped whole":              {orbitraNoTID},
 	"an over-long TID is cut, not dropped, by an older rule":                       {orbitraNoTID},
@@ -47,24 +47,33 @@ var tidRulesFail = map[string][]string{
 	"a vendor integration left on {tid} gets it empty even on an affiliate's sale": {orbitraNoTID},
 }
 
-// TestPortableSuiteThroughHostedProfiles runs the portable suite through
-// the bundled profiles of hosted trackers against fakes written from each
-// tracker's public documentation (not from the profiles, and never checked
-// against a real account): the suite passes against each faithful fake and
-// fails against each broken twin with a message about the sum or the
-// click id.
-func TestPortableSuiteThroughHostedProfiles(t *testing.T) {
+// TestPortableSuiteThroughVoluumAndEverflow runs the portable suite
+// through the bundled voluum and everflow profiles against fakes written
+// from each tracker's public documentation (not from the profiles, and
+// never checked against a real account). Both trackers' conversions can be
+// read (Voluum's /report/conversions, Everflow's raw conversions report),
+// so the suite asserts what they recorded. Against each faithful fake
+// exactly the scenarios of voluumFailing and everflowFailing fail, each
+// naming why (the click id's shape against ClickBank's TID rules); every
+// scenario about the money and the click ids passes. Against each broken
+// twin the suite fails with a message about the sum or the click id.
+func TestPortableSuiteThroughVoluumAndEverflow(t *testing.T) {
 	cases := []struct {
 		name    string
 		tracker func(t *testing.T) *profile.Tracker
 		fails   []string            // nil = the suite passes; else it fails, and its report says each of these
 		failing map[string][]string // when set: exactly these scenarios fail, each saying these
 	}{
-		{"Voluum", func(t *testing.T) *profile.Tracker { return voluum(t, faketracker.NotBroken) }, []string{orbitraNoTID}, tidRulesFail},
+		{"Voluum", func(t *testing.T) *profile.Tracker { return voluum(t, faketracker.NotBroken) }, []string{orbitraNoTID}, voluumFailing},
 		{"VoluumBrokenSum", func(t *testing.T) *profile.Tracker { return voluum(t, faketracker.BrokenSum) },
-			[]string{"with payout 45.75 for click"}, nil},
+			[]string{"with payout 45.75 for click", "payout=46.75"}, nil},
 		{"VoluumBrokenClickID", func(t *testing.T) *profile.Tracker { return voluum(t, faketracker.BrokenClickID) },
-			[]string{"but the tracker recorded 0:"}, nil},
+			[]string{"expected 2 conversions for click", "but the tracker recorded 0:"}, nil},
+		{"Everflow", func(t *testing.T) *profile.Tracker { return everflow(t, faketracker.NotBroken) }, []string{everflowLegacy24}, everflowFailing},
+		{"EverflowBrokenSum", func(t *testing.T) *profile.Tracker { return everflow(t, faketracker.BrokenSum) },
+			[]string{"with payout 45.75 for click", "payout=46.75"}, nil},
+		{"EverflowBrokenClickID", func(t *testing.T) *profile.Tracker { return everflow(t, faketracker.BrokenClickID) },
+			[]string{"expected 2 conversions for click", "but the tracker recorded 0:"}, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
