@@ -1,7 +1,6 @@
 package steps_test
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/cbsim/cbsim/profile"
@@ -76,20 +75,7 @@ func TestPortableSuiteThroughVoluumAndEverflow(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			status, report := runPortable(t, c.tracker(t))
-			switch {
-			case c.fails == nil && status != 0:
-				t.Fatalf("the portable suite failed (status %d):\n%s", status, report)
-			case c.fails != nil && status != 1:
-				t.Fatalf("the portable suite ended with status %d, want 1 (it fails):\n%s", status, report)
-			}
-			for _, s := range c.fails {
-				if !strings.Contains(report, s) {
-					t.Errorf("the failing suite's report does not say %q:\n%s", s, report)
-				}
-			}
-			if c.failing != nil {
-				checkFailing(t, report, c.failing)
-			}
+			checkSuite(t, status, report, c.fails, c.failing)
 			t.Logf("%s", lastLines(report, 6))
 		})
 	}

@@ -281,20 +281,7 @@ func TestPortableSuiteThroughProfiles(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			status, report := runPortable(t, c.tracker(t))
-			switch {
-			case c.fails == nil && status != 0:
-				t.Fatalf("the portable suite failed (status %d):\n%s", status, report)
-			case c.fails != nil && status != 1:
-				t.Fatalf("the portable suite ended with status %d, want 1 (it fails):\n%s", status, report)
-			}
-			for _, s := range c.fails {
-				if !strings.Contains(report, s) {
-					t.Errorf("the failing suite's report does not say %q:\n%s", s, report)
-				}
-			}
-			if c.failing != nil {
-				checkFailing(t, report, c.failing)
-			}
+			checkSuite(t, status, report, c.fails, c.failing)
 			t.Logf("%s", lastLines(report, 6))
 			if testing.Verbose() {
 				t.Logf("%s", report)
@@ -305,6 +292,28 @@ func TestPortableSuiteThroughProfiles(t *testing.T) {
 
 // checkFailing checks that exactly the scenarios of want failed in the
 // report, each failure saying want's texts.
+// checkSuite checks a portable run's verdict: it passes when fails is nil;
+// else it fails (status 1), its report says each of fails, and, when
+// failing is set, exactly those scenarios fail, each saying its lines
+// (checkFailing).
+func checkSuite(t *testing.T, status int, report string, fails []string, failing map[string][]string) {
+	t.Helper()
+	switch {
+	case fails == nil && status != 0:
+		t.Fatalf("the portable suite failed (status %d):\n%s", status, report)
+	case fails != nil && status != 1:
+		t.Fatalf("the portable suite ended with status %d, want 1 (it fails):\n%s", status, report)
+	}
+	for _, s := range fails {
+		if !strings.Contains(report, s) {
+			t.Errorf("the failing suite's report does not say %q:\n%s", s, report)
+		}
+	}
+	if failing != nil {
+		checkFailing(t, report, failing)
+	}
+}
+
 func checkFailing(t *testing.T, report string, want map[string][]string) {
 	t.Helper()
 	got := failedScenarios(report)
