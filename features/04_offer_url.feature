@@ -11,7 +11,7 @@ Feature: Step 4 — the offer URL passes the tracker's click id to ClickBank
     Then every postback has clickid=the click id
     And the tracker recorded 2 conversions for the click
 
-  @core
+  @core @vendor
   Scenario: a vendor's click id comes back as {vtid}
     Given a vendor integration with CLICKID={vtid} and SUM={vendor_earnings}
     When a visitor clicks the vendor campaign

@@ -16,15 +16,20 @@ Feature: Step 5 — affiliate and vendor mapping of click id and sum
     And the tracker recorded an "<type>" conversion with payout <amount>
     And the payouts recorded are the <role> earnings ClickBank sent
 
-    Examples:
+    Examples: an affiliate's
       | role      | click | sum                | event                 | action                                              | type                | amount |
       | affiliate | tid   | affiliate_earnings | Order Form Impression | opens the order form and leaves                     | OrderFormImpression | 0.00   |
       | affiliate | tid   | affiliate_earnings | Initial Purchase      | buys the front-end product                          | InitialPurchase     | 45.75  |
       | affiliate | tid   | affiliate_earnings | Upsell Purchase       | buys the front-end product and accepts only the first upsell | UpsellPurchase | 21.24 |
+
+    @vendor
+    Examples: a vendor's
+      | role      | click | sum                | event                 | action                                              | type                | amount |
       | vendor    | vtid  | vendor_earnings    | Order Form Impression | opens the order form and leaves                     | OrderFormImpression | 0.00   |
       | vendor    | vtid  | vendor_earnings    | Initial Purchase      | buys the front-end product                          | InitialPurchase     | 91.50  |
       | vendor    | vtid  | vendor_earnings    | Upsell Purchase       | buys the front-end product and accepts only the first upsell | UpsellPurchase | 42.48 |
 
+  @vendor
   Scenario: a vendor whose sale came through an affiliate earns the rest of the net
     Given a vendor integration with CLICKID={vtid} and SUM={vendor_earnings}
     And an affiliate integration with CLICKID={tid} and SUM={affiliate_earnings}

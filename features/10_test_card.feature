@@ -10,6 +10,7 @@ Feature: Test-card orders
     Then ClickBank sent no affiliate postback because "test-card orders fire no affiliate postbacks"
     And the tracker recorded no conversion for the click
 
+  @vendor
   Scenario: a test-card order still fires the vendor's postbacks
     Given a vendor integration with CLICKID={vtid} and SUM={vendor_earnings}
     And a visitor clicks the vendor campaign

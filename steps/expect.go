@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/cbsim/cbsim/simulator"
+	"github.com/cbsim/cbsim/simulator/ids"
 )
 
 // eventNames maps the guide's event names to event types.
@@ -33,7 +34,7 @@ func parseExpected(s string) expected {
 		return expected{literal: m[1]}
 	}
 	switch s {
-	case "the click id", "the click id in upper case", "the order id", "the event id", "the receipt", "the postal code", "the affiliate earnings", "the vendor earnings":
+	case "the click id", "the click id in upper case", "the click id as the TID rule left it", "the order id", "the event id", "the receipt", "the postal code", "the affiliate earnings", "the vendor earnings":
 		return expected{ref: strings.TrimPrefix(s, "the ")}
 	case "empty", "nothing":
 		return expected{}
@@ -51,6 +52,19 @@ func (e expected) resolve(w *World, d *simulator.Delivery) (string, error) {
 	case "click id in upper case":
 		id, err := w.clickID()
 		return strings.ToUpper(id), err
+	case "click id as the TID rule left it":
+		// What the scenario's TID rule makes of the click id: the legacy
+		// rules upper-case it and cut it to 24 or 8 characters, so a
+		// tracker's longer ids lose more than their case.
+		id, err := w.clickID()
+		if err != nil {
+			return "", err
+		}
+		kept, err := ids.NormalizeTID(id, w.tidRule)
+		if err != nil {
+			return "", nil // dropped whole: ClickBank sends the TID empty
+		}
+		return kept, nil
 	case "order id":
 		return d.OrderID, nil
 	case "event id":

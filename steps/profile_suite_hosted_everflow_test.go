@@ -36,14 +36,3 @@ func everflow(t *testing.T, b faketracker.Broken) *profile.Tracker {
 		Campaigns: map[string]string{profile.RoleAffiliate: "2RCXGZ1/2HMS8L", profile.RoleVendor: "2RCXGZ1/3JQT9M"},
 		Set:       map[string]string{"network_id": "4711"}})
 }
-
-// everflowLegacy24 is why the one scenario fails against a faithful
-// Everflow: its transaction ids are 32 characters, and ClickBank's older
-// 24-character TID rule cuts them as it upper-cases them.
-const everflowLegacy24 = "tid changed by the legacy24 rule"
-
-// everflowFailing are the scenarios of the portable suite that fail
-// against a faithful Everflow, each with what its failure says.
-var everflowFailing = map[string][]string{
-	"an upper-cased TID no longer matches the tracker's click id": {everflowLegacy24},
-}

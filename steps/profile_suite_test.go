@@ -208,26 +208,36 @@ func refTracker(t *testing.T, name string) *profile.Tracker {
 // and its report.
 func runPortable(t *testing.T, tr *profile.Tracker) (int, string) {
 	t.Helper()
+	return runTagged(t, tr, portableTags)
+}
+
+// affiliateTags selects the portable suite's scenarios of an affiliate's
+// tracker: all but those tagged @vendor, which click the vendor campaign.
+const affiliateTags = portableTags + " && ~@vendor"
+
+// runTagged runs the bundled scenarios tags selects against tr.
+func runTagged(t *testing.T, tr *profile.Tracker, tags string) (int, string) {
+	t.Helper()
 	var out bytes.Buffer
 	status := steps.Run(steps.SuiteOptions{Factory: steps.Shared{Tracker: &steps.Profiled{T: tr}}, Features: features.FS,
-		Tags: portableTags, Format: "pretty", Output: &out, Steps: steps.Options{Wait: 200 * time.Millisecond}})
+		Tags: tags, Format: "pretty", Output: &out, Steps: steps.Options{Wait: 200 * time.Millisecond}})
 	return status, out.String()
 }
 
 // Why scenarios fail against Orbitra, whose click ids are UUIDs. An
 // affiliate's click id rides in the hop link's extclid, which keeps a '-';
 // a vendor has only the pay link's vtid, which allows letters, digits and
-// _: every vendor scenario fails at the click, naming that. The scenarios
-// about ClickBank's TID rules are skipped, saying why: the TID carries no
-// click id (steps' tidIsCarrier).
+// _: every vendor scenario (each tagged @vendor) fails at the click,
+// naming that. The scenarios about ClickBank's TID rules are skipped,
+// saying why: the TID carries no click id (steps' tidIsCarrier).
 const (
 	orbitraVendor = "Orbitra's click ids are UUIDs (" // … "); ClickBank's vtid allows only [A-Za-z0-9_] (…): a vendor cannot carry them"
 	orbitraVtid   = "); ClickBank's vtid allows only [A-Za-z0-9_] (vtid "
-	orbitraNoTID  = "this scenario is about the hoplink's TID, which does not carry the click id here: the tracker's profile carries an affiliate's click id in extclid (click.clickbank)"
 )
 
 // orbitraFailing are the scenarios of the portable suite that fail against
-// a faithful Orbitra, each with what its failure says.
+// a faithful Orbitra, each with what its failure says: exactly those
+// tagged @vendor (TestVendorScenariosAreTagged keeps it so).
 var orbitraFailing = map[string][]string{
 	"a vendor's click id comes back as {vtid}":                                     {orbitraVendor, orbitraVtid, "a vendor cannot carry them"},
 	"a vendor integration maps the Order Form Impression postback":                 {orbitraVendor, orbitraVtid, "a vendor cannot carry them"},
@@ -245,9 +255,9 @@ var orbitraFailing = map[string][]string{
 // the reference tracker through the cbsim and redtrack profiles; it fails
 // against each broken twin with a message about the sum or the click id.
 // Against Orbitra (through either reader, and on PostgreSQL) every
-// affiliate scenario passes, the click id riding in extclid; exactly the
-// vendor scenarios and those about ClickBank's TID rules fail, each naming
-// why (orbitraFailing).
+// affiliate scenario passes, the click id riding in extclid, so the
+// scenarios of an affiliate's tracker (~@vendor) pass; exactly the vendor
+// scenarios fail, each naming why (orbitraFailing).
 func TestPortableSuiteThroughProfiles(t *testing.T) {
 	cases := []struct {
 		name    string
@@ -286,6 +296,25 @@ func TestPortableSuiteThroughProfiles(t *testing.T) {
 			if testing.Verbose() {
 				t.Logf("%s", report)
 			}
+		})
+	}
+}
+
+// TestAffiliateSuiteThroughOrbitra runs what an affiliate's tracker must
+// pass (the portable suite without @vendor) against Orbitra, through
+// either reader and on PostgreSQL: it passes, the click id riding in
+// extclid. (The @vendor scenarios fail, naming why:
+// TestPortableSuiteThroughProfiles.)
+func TestAffiliateSuiteThroughOrbitra(t *testing.T) {
+	for name, tracker := range map[string]func(t *testing.T) *profile.Tracker{
+		"HTTP":     func(t *testing.T) *profile.Tracker { return orbitra(t, faketracker.NotBroken, "http") },
+		"SQL":      func(t *testing.T) *profile.Tracker { return orbitra(t, faketracker.NotBroken, "sql") },
+		"Postgres": func(t *testing.T) *profile.Tracker { return orbitraPostgres(t, faketracker.NotBroken) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			status, report := runTagged(t, tracker(t), affiliateTags)
+			checkSuite(t, status, report, nil, nil)
+			t.Logf("%s", lastLines(report, 6))
 		})
 	}
 }

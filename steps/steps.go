@@ -206,7 +206,7 @@ var catalog = []Step{
 		func(w *World) any { return w.sameInEveryAttempt }},
 	{"What ClickBank sent", `^the ` + eventAlt + ` postback (?:has|had) ([a-z_0-9]+)=(.*)$`,
 		"Then the Initial Purchase postback has clickid=the click id",
-		"Checks a query parameter of every postback of that event; the parameter must be there (=empty means present and empty). Values: a literal, \"quoted\", empty, the click id, the order id, the event id, the receipt, the postal code, the affiliate earnings, the vendor earnings. clickid, sum, eventid, zip and order_id name the offer-source template's parameters: in an integration of one's own, the parameter carrying their macro.",
+		"Checks a query parameter of every postback of that event; the parameter must be there (=empty means present and empty). Values: a literal, \"quoted\", empty, the click id, the click id in upper case, the click id as the TID rule left it (upper-cased and cut by a legacy rule), the order id, the event id, the receipt, the postal code, the affiliate earnings, the vendor earnings. clickid, sum, eventid, zip and order_id name the offer-source template's parameters: in an integration of one's own, the parameter carrying their macro.",
 		func(w *World) any { return w.postbackHas }},
 	{"What ClickBank sent", `^every postback (?:has|had) ([a-z_0-9]+)=(.*)$`,
 		"Then every postback has clickid=the click id", "Checks a query parameter of every postback sent.",

@@ -333,9 +333,11 @@ func (w *World) resolved(ctx context.Context, in simulator.Integration) (simulat
 		urls[t] = withParams(urls[t], w.opts.Set)
 	}
 	in.URLs = urls
-	if in.Role == simulator.RoleAffiliate {
+	if in.Role == simulator.RoleAffiliate && w.clickRole != simulator.RoleVendor {
 		// A tracker whose click id rides in another hoplink parameter
-		// (extclid) gets it back through that parameter's macro.
+		// (extclid) gets it back through that parameter's macro. Beside a
+		// vendor's click, the affiliate's click id is not this tracker's:
+		// its integration keeps {tid}, and the hoplink TID a step sets.
 		cb := w.affiliateCarrier()
 		in.URL = withCarrier(in.URL, cb)
 		for t, u := range in.URLs {
