@@ -84,7 +84,7 @@ const (
 	// plaintext is already aligned): versions 7.0 and 8.0.
 	PKCS7 Padding = "pkcs7"
 	// Zero fills with 0 to 15 zero bytes, none when the plaintext is
-	// already aligned: the old 6.0 senders.
+	// already aligned: the old 6.0 senders (docs/clickbank.md §6.1).
 	Zero Padding = "zero"
 )
 
@@ -127,7 +127,8 @@ func pad(plaintext []byte, p Padding) []byte {
 // of a zero-padding sender, which carries no padding at all; doubt then
 // says why no padding was recognised, for the caller to report should the
 // result not be JSON (which is what a wrong secret key gives). More zero
-// bytes than zero padding adds is an error.
+// bytes than zero padding adds is an error. How the paddings are told
+// apart is in docs/clickbank.md §6.1.
 func unpad(b []byte) (plain []byte, p Padding, doubt string, err error) {
 	last := b[len(b)-1]
 	switch {

@@ -215,8 +215,9 @@ func jsonKind(raw json.RawMessage) string {
 	return "a number"
 }
 
-// decodeBase64 reads standard base64, with or without its = padding, as
-// ClickBank writes it. Line breaks are ignored, as encoding/base64 does.
+// decodeBase64 reads standard base64 as ClickBank writes it, and also
+// without its = padding; line breaks are ignored, as encoding/base64 does
+// (docs/clickbank.md §6.1).
 func decodeBase64(field, s string) ([]byte, error) {
 	b, err := base64.StdEncoding.DecodeString(s)
 	if err == nil {

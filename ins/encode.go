@@ -109,8 +109,8 @@ func Encode(plaintext []byte, secret string, opts Options) ([]byte, error) {
 	return envelope(ciphertext, iv), nil
 }
 
-// envelope writes the envelope JSON. Standard base64 needs no JSON
-// escaping, and ClickBank does not escape its slashes.
+// envelope writes the envelope JSON (docs/clickbank.md §6.1). Standard
+// base64 needs no JSON escaping, and ClickBank does not escape its slashes.
 func envelope(ciphertext, iv []byte) []byte {
 	enc := base64.StdEncoding
 	const (
@@ -127,7 +127,8 @@ func envelope(ciphertext, iv []byte) []byte {
 }
 
 // makeIV returns opts.IV, or a fresh v7-style IV: 16 upper-case hex
-// characters drawn from opts.Rand, as ASCII bytes.
+// characters drawn from opts.Rand, as ASCII bytes, for every version
+// (docs/clickbank.md §6.1).
 func makeIV(opts Options) ([]byte, error) {
 	if opts.IV != nil {
 		if len(opts.IV) != aes.BlockSize {
