@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 
-	"github.com/cbsim/cbsim/ins"
+	"github.com/cbsim/cbsim/simulator/ins"
 )
 
 func ExampleEncode() {
