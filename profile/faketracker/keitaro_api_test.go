@@ -64,7 +64,7 @@ func TestKeitaroLogSpecExample(t *testing.T) {
 	c.Add(30 * time.Minute)
 	do(t, k.Client(), k.URL+"/pb/postback?subid="+lead+"&status=lead&payout=0")
 	do(t, k.Client(), k.URL+"/pb/postback?subid="+sale+"&status=sale&payout=45.75")
-	c.t = time.Date(2018, 6, 1, 0, 0, 0, 0, time.UTC) // a conversion after the range
+	c.Set(time.Date(2018, 6, 1, 0, 0, 0, 0, time.UTC)) // a conversion after the range
 	later := keitaroClick(t, k, "aff")
 	do(t, k.Client(), k.URL+"/pb/postback?subid="+later+"&status=lead")
 
