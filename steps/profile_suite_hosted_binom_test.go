@@ -34,8 +34,9 @@ func binom(t *testing.T, b faketracker.Broken) (*faketracker.Binom, *profile.Tra
 // bundled binom profile against the fake Binom, written from Binom's
 // public documentation (faketracker/binom.go cites each page).
 //
-// Binom documents no API that reads conversions back, so the profile has
-// no reader and the suite runs OBSERVE-ONLY: it asserts what ClickBank
+// No source read shows how Binom's conversions report names the click id
+// (docs/trackers-research.md §3), so the profile has no reader and the
+// suite runs OBSERVE-ONLY: it asserts what ClickBank
 // sent and the tracker's replies, and skips, saying so, every step that
 // reads what the tracker recorded. Hence against the broken twins:
 // BrokenClickID loses the conversion and answers 404, which the suite

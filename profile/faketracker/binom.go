@@ -33,10 +33,14 @@ package faketracker
 //	    (UNCONFIRMED: the pages do not say what Binom answers). Accepted:
 //	    200 with an empty body (UNCONFIRMED).
 //
-// There is no conversions API to fake: [api] describes report URLs and a
-// Swagger file, no documented conversions endpoint, so a profile cannot
-// read Binom back. Conversions returns the fake's own record, for tests of
-// the fake; Binom offers no such thing.
+// No conversions API is faked: [api] describes report URLs and a Swagger
+// file served by each tracker. Binom 2 does list a conversions report
+// (GET /public/api/v1/conversions, api-key header, rows with payout,
+// status, clicked_at, conversed_at, in public client code and in a copy
+// of a tracker's Swagger, pavelraiden/binom-api-encyclopedia), but no
+// source read shows the column that carries the click id or a filter by
+// it, so a fake of it would be guesswork. Conversions returns the fake's
+// own record, for tests of the fake; Binom offers no such thing.
 
 import (
 	"crypto/rand"

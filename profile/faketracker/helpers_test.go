@@ -35,6 +35,13 @@ func (c *clock) Add(d time.Duration) {
 	c.mu.Unlock()
 }
 
+// Set moves the clock to t.
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
 // response is what a test request got back.
 type response struct {
 	status int

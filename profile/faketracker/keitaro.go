@@ -37,17 +37,22 @@ package faketracker
 //	    payout is the last one sent (UNCONFIRMED: the pages say only when a
 //	    rebill is made, not what happens instead).
 //	POST /admin_api/v1/conversions/log   Api-Key: KEY or Authorization: Bearer KEY ([adminapi])
-//	    UNCONFIRMED: the endpoint, its body and its reply are not on the
-//	    public pages (the admin API's page lists routes only). The fake
-//	    takes {"range":{"from","to"},"columns":[…],"filters":[{"name",
-//	    "operator":"EQUALS","expression"}],"limit","offset"} — the filters
-//	    of the Conversion log's screen ([log9]: Equals, Not equals) — and
-//	    answers {"rows":[{column: value}],"total":N}, rows by postback date
-//	    within the range's days ([log9]: the log is built by conversion
-//	    date). Columns: sub_id, tid, status, original_status, revenue (a
-//	    number, five places: UNCONFIRMED precision), currency,
-//	    postback_datetime ("2006-01-02 15:04:05", UTC). A missing or wrong
-//	    key: 401 {"error":"Unauthorized"} (UNCONFIRMED).
+//	    [openapi]: the Admin API's own OpenAPI file ("Get conversions",
+//	    requestBody ConversionRequest, 200 Report). The body is
+//	    {"range":{"from","to","timezone","interval"},"limit","offset",
+//	    "columns":[…],"filters":[{"name","operator","expression"}],
+//	    "sort":[{"name","order":"ASC"|"DESC"}]}; the reply is
+//	    {"rows":[…],"total":N,"meta":[…]}. See keitaro_api.go for each
+//	    rule and what the fake chose where the sources are silent.
+//
+//	[openapi] playtini/keitaro-client@b393de1b51ebbf4e0aa6171289651c70465cbbca
+//	          original/openapi.json ("title": "Keitaro Admin API", servers
+//	          /admin_api/v1), a copy of the spec behind admin-api.docs.keitaro.io
+//	[client]  public client code calling the endpoint against live trackers,
+//	          read through the search tool's index (ids 56340690191, 6029961225,
+//	          70910750986): rows are flat objects holding the requested
+//	          columns only; an unknown column is 400; revenue (not payout)
+//	          is the revenue column; operators EQUALS, NOT_EQUAL, IN_LIST
 
 import (
 	"crypto/rand"
@@ -106,13 +111,16 @@ type Keitaro struct {
 	opts KeitaroOptions
 	srv  *server
 
-	mu          sync.Mutex // guards clicks and conversions, the fake's database
+	mu          sync.Mutex // guards clicks, clickAt and conversions, the fake's database
 	clicks      map[string]*KeitaroCampaign
+	clickAt     map[string]time.Time // subid → the click's time
 	conversions []*keitaroConversion
+	lastConvID  int // the last conversion_id given
 }
 
 // keitaroConversion is one row of the conversion log.
 type keitaroConversion struct {
+	id             int    // conversion_id, 1, 2, … (UNCONFIRMED form)
 	subID          string // the click's subid (altered by BrokenClickID)
 	tid            string
 	status         string // lead, sale, rejected or rebill
@@ -120,6 +128,7 @@ type keitaroConversion struct {
 	revenue        decimal5
 	currency       string
 	at             time.Time // the first postback's time
+	clickAt        time.Time // the click's time
 }
 
 // NewKeitaro starts a fake Keitaro on 127.0.0.1:0.
@@ -153,7 +162,7 @@ func NewKeitaro(opts KeitaroOptions) (*Keitaro, error) {
 			return nil, fmt.Errorf("%s: OfferURL is empty: a click needs an offer to go to", where)
 		}
 	}
-	k := &Keitaro{opts: opts, clicks: map[string]*KeitaroCampaign{}}
+	k := &Keitaro{opts: opts, clicks: map[string]*KeitaroCampaign{}, clickAt: map[string]time.Time{}}
 	srv, err := startServer(k.routes(), opts.Now)
 	if err != nil {
 		return nil, fmt.Errorf("faketracker: start Keitaro: %w", err)
@@ -225,6 +234,7 @@ func (k *Keitaro) handleClick(w http.ResponseWriter, r *http.Request) {
 	subid := string(b)
 	k.mu.Lock()
 	k.clicks[subid] = camp
+	k.clickAt[subid] = k.opts.Now()
 	k.mu.Unlock()
 	http.Redirect(w, r, strings.ReplaceAll(camp.OfferURL, "{subid}", subid), http.StatusFound)
 }

@@ -81,15 +81,22 @@ func (k *Keitaro) handlePostback(w http.ResponseWriter, r *http.Request) {
 	case same != nil:
 		k.update(same, status, original, amount, q.Get("currency"))
 	case first != nil && tid != "" && camp.AllowRebills && (status == keitaroSale || status == keitaroRebill):
-		k.conversions = append(k.conversions, &keitaroConversion{subID: recorded, tid: tid, status: keitaroRebill,
-			originalStatus: original, revenue: amount, currency: q.Get("currency"), at: k.opts.Now()})
+		k.add(&keitaroConversion{subID: recorded, tid: tid, status: keitaroRebill,
+			originalStatus: original, revenue: amount, currency: q.Get("currency"), clickAt: k.clickAt[subid]})
 	case first != nil:
 		k.update(first, status, original, amount, q.Get("currency"))
 	default:
-		k.conversions = append(k.conversions, &keitaroConversion{subID: recorded, tid: tid, status: status,
-			originalStatus: original, revenue: amount, currency: q.Get("currency"), at: k.opts.Now()})
+		k.add(&keitaroConversion{subID: recorded, tid: tid, status: status,
+			originalStatus: original, revenue: amount, currency: q.Get("currency"), clickAt: k.clickAt[subid]})
 	}
 	keitaroReturn(w, q.Get("return"))
+}
+
+// add records c as a new conversion, dated now; k.mu must be held.
+func (k *Keitaro) add(c *keitaroConversion) {
+	k.lastConvID++
+	c.id, c.at = k.lastConvID, k.opts.Now()
+	k.conversions = append(k.conversions, c)
 }
 
 // update applies a repeat postback to c: its payout and currency, and its

@@ -19,7 +19,7 @@ import (
 // {URL}/{ID}, and a visit redirects to OfferURL.
 type VoluumCampaign struct {
 	// ID is the campaign id the campaign URL's path carries. It must be
-	// unique and must not be "postback" or "report".
+	// unique and must not be "postback", "report" or "auth".
 	ID string
 	// OfferURL is where a visit goes, with the {clickid} token replaced
 	// by the visit's click id ("https://www.offer_link.com?s2={clickid}",
@@ -37,10 +37,16 @@ type VoluumOptions struct {
 	// Campaigns are the campaigns the fake answers visits for.
 	Campaigns []VoluumCampaign
 	// Token is the one session token the reporting API accepts in the
-	// cwauth-token header (https://developers.voluum.com; a session comes
-	// from POST /auth/session, which the fake does not serve). Empty: every
+	// cwauth-token header (https://developers.voluum.com). Empty: every
 	// token is refused.
 	Token string
+	// AccessID and AccessKey are the one access key POST
+	// /auth/access/session takes to hand out Token
+	// (https://doc.voluum.com/en/voluum_api_docs.html: an access key "is
+	// then used to get the session token"). Empty AccessID: every key is
+	// refused. POST /auth/session, with an email and a password, is not
+	// served.
+	AccessID, AccessKey string
 	// Broken makes the fake a broken twin:
 	//   BrokenSum: every conversion records 1.00 more revenue than sent.
 	//   BrokenClickID: a conversion is recorded under the click id it was
@@ -110,7 +116,7 @@ func NewVoluum(opts VoluumOptions) (*Voluum, error) {
 		switch {
 		case c.ID == "" || strings.ContainsAny(c.ID, "/?#"):
 			return nil, fmt.Errorf("%s: ID %q is not a path segment: use letters, digits and -", where, c.ID)
-		case c.ID == "postback" || c.ID == "report":
+		case c.ID == "postback" || c.ID == "report" || c.ID == "auth":
 			return nil, fmt.Errorf("%s: ID %q is one of the fake's own paths: choose another", where, c.ID)
 		case strings.TrimSpace(c.OfferURL) == "":
 			return nil, fmt.Errorf("%s: OfferURL is empty: a visit needs an offer to go to", where)
@@ -133,6 +139,7 @@ func (v *Voluum) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/postback", v.handlePostback)
 	mux.HandleFunc("/report/conversions", v.handleReport)
+	mux.HandleFunc("/auth/access/session", v.handleAccessSession)
 	mux.HandleFunc("/", v.handleVisit)
 	return mux
 }
