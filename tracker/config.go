@@ -203,6 +203,11 @@ type Config struct {
 	// PostbackToken, when set, must be sent as the ptoken parameter of
 	// every postback; "" means no token is required.
 	PostbackToken string
+	// INSSecret is the secret key shared with ClickBank for its Instant
+	// Notifications (docs/clickbank.md §6): POST /ins decrypts with it.
+	// "" turns INS off: POST /ins answers 404. ClickBank's own keys are at
+	// most 16 upper-case letters or digits; any non-empty string works here.
+	INSSecret string
 	// ConversionTypes are the accepted postback types; nil means
 	// DefaultConversionTypes.
 	ConversionTypes []ConversionType
@@ -237,8 +242,9 @@ type Config struct {
 	Server ServerLimits
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// Logger receives request logs (with the api key, the postback token
-	// and the value of any api_key or ptoken parameter masked as ***); nil
+	// Logger receives request logs (with the api key, the postback token,
+	// the INS secret and the value of any api_key or ptoken parameter
+	// masked as ***); nil
 	// discards them.
 	Logger *slog.Logger
 }

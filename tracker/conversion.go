@@ -60,6 +60,12 @@ type conversionRow struct {
 	CreatedAt, UpdatedAt time.Time
 	ClickTime            time.Time         // when the click was recorded
 	ClickSubs            map[string]string // the click's query parameters
+	// Reversal is the INS transactionType that reversed the conversion
+	// (RFND, CGBK, TEST_RFND), "" while none did; ReversalCents is its
+	// totalAccountAmount and ReversedAt when it came.
+	Reversal      string
+	ReversalCents int64
+	ReversedAt    time.Time
 }
 
 // record stores pb under the duplicate mode in one transaction. An unknown
@@ -269,7 +275,8 @@ func (s *store) eachConversion(ctx context.Context, f conversionFilter, emit fun
 	where, args = inList(where, args, "v.type", f.Types)
 	return chunks(f.Page, emit, func(after int64, limit int, offset int64) ([]conversionRow, []int64, error) {
 		rows, err := s.r.QueryContext(ctx, `SELECT v.seq, v.id, v.click_id, c.name, c.id, v.type, v.status, v.payout_cents,
-			v.currency, v.order_id, v.event_id, v.created_at, v.updated_at, v.duplicate_status, v.params, k.created_at, k.subs
+			v.currency, v.order_id, v.event_id, v.created_at, v.updated_at, v.duplicate_status, v.params, k.created_at, k.subs,
+			v.reversal, v.reversal_cents, v.reversed_at
 			FROM conversions v JOIN campaigns c ON c.id = v.campaign_id JOIN clicks k ON k.id = v.click_id`+where+`
 			AND v.seq > ? ORDER BY v.seq LIMIT ? OFFSET ?`,
 			append(args, after, limit, offset)...)
@@ -281,13 +288,17 @@ func (s *store) eachConversion(ctx context.Context, f conversionFilter, emit fun
 		var seqs []int64
 		for rows.Next() {
 			var v conversionRow
-			var seq, created, updated, clicked int64
+			var seq, created, updated, clicked, reversed int64
 			var params, subs string
 			if err := rows.Scan(&seq, &v.ID, &v.ClickID, &v.Campaign, &v.CampaignID, &v.Type, &v.Status, &v.Cents, &v.Currency,
-				&v.Order, &v.EventID, &created, &updated, &v.DuplicateStatus, &params, &clicked, &subs); err != nil {
+				&v.Order, &v.EventID, &created, &updated, &v.DuplicateStatus, &params, &clicked, &subs,
+				&v.Reversal, &v.ReversalCents, &reversed); err != nil {
 				return nil, nil, fmt.Errorf("list conversions: %w", err)
 			}
 			v.CreatedAt, v.UpdatedAt, v.ClickTime = time.Unix(0, created), time.Unix(0, updated), time.Unix(0, clicked)
+			if v.Reversal != "" {
+				v.ReversedAt = time.Unix(0, reversed)
+			}
 			if err := json.Unmarshal([]byte(params), &v.Params); err != nil {
 				return nil, nil, fmt.Errorf("conversion %s params: %w", v.ID, err)
 			}
@@ -303,9 +314,10 @@ func (s *store) eachConversion(ctx context.Context, f conversionFilter, emit fun
 	})
 }
 
-// rejection is one refused postback.
+// rejection is one refused postback or INS notification.
 type rejection struct {
 	CreatedAt string `json:"created_at"`
+	Path      string `json:"path"` // the endpoint that refused: /postback or /ins
 	Query     string `json:"query"`
 	Param     string `json:"param"`
 	Error     string `json:"error"`
@@ -328,15 +340,15 @@ func (s *store) setMaxRejections(ctx context.Context, n int) error {
 	return nil
 }
 
-// reject logs a refused postback; past the log's size the oldest rolls off
-// (trigger rejections_roll).
-func (s *store) reject(ctx context.Context, query, param, reason string, status int) error {
+// reject logs a refusal at path (/postback, /ins); past the log's size the
+// oldest rolls off (trigger rejections_roll).
+func (s *store) reject(ctx context.Context, path, query, param, reason string, status int) error {
 	if len(query) > maxStoredQuery {
 		query = query[:maxStoredQuery] + "…(truncated)"
 	}
 	err := s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		_, err := s.exec(ctx, tx, sqlInsertRejection,
-			s.now().UnixNano(), query, param, reason, status)
+			s.now().UnixNano(), path, query, param, reason, status)
 		return err
 	})
 	if err != nil {
@@ -360,7 +372,7 @@ func (s *store) countRejections(ctx context.Context) (total, dropped int, err er
 // listChunk at a time (see chunks).
 func (s *store) eachRejection(ctx context.Context, p page, emit func(rejection) error) error {
 	return chunks(p, emit, func(after int64, limit int, offset int64) ([]rejection, []int64, error) {
-		rows, err := s.r.QueryContext(ctx, `SELECT seq, created_at, query, param, error, status FROM rejections
+		rows, err := s.r.QueryContext(ctx, `SELECT seq, created_at, path, query, param, error, status FROM rejections
 			WHERE seq > ? ORDER BY seq LIMIT ? OFFSET ?`, after, limit, offset)
 		if err != nil {
 			return nil, nil, fmt.Errorf("list rejections: %w", err)
@@ -371,7 +383,7 @@ func (s *store) eachRejection(ctx context.Context, p page, emit func(rejection) 
 		for rows.Next() {
 			var r rejection
 			var seq, at int64
-			if err := rows.Scan(&seq, &at, &r.Query, &r.Param, &r.Error, &r.Status); err != nil {
+			if err := rows.Scan(&seq, &at, &r.Path, &r.Query, &r.Param, &r.Error, &r.Status); err != nil {
 				return nil, nil, fmt.Errorf("list rejections: %w", err)
 			}
 			r.CreatedAt = formatTime(time.Unix(0, at))

@@ -30,6 +30,7 @@ const (
 //	GET  /conversions?api_key=&date_from=&date_to=[&clickid=&type=&campaign_id=&page=&per=]
 //	GET  /tracks?api_key=&date_from=&date_to=[&clickid=&campaign_id=&page=&per=]
 //	GET  /rejections?api_key=&page=&per=
+//	POST /ins                          ClickBank's INS envelope {"notification":..,"iv":..} (ins.go)
 //	POST /campaigns?api_key=           models.Campaign {"title":..,"cbsim":{"offer_url":..}}
 //	GET  /campaigns?api_key=[&title=&ids=&page=&per=]
 //	POST /api/campaigns?api_key=       {"name":..,"offer_url":..} (deprecated)
@@ -44,6 +45,11 @@ func (t *Tracker) routes() http.Handler {
 	mux.HandleFunc("GET /conversions", t.withAPIKey(t.handleConversions))
 	mux.HandleFunc("GET /tracks", t.withAPIKey(t.handleTracks))
 	mux.HandleFunc("GET /rejections", t.withAPIKey(t.handleRejections))
+	mux.HandleFunc("POST "+insPath, t.handleINS)
+	mux.HandleFunc("GET "+insPath, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Allow", http.MethodPost)
+		t.writeError(w, r, errorf(EMethod, "", "%s %s is not allowed: ClickBank POSTs its Instant Notifications", r.Method, r.URL.Path))
+	})
 	mux.HandleFunc("POST /campaigns", t.withAPIKey(t.handleCreateCampaign))
 	mux.HandleFunc("GET /campaigns", t.withAPIKey(t.handleListCampaigns))
 	mux.HandleFunc("POST /api/campaigns", t.withAPIKey(t.handleCreateLegacyCampaign))
@@ -103,7 +109,7 @@ func (t *Tracker) handlePostback(w http.ResponseWriter, r *http.Request) {
 func (t *Tracker) rejectPostback(w http.ResponseWriter, r *http.Request, e *Error) {
 	status := statusOf(e.Code)
 	t.log.InfoContext(r.Context(), "postback rejected", "status", status, "param", e.Param, "error", e.Message, "query", r.URL.RawQuery)
-	if err := t.store.reject(r.Context(), maskQuery(r.URL.RawQuery), e.Param, e.Message, status); err != nil {
+	if err := t.store.reject(r.Context(), "/postback", maskQuery(r.URL.RawQuery), e.Param, e.Message, status); err != nil {
 		t.log.ErrorContext(r.Context(), "log rejection", "err", err)
 	}
 	t.writeError(w, r, e)

@@ -35,7 +35,7 @@ const (
 	sqlAddPayout      = `UPDATE conversions SET payout_cents = payout_cents + ?, updated_at = ? WHERE id = ?`
 	sqlEditConversion = `UPDATE conversions SET status = ?, payout_cents = ?, currency = ?, order_id = ?, event_id = ?,
 		params = ?, updated_at = ? WHERE id = ?`
-	sqlInsertRejection = `INSERT INTO rejections(created_at, query, param, error, status) VALUES (?, ?, ?, ?, ?)`
+	sqlInsertRejection = `INSERT INTO rejections(created_at, path, query, param, error, status) VALUES (?, ?, ?, ?, ?, ?)`
 	sqlInsertClick     = `INSERT INTO clicks(id, campaign_id, created_at, subs) VALUES (?, ?, ?, ?)`
 )
 
@@ -43,7 +43,8 @@ const (
 func (s *store) prepare(ctx context.Context) error {
 	s.stmts = map[string]*sql.Stmt{}
 	for _, q := range []string{sqlInsertConversionFast, sqlClickAndLast, sqlConvByDedupKey, sqlFirstConversion,
-		sqlAddPayout, sqlEditConversion, sqlInsertRejection, sqlInsertClick} {
+		sqlAddPayout, sqlEditConversion, sqlInsertRejection, sqlInsertClick,
+		sqlClickCampaign, sqlClickOfKey, sqlInsertINS, sqlReversalTarget, sqlReverse} {
 		st, err := s.w.PrepareContext(ctx, q)
 		if err != nil {
 			return fmt.Errorf("prepare %.40q: %w", q, err)

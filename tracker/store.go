@@ -261,7 +261,7 @@ func (c Campaign) validate() error {
 // which a campaign cannot take.
 func reservedPath(name string) bool {
 	switch name {
-	case "api", "postback", "conversions", "tracks", "rejections", "campaigns", "healthz", ".", "..":
+	case "api", "postback", "ins", "conversions", "tracks", "rejections", "campaigns", "healthz", ".", "..":
 		return true
 	}
 	return false

@@ -33,8 +33,9 @@ func Open(cfg Config) (*Tracker, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open tracker: %w", err)
 	}
-	// The log never shows the api key or the postback token (mask.go).
-	log := slog.New(maskSecrets(cfg.Logger.Handler(), cfg.APIKey, cfg.PostbackToken))
+	// The log never shows the api key, the postback token or the INS
+	// secret (mask.go).
+	log := slog.New(maskSecrets(cfg.Logger.Handler(), cfg.APIKey, cfg.PostbackToken, cfg.INSSecret))
 	t := &Tracker{cfg: cfg, modes: cfg.modes(), store: st, log: log}
 	if err := st.setMaxRejections(ctx, cfg.MaxRejections); err != nil {
 		st.close()

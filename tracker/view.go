@@ -139,7 +139,14 @@ func numbered(name, prefix string, max int) (int, bool) {
 //   - sub1…sub20: the click's query parameters of those names.
 //   - p_sub{N}: the postback parameter named Config.PostbackParams[N-1].
 //   - cbsim: {"params": the postback's other parameters, "updated_at": when the
-//     conversion last changed}, cbsim's own, not RedTrack's.
+//     conversion last changed, and for a conversion an INS refund or
+//     chargeback reversed "reversal": {"type","amount","at"}}, cbsim's own,
+//     not RedTrack's.
+//   - An INS conversion (type INS:SALE, …): status approved (other for a
+//     test purchase, declined once reversed), payout its totalAccountAmount,
+//     currency USD, order its receipt, deduplicate_token
+//     "RECEIPT/TRANSACTIONTYPE/ROLE"; the notification's fields in
+//     cbsim.params (ins.go).
 func (t *Tracker) conversionView(r conversionRow) map[string]any {
 	v := blankView(conversionStrings, conversionNumbers, conversionInts)
 	for i := 1; i <= subCount; i++ {
@@ -167,8 +174,22 @@ func (t *Tracker) conversionView(r conversionRow) map[string]any {
 			delete(rest, name)
 		}
 	}
-	v["cbsim"] = map[string]any{"params": rest, "updated_at": formatTime(r.UpdatedAt)}
+	cb := map[string]any{"params": rest, "updated_at": formatTime(r.UpdatedAt)}
+	if r.Reversal != "" {
+		cb["reversal"] = reversalView{Type: r.Reversal, Amount: amount(r.ReversalCents), At: formatTime(r.ReversedAt)}
+	}
+	v["cbsim"] = cb
 	return v
+}
+
+// reversalView is cbsim.reversal of a conversion an INS refund or
+// chargeback reversed: the notification's transactionType, its
+// totalAccountAmount (negative, as ClickBank writes a refund's) and when it
+// came. cbsim's own, not RedTrack's.
+type reversalView struct {
+	Type   string `json:"type"`
+	Amount amount `json:"amount"`
+	At     string `json:"at"`
 }
 
 // typeSlot is the 1-based position of a conversion type in
