@@ -145,7 +145,7 @@ func insAmount(n insNotification) (int64, *Error) {
 	neg := strings.HasPrefix(s, "-")
 	c, err := parseCents(strings.TrimPrefix(s, "-"))
 	if err != nil {
-		return 0, errorf(EInvalid, "totalAccountAmount", "totalAccountAmount: %v", err)
+		return 0, errorf(EInvalid, "totalAccountAmount", "totalAccountAmount %q is not an amount like 45.75 or -45.75", s)
 	}
 	if neg {
 		c = -c
@@ -252,16 +252,17 @@ func (t *Tracker) handleINS(w http.ResponseWriter, r *http.Request) {
 // summary is a notification's identity in query form, for the log and the
 // rejections log: never the customer's details.
 func (n insNotification) summary() string {
-	q := url.Values{}
-	for _, kv := range [][2]string{{"transactionType", n.TransactionType}, {"receipt", n.Receipt}, {"role", n.Role}} {
+	attempt, _ := rawText(n.AttemptCount)
+	var b strings.Builder
+	for _, kv := range [][2]string{{"transactionType", n.TransactionType}, {"receipt", n.Receipt}, {"role", n.Role}, {"attemptCount", attempt}} {
 		if kv[1] != "" {
-			q.Set(kv[0], kv[1])
+			if b.Len() > 0 {
+				b.WriteByte('&')
+			}
+			b.WriteString(kv[0] + "=" + url.QueryEscape(kv[1]))
 		}
 	}
-	if s, ok := rawText(n.AttemptCount); ok && s != "" {
-		q.Set("attemptCount", s)
-	}
-	return q.Encode()
+	return b.String()
 }
 
 // rejectINS answers a refused notification and keeps it in the rejections

@@ -26,9 +26,9 @@ type insConversion struct {
 // INS statements. sqlInsertINS creates the conversion unless its unique
 // key (insKeyOf) is taken, returning no row then.
 const (
-	sqlClickCampaign    = `SELECT campaign_id FROM clicks WHERE id = ?`
-	sqlClickOfKey       = `SELECT click_id, campaign_id FROM conversions WHERE dedup_key = ?`
-	sqlInsertINS        = `INSERT INTO conversions(id, click_id, campaign_id, type, ordinal, dedup_key, status,
+	sqlClickCampaign = `SELECT campaign_id FROM clicks WHERE id = ?`
+	sqlClickOfKey    = `SELECT click_id, campaign_id FROM conversions WHERE dedup_key = ?`
+	sqlInsertINS     = `INSERT INTO conversions(id, click_id, campaign_id, type, ordinal, dedup_key, status,
 		payout_cents, currency, order_id, event_id, duplicate_status, params, created_at, updated_at)
 		SELECT ?1, ?2, ?3, ?4, coalesce((SELECT ordinal FROM conversions WHERE click_id = ?2 AND type = ?4
 			ORDER BY ordinal DESC LIMIT 1), 0) + 1, ?5, ?6, ?7, 'USD', ?8, ?9, '', ?10, ?11, ?11
@@ -54,14 +54,19 @@ func (s *store) recordINS(ctx context.Context, c insConversion) (insReply, error
 	id := s.ids.next(s.now())
 	var reply insReply
 	err = s.inTx(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		var dup string
-		err := s.queryRow(ctx, tx, sqlConvByDedupKey, key).Scan(&dup)
-		if err == nil {
+		// A retry is answered with what the first delivery recorded, even
+		// when the click it named is gone or its codes now name another.
+		recorded := func() (bool, error) {
+			var dup string
+			err := s.queryRow(ctx, tx, sqlConvByDedupKey, key).Scan(&dup)
+			if errors.Is(err, sql.ErrNoRows) {
+				return false, nil
+			}
 			reply = insReply{Status: "ok", Action: actionIgnored, ConversionID: dup, DuplicateStatus: dupRepeated,
 				Reason: fmt.Sprintf("%s of receipt %s for role %s was recorded before", c.TransactionType, c.Receipt, c.Role)}
-			return nil
+			return err == nil, err
 		}
-		if !errors.Is(err, sql.ErrNoRows) {
+		if ok, err := recorded(); ok || err != nil {
 			return err
 		}
 		clickID, campaignID, err := s.insClick(ctx, tx, c)
@@ -73,8 +78,11 @@ func (s *store) recordINS(ctx context.Context, c insConversion) (insReply, error
 		var ordinal int
 		err = s.queryRow(ctx, tx, sqlInsertINS, id, clickID, campaignID, c.Type, key, c.Status, c.Cents,
 			c.Receipt, eventID, string(params), now).Scan(&ordinal)
-		if errors.Is(err, sql.ErrNoRows) { // taken since the check above: cannot happen with one writer
-			return fmt.Errorf("key %q taken while recording", key)
+		if errors.Is(err, sql.ErrNoRows) { // the key is taken: a retry after all
+			if ok, err := recorded(); ok || err != nil {
+				return err
+			}
+			return fmt.Errorf("unique key %q neither free nor found", key)
 		}
 		if err != nil {
 			return err
