@@ -125,6 +125,12 @@ func WithPostbackToken(token string) Option {
 	return trackerFlag("--postback-token", token)
 }
 
+// WithINSSecret makes the reference tracker take ClickBank's Instant
+// Notifications on POST /ins, decrypted with secret (--ins-secret).
+func WithINSSecret(secret string) Option {
+	return trackerFlag("--ins-secret", secret)
+}
+
 // WithConversionType adds a conversion type the reference tracker accepts,
 // "Name" or "Name:mode" (--conversion-type, repeatable); without it the
 // tracker accepts ClickBank's three types.

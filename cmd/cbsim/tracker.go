@@ -13,7 +13,7 @@ import (
 
 // runTracker runs the reference tracker until ctx is done:
 //
-//	cbsim tracker --addr 127.0.0.1:8800 --db PATH --api-key KEY [--postback-token T]
+//	cbsim tracker --addr 127.0.0.1:8800 --db PATH --api-key KEY [--postback-token T] [--ins-secret K]
 //	  [--conversion-type NAME[:MODE]]... [--duplicate-mode MODE] [--default-type NAME]
 //	  [--campaign NAME=URL]... [--postback-param NAME]... [--max-rejections N]
 //	  [--read-header-timeout D] [--read-timeout D] [--write-timeout D] [--idle-timeout D]
@@ -26,6 +26,7 @@ func runTracker(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	dbPath := fs.String("db", "", "SQLite database file, created if missing (empty: in memory, lost on exit)")
 	apiKey := secretFlag(fs, "api-key", "`KEY` required as api_key by the reporting and campaign API (required; a secret: never printed)")
 	token := secretFlag(fs, "postback-token", "`TOKEN` every postback must carry as ptoken (empty: none required; a secret: never printed)")
+	insSecret := secretFlag(fs, "ins-secret", "ClickBank INS secret `KEY`: POST /ins decrypts Instant Notifications with it and records SALE/BILL, reverses on RFND/CGBK (empty: /ins answers 404; a secret: never printed)")
 	mode := fs.String("duplicate-mode", string(tracker.DefaultMode), "offer-wide duplicate mode, one of: "+modeNames())
 	defaultType := fs.String("default-type", "", "type of a postback without one (default "+tracker.DefaultType+", else the first type)")
 	eventIDParam := fs.String("event-id-param", "", "postback parameter with the Event ID role, read alone (default: rdtk_event_id, else the template's eventid)")
@@ -93,6 +94,7 @@ func runTracker(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		DBPath:          *dbPath,
 		APIKey:          *apiKey,
 		PostbackToken:   *token,
+		INSSecret:       *insSecret,
 		ConversionTypes: types,
 		DefaultType:     *defaultType,
 		DuplicateMode:   m,
