@@ -1,6 +1,7 @@
 // Package tracker is cbsim's reference tracker: a RedTrack-compatible
-// server-to-server postback receiver with a durable SQLite store (pure Go,
-// modernc.org/sqlite, so it builds with CGO_ENABLED=0).
+// server-to-server postback receiver, and a receiver of ClickBank's Instant
+// Notifications, with a durable SQLite store (pure Go, modernc.org/sqlite,
+// so it builds with CGO_ENABLED=0).
 //
 // It behaves like RedTrack on the receiving side (docs/clickbank.md §7) and
 // shares no code with the simulator: they meet only over HTTP.
@@ -42,7 +43,9 @@
 //	GET  /tracks?api_key=K&date_from=YYYY-MM-DD&date_to=YYYY-MM-DD[&clickid=&campaign_id=&page=&per=]
 //	     {"items":[models.TrackView + "cbsim":{"subs":{..}}],"total":N}
 //	GET  /rejections?api_key=K[&page=&per=]   (cbsim's own)
-//	     {"items":[{"created_at","query","param","error","status"}],"total":N,"dropped":D}
+//	     {"items":[{"created_at","path","query","param","error","status"}],"total":N,"dropped":D}
+//	POST /ins                         ClickBank's INS envelope {"notification":..,"iv":..} (Config.INSSecret)
+//	     200 {"status":"ok","action":"created|reversed|ignored|test","conversion_id":..,"duplicate_status":"new|repeated","reason":..}
 //	POST /api/campaigns?api_key=K     deprecated: {"name":..,"offer_url":..} → 201 {"id":..,"name":..,"offer_url":..}
 //	GET  /api/campaigns?api_key=K     deprecated: {"items":[{"id","name","offer_url"}],"total":N}
 //
@@ -128,6 +131,65 @@
 // on the conversions table back the modes up, so concurrent identical
 // postbacks produce exactly the count the mode says.
 //
+// # Instant Notifications (INS)
+//
+// With Config.INSSecret set (cbsim tracker --ins-secret), POST /ins takes
+// ClickBank's Instant Notifications (docs/clickbank.md §6): the INS URL of
+// a vendor or affiliate account whose tracker this is. The tracker opens
+// the envelope with its own reader (insenvelope.go, written from §6 and
+// §6.1, sharing no code with the simulator's sealer): AES-256-CBC under
+// the first 32 characters of the lowercase hex SHA-1 of the secret, the
+// IV from the envelope, PKCS#7 padding or 6.0's zero padding; the
+// plaintext must be a JSON object. Without a secret, POST /ins is 404
+// ("INS is not enabled"); GET and HEAD /ins are 405 (Allow: POST), and
+// "ins" is a reserved campaign name.
+//
+// What each transactionType does:
+//
+//   - SALE, BILL: a conversion of type "INS:SALE" or "INS:BILL" (INSTypePrefix;
+//     a configured postback type cannot contain ':', so the two never mix)
+//     on the click named by the first entry of trackingCodes that is a
+//     click id of this tracker (the TID or vtid the sale carried); payout
+//     totalAccountAmount, status approved, currency USD (account amounts
+//     are USD, §5; the order's currency is kept as order_currency), order
+//     the receipt. A notification without tracking codes goes on the click
+//     of the sale it follows: a rebill RECEIPT-B002 on that of RECEIPT, an
+//     upsell on that of its upsell.upsellOriginalReceipt (same role).
+//   - TEST_SALE, TEST_BILL: the same under "INS:TEST_SALE"/"INS:TEST_BILL",
+//     status other, so that a test purchase is attributed but pays nothing.
+//   - RFND, CGBK (TEST_RFND for test purchases): the conversion of that
+//     receipt, role and SALE or BILL (TEST_SALE or TEST_BILL) is declined
+//     (status declined; its payout kept), and cbsim.reversal says by what,
+//     for how much (the notification's totalAccountAmount, negative) and
+//     when. A second reversal of the same conversion is ignored.
+//   - TEST (the "Test IPN" button): 200, action test, nothing recorded.
+//   - Any other type (INSF, CANCEL-REBILL, …): 200, action ignored, with the
+//     reason; nothing recorded.
+//
+// Each role's notification counts on its own: a tracker receives the
+// VENDOR or the AFFILIATE notification (or, when both accounts point at
+// it, both), and a conversion is unique per (receipt, transactionType,
+// role), so a delivery ClickBank retries with attemptCount up is answered
+// 200 "ignored" with the first one's conversion_id, and a refund reverses
+// only its own role's conversion. The notification's receipt,
+// transaction_type, role, vendor, affiliate, version, attempt_count (the
+// first delivery's), line_item_types, upsell_original_receipt and
+// order_currency are reported under cbsim.params, and
+// "RECEIPT/TRANSACTIONTYPE/ROLE" as deduplicate_token; the customer's
+// details are never stored.
+//
+// Refusals, each in the rejections log with path /ins and, once the
+// notification decrypted, its transactionType, receipt, role and
+// attemptCount as the query: a body that is not the JSON envelope, a
+// notification or iv that is not base64, an iv that is not 16 bytes, a
+// ciphertext that is not whole AES blocks, one that does not decrypt to a
+// JSON object (a wrong secret), a field of the wrong JSON type, no
+// transactionType, no receipt, a role other than VENDOR, AFFILIATE,
+// JV_UPSELL, a totalAccountAmount that is not an amount (or negative on a
+// SALE or BILL), empty tracking codes with nothing to follow (400); tracking
+// codes none of which is a click of this tracker, a reversal of a receipt
+// not recorded for that role (404). ClickBank retries whatever is not 2xx.
+//
 // # Reporting
 //
 // The reporting and campaign API require api_key = Config.APIKey (any key
@@ -152,5 +214,5 @@
 // order_id) in p_sub1, p_sub2, …; the postback's other parameters are under
 // cbsim.params. A click row carries models.TrackView: its id is the click id.
 // Campaigns are models.Campaign; their offer URL is under cbsim.offer_url
-// (RedTrack keeps it on an offer).
+// (RedTrack keeps it on an offer). A rejection's path is /postback or /ins.
 package tracker
