@@ -416,6 +416,27 @@ func TestRejections(t *testing.T) {
 	}
 }
 
+// TestINSFields: a rejection's path and a conversion's cbsim.reversal, as
+// the reference tracker reports an INS refusal and an INS refund.
+func TestINSFields(t *testing.T) {
+	c, mt := mockClient(t)
+	mt.RegisterResponder(http.MethodGet, api+"/rejections", httpmock.NewStringResponder(200,
+		`{"items":[{"created_at":"2026-03-01T10:00:00Z","path":"/ins","query":"transactionType=RFND&receipt=X&role=VENDOR&attemptCount=1","param":"receipt","error":"RFND of unknown receipt","status":404}],"total":1}`))
+	mt.RegisterResponder(http.MethodGet, api+"/conversions", httpmock.NewStringResponder(200,
+		`{"items":[{"id":"c1","type":"INS:SALE","status":"declined","payout":45.75,"cbsim":{"params":{},"updated_at":"2026-03-01T10:00:00Z","reversal":{"type":"RFND","amount":-45.75,"at":"2026-03-01T10:00:00Z"}}}],"total":1}`))
+	rej, err := c.Rejections(context.Background())
+	if err != nil || len(rej) != 1 || rej[0].Path != "/ins" || rej[0].Param != "receipt" {
+		t.Errorf("Rejections = %+v, %v", rej, err)
+	}
+	convs, err := c.Conversions(context.Background(), redtrack.Query{})
+	if err != nil || len(convs) != 1 || convs[0].CBSim == nil || convs[0].CBSim.Reversal == nil {
+		t.Fatalf("Conversions = %+v, %v", convs, err)
+	}
+	if r := *convs[0].CBSim.Reversal; r.Type != "RFND" || r.Amount != -45.75 || r.At != "2026-03-01T10:00:00Z" {
+		t.Errorf("reversal = %+v", r)
+	}
+}
+
 func TestClick(t *testing.T) {
 	c, mt := mockClient(t)
 	c.TrackingURL = "https://trk.example.test/"

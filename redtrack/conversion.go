@@ -119,6 +119,18 @@ type ConversionCBSim struct {
 	Params map[string]string `json:"params"`
 	// UpdatedAt is when the conversion last changed (edit and add-payout modes).
 	UpdatedAt string `json:"updated_at"`
+	// Reversal is set on a conversion an INS refund or chargeback
+	// reversed (its status is then declined); nil otherwise.
+	Reversal *Reversal `json:"reversal,omitempty"`
+}
+
+// Reversal is how an INS notification reversed a conversion of cbsim's
+// reference tracker: its transactionType (RFND, CGBK, TEST_RFND), its
+// totalAccountAmount (negative) and when it came (RFC 3339).
+type Reversal struct {
+	Type   string  `json:"type"`
+	Amount float64 `json:"amount"`
+	At     string  `json:"at"`
 }
 
 // Values of Conversion.DuplicateStatus. RedTrack's docs name the statuses of

@@ -46,11 +46,12 @@ func (t *Track) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Rejection is one postback cbsim's reference tracker refused (GET
-// /rejections, not a RedTrack endpoint).
+// Rejection is one postback or INS notification cbsim's reference tracker
+// refused (GET /rejections, not a RedTrack endpoint).
 type Rejection struct {
 	CreatedAt string `json:"created_at"`
-	Query     string `json:"query"`  // the raw query of the postback
+	Path      string `json:"path"`   // the endpoint that refused: /postback, or /ins for an INS notification
+	Query     string `json:"query"`  // the raw query of the postback (of an INS notification: its transactionType, receipt, role, attemptCount)
 	Param     string `json:"param"`  // the parameter at fault
 	Error     string `json:"error"`  // the reason given
 	Status    int    `json:"status"` // the HTTP status answered

@@ -74,7 +74,7 @@ func TestAgainstTracker(t *testing.T) {
 		t.Errorf("tracks = %+v, %v", tracks, err)
 	}
 	rej, err := c.Rejections(ctx)
-	if err != nil || len(rej) != 1 || rej[0].Status != 404 || rej[0].Param != "clickid" {
+	if err != nil || len(rej) != 1 || rej[0].Status != 404 || rej[0].Param != "clickid" || rej[0].Path != "/postback" {
 		t.Errorf("rejections = %+v, %v", rej, err)
 	}
 
