@@ -1,8 +1,21 @@
 // Package faketracker holds in-process fakes of other trackers' HTTP
-// surfaces — Prosper202 and Orbitra — for testing tracker profiles, in the
-// manner of net/http/httptest: NewProsper202 and NewOrbitra start a fake on
-// 127.0.0.1:0 with a URL, a Client that does not follow redirects, a log
-// of the Requests received, and a Close that releases everything.
+// surfaces for testing tracker profiles, in the manner of
+// net/http/httptest: NewProsper202, NewOrbitra, NewKeitaro, NewBinom,
+// NewVoluum and NewEverflow each start a fake on 127.0.0.1:0 with a URL, a
+// Client that does not follow redirects, a log of the Requests received,
+// and a Close that releases everything.
+//
+// Prosper202 and Orbitra are open source, and their fakes (below) are
+// built from that source. Keitaro, Binom, Voluum and Everflow are not:
+// their fakes are built from each tracker's public documentation (and,
+// where the documentation stops, public client code), each behaviour
+// citing its page at the top of keitaro.go, binom.go, voluum.go and
+// everflow.go, with UNCONFIRMED where nothing public settles it. A test per
+// read endpoint (keitaro_api_test.go, voluum_report_test.go,
+// everflow_report_test.go) sends the documented request shape built by
+// hand, so a fake and its profile cannot agree only by construction.
+// Binom fakes no read API: the one Binom 2 lists does not show which
+// column carries the click id (binom.go).
 //
 // Each fake is built from the tracker's public source (read through stored
 // copies of tracking202/prosper202 and fenjo26/Orbitra.link; see
