@@ -80,11 +80,17 @@ func (p *Prosper202) handleClick(w http.ResponseWriter, r *http.Request) {
 	}
 	// click_id_public = rand(1,9) . click_id . rand(1,9)
 	publicID, _ := strconv.ParseInt(strconv.FormatInt(pre+1, 10)+strconv.FormatInt(id, 10)+strconv.FormatInt(post+1, 10), 10, 64)
-	p.nextClickID++
 	c := &p202Click{
 		id: id, userID: user202, campaignID: camp.campaignID, payout: camp.payout,
 		filtered: filtered, time: now, publicID: publicID, ip: ip,
 	}
+	if p.store != nil {
+		if err := p.store.insertClick(r.Context(), c); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+	}
+	p.nextClickID++
 	p.clicks = append(p.clicks, c)
 	p.byClickID[id] = c
 
