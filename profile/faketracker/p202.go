@@ -56,7 +56,8 @@ type Prosper202Options struct {
 	//   BrokenSum: every conversion row, and the click's click_payout
 	//     when an amount overwrites it, records 1.00 more than it should.
 	//   BrokenClickID: gpb.php records the conversion row under the subid
-	//     it was sent plus one (the click itself is still updated).
+	//     it was sent plus one, and deduplicates transaction ids under it
+	//     too (the click itself is still updated).
 	Broken Broken
 	// DB, when set, is a database the fake also keeps Prosper202's
 	// 202_clicks and 202_conversion_logs tables in, written as dl.php and

@@ -98,10 +98,15 @@ func (p *Prosper202) handlePostback(w http.ResponseWriter, r *http.Request) {
 // Prosper202Options.DB, in the tables (store202.record); a failure of the
 // database records nothing.
 func (p *Prosper202) recordConversion(ctx context.Context, click *p202Click, usePixel bool, pixelPayout decimal5, txid string, now int64) error {
+	// BrokenClickID writes, and so deduplicates, under the altered id.
+	rowClickID := click.id
+	if p.opts.Broken == BrokenClickID {
+		rowClickID = click.id + 1
+	}
 	if txid != "" {
 		for _, c := range p.conversions {
 			// the lookup ignores `deleted`, matching UNIQUE (click_id, transaction_id)
-			if c.clickID == click.id && c.txid != nil && *c.txid == txid {
+			if c.clickID == rowClickID && c.txid != nil && *c.txid == txid {
 				return nil
 			}
 		}
@@ -114,11 +119,8 @@ func (p *Prosper202) recordConversion(ctx context.Context, click *p202Click, use
 		payout = min(payout+oneDollar202, maxDecimal5)
 	}
 	row := &p202Conversion{
-		convID: p.nextConvID, clickID: click.id, campaignID: click.campaignID, payout: payout,
+		convID: p.nextConvID, clickID: rowClickID, campaignID: click.campaignID, payout: payout,
 		userID: click.userID, clickTime: click.time, convTime: now,
-	}
-	if p.opts.Broken == BrokenClickID {
-		row.clickID = click.id + 1
 	}
 	if txid != "" {
 		row.txid = &txid

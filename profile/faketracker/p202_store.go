@@ -155,7 +155,8 @@ var errDuplicate202 = errors.New("202_conversion_logs already holds this (click_
 // record is MysqlConversionRepository::record() for gpb.php, in one
 // transaction: the click is read (locked, FOR UPDATE, in MySQL); a row of
 // 202_conversion_logs with the same click and transaction id makes it a
-// repeat (errDuplicate202: the caller found none); else the log row is
+// repeat (errDuplicate202: the caller found none; the lookup is by the
+// row's click id, which BrokenClickID alters); else the log row is
 // inserted with its own click_payout, deleted 0 and the legacy columns'
 // defaults, and the click gets click_lead=1, click_filtered=0 and, when the
 // postback's amount is used, that amount as its click_payout.
@@ -179,7 +180,7 @@ func (s store202) record(ctx context.Context, click *p202Click, row *p202Convers
 		txid = *row.txid
 		var convID int64
 		err := tx.QueryRowContext(ctx, "SELECT conv_id FROM `202_conversion_logs` WHERE click_id = ? AND transaction_id = ? LIMIT 1",
-			click.id, *row.txid).Scan(&convID)
+			row.clickID, *row.txid).Scan(&convID)
 		switch {
 		case err == nil:
 			return fmt.Errorf("record conversion of click %d: conv_id %d: %w", click.id, convID, errDuplicate202)
