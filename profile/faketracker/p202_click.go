@@ -59,8 +59,6 @@ func (p *Prosper202) handleClick(w http.ResponseWriter, r *http.Request) {
 	filtered := 0
 	if seen, ok := p.lastIPs[ip]; ok && now-seen < lastIPWindow {
 		filtered = 1
-	} else {
-		p.lastIPs[ip] = now
 	}
 	id := p.nextClickID
 	pre, err := randIntn(p.opts.Rand, 9)
@@ -91,6 +89,9 @@ func (p *Prosper202) handleClick(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.nextClickID++
+	if filtered == 0 {
+		p.lastIPs[ip] = now // 202_last_ips: the 24 h window starts at the click not filtered
+	}
 	p.clicks = append(p.clicks, c)
 	p.byClickID[id] = c
 

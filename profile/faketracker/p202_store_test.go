@@ -1,6 +1,7 @@
 package faketracker
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -171,7 +172,7 @@ func TestProsper202StoreWritesLikeProsper202(t *testing.T) {
 	}
 	for _, be := range store202Backends {
 		for _, tc := range cases {
-			t.Run(be.name+"/"+string(tc.broken), func(t *testing.T) {
+			t.Run(be.name+"/"+cmp.Or(string(tc.broken), "faithful"), func(t *testing.T) {
 				db := be.open(t)
 				p, err := NewProsper202(Prosper202Options{DB: db, Dialect: be.dialect, Broken: tc.broken, APIKey: key202,
 					Campaigns: []Prosper202Campaign{{TrackerID: 12, PayoutCents: 2500, OfferURL: "https://offer.example/?sub=[[subid]]"}}})
@@ -232,5 +233,42 @@ func TestProsper202StoreOptions(t *testing.T) {
 				t.Errorf("error %q does not say %q", err, tc.says)
 			}
 		})
+	}
+}
+
+// TestProsper202StoreFailureRecordsNothing: when the database fails, a
+// click or a postback answers 500 saying why, and the fake's memory (what
+// the API serves) records nothing of it.
+func TestProsper202StoreFailureRecordsNothing(t *testing.T) {
+	db := store202Backends[0].open(t)
+	p, err := NewProsper202(Prosper202Options{DB: db, APIKey: key202,
+		Campaigns: []Prosper202Campaign{{TrackerID: 12, OfferURL: "https://offer.example/?sub=[[subid]]"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(p.Close)
+	id := clickP202(t, p, 12)
+	if _, err := db.Exec("DROP TABLE `202_conversion_logs`"); err != nil {
+		t.Fatal(err)
+	}
+	r := postback202(t, p, fmt.Sprintf("subid=%d&amount=10&txid=A", id))
+	if r.status != 500 || !strings.Contains(r.body, "202_conversion_logs") {
+		t.Errorf("postback with the log table gone: status %d %q, want 500 naming 202_conversion_logs", r.status, r.body)
+	}
+	if n := conversions202(t, p, "").Pagination.Total; n != 0 {
+		t.Errorf("the API lists %d conversions after a failed postback, want 0", n)
+	}
+	if c := clicks202(t, p, "")[0]; c.ClickLead != 0 || c.ClickPayout != "0.00000" {
+		t.Errorf("click after a failed postback %+v, want it untouched", c)
+	}
+	if _, err := db.Exec("DROP TABLE `202_clicks`"); err != nil {
+		t.Fatal(err)
+	}
+	r = do(t, p.Client(), p.URL+"/tracking202/redirect/dl.php?t202id=12")
+	if r.status != 500 || !strings.Contains(r.body, "202_clicks") {
+		t.Errorf("click with 202_clicks gone: status %d %q, want 500 naming 202_clicks", r.status, r.body)
+	}
+	if n := len(clicks202(t, p, "")); n != 1 {
+		t.Errorf("the API lists %d clicks after a failed click, want 1", n)
 	}
 }
