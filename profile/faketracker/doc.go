@@ -28,7 +28,7 @@
 // the wire: is_numeric, truthiness ("0" is false), (int) casts,
 // urlencode/rawurlencode, and json_encode's escapes and floats ("10.0").
 //
-// # Prosper202 (PHP/MySQL; in memory here)
+// # Prosper202 (PHP/MySQL; in memory here, and optionally in SQL)
 //
 // Sources, in tracking202/prosper202: tracking202/redirect/dl.php @0286f4de
 // (click); 202-config/functions-tracking202.php, PHP 8 version, index id
@@ -73,6 +73,16 @@
 //	    conv_time, deleted, aff_campaign_name. Click fields include
 //	    click_id, aff_campaign_id, click_payout and click_cpc (DECIMAL
 //	    strings, "20.00000"), click_lead, click_filtered, click_time.
+//
+// With Prosper202Options.DB the fake also writes 202_clicks and
+// 202_conversion_logs, shaped as the installer makes them
+// (202-config/functions-install.php @067f7ee3), into that database:
+// SQLite (Prosper202SQLite) or MySQL/MariaDB (Prosper202MySQL). A click is
+// inserted as dl.php does; a postback runs as record() does, in one
+// transaction: the click read (FOR UPDATE in MySQL), the (click,
+// transaction id) lookup, the log row with its own click_payout, then the
+// click's update. The API still serves from memory, which the tables
+// follow; a profile's SQL reader reads the tables.
 //
 // # Orbitra (PHP/SQLite; a real SQLite file here, DBPath, or PostgreSQL)
 //
