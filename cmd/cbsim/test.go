@@ -52,7 +52,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	settle := fs.Duration("settle", 0, "how long to wait before asserting that nothing was recorded")
 	followRedirects := fs.Bool("follow-redirects", false, "follow a tracker's 3xx replies to postbacks and count the target's reply; by default a 3xx is recorded with its Location and is not delivered")
 	own := ownFlags(fs)
-	prof := addProfileFlags(fs, "drive and read the tracker at --tracker through this tracker profile: a bundled one's name (cbsim profiles lists them) or a profile file; --set entries it declares are its settings")
+	prof := addProfileFlags(fs, "drive and read the tracker at --tracker through this tracker profile: a bundled one's name (cbsim profiles lists them) or a profile file; --set entries it declares are its settings (default with --tracker: redtrack; cbsim for cbsim's reference tracker)")
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
