@@ -335,7 +335,8 @@ func (o Order) plan(p *Plan) *PaymentPlan {
 		PaymentsRemaining: max(total-processed, 0),
 	}
 	switch {
-	case o.Type == CancelRebill:
+	case o.Type == CancelRebill || o.Type.sign() < 0:
+		// A refund or chargeback ends the subscription too.
 		pp.RebillStatus = "CANCELED"
 	case pp.PaymentsRemaining == 0:
 		pp.RebillStatus = "COMPLETED"
