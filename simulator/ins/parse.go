@@ -24,7 +24,6 @@ import (
 func Parse(plaintext []byte) (*Notification, error) {
 	var raw rawNotification
 	dec := json.NewDecoder(bytes.NewReader(plaintext))
-	dec.UseNumber()
 	if err := dec.Decode(&raw); err != nil {
 		return nil, fmt.Errorf("ins: parse: %w", err)
 	}
@@ -70,7 +69,7 @@ func Parse(plaintext []byte) (*Notification, error) {
 			ShippingAmount:  p.amount(at+"shippingAmount", rl.ShippingAmount),
 			ShippingLiable:  rl.ShippingLiable,
 		}
-		if rl.AffiliatePayout != "" {
+		if len(rl.AffiliatePayout) > 0 {
 			v := p.amount(at+"affiliatePayout", rl.AffiliatePayout)
 			li.AffiliatePayout = &v
 		}
@@ -125,7 +124,8 @@ func (p *parser) fail(field, format string, args ...any) {
 	}
 }
 
-func (p *parser) version(v json.Number) string {
+func (p *parser) version(raw json.RawMessage) string {
+	v := string(raw)
 	switch v {
 	case "6", "6.0":
 		return Version6
@@ -134,8 +134,8 @@ func (p *parser) version(v json.Number) string {
 	case "8", "8.0":
 		return Version8
 	}
-	p.fail("version", "%q: want %s", v, joinNames(Versions))
-	return string(v)
+	p.fail("version", "%q: want the number %s", v, joinNames(Versions))
+	return v
 }
 
 func (p *parser) time(field, s string) time.Time {
@@ -150,8 +150,9 @@ func (p *parser) time(field, s string) time.Time {
 }
 
 // amount reads a JSON number with at most two decimals; absent is 0.00.
-func (p *parser) amount(field string, v json.Number) money.Cents {
-	if v == "" {
+// A string ("1.00") is refused: ClickBank prints amounts as numbers.
+func (p *parser) amount(field string, v json.RawMessage) money.Cents {
+	if len(v) == 0 {
 		return 0
 	}
 	s, neg := string(v), false
@@ -205,11 +206,11 @@ type rawNotification struct {
 	Vendor                      string          `json:"vendor"`
 	Affiliate                   string          `json:"affiliate"`
 	Role                        string          `json:"role"`
-	TotalAccountAmount          json.Number     `json:"totalAccountAmount"`
+	TotalAccountAmount          json.RawMessage `json:"totalAccountAmount"`
 	PaymentMethod               string          `json:"paymentMethod"`
-	TotalOrderAmount            json.Number     `json:"totalOrderAmount"`
-	TotalTaxAmount              json.Number     `json:"totalTaxAmount"`
-	TotalShippingAmount         json.Number     `json:"totalShippingAmount"`
+	TotalOrderAmount            json.RawMessage `json:"totalOrderAmount"`
+	TotalTaxAmount              json.RawMessage `json:"totalTaxAmount"`
+	TotalShippingAmount         json.RawMessage `json:"totalShippingAmount"`
 	Currency                    string          `json:"currency"`
 	OrderLanguage               string          `json:"orderLanguage"`
 	TrackingCodes               []string        `json:"trackingCodes"`
@@ -218,7 +219,7 @@ type rawNotification struct {
 	Customer                    *rawCustomer    `json:"customer"`
 	Upsell                      *rawUpsell      `json:"upsell"`
 	Hopfeed                     *rawHopfeed     `json:"hopfeed"`
-	Version                     json.Number     `json:"version"`
+	Version                     json.RawMessage `json:"version"`
 	AttemptCount                int             `json:"attemptCount"`
 	VendorVariables             json.RawMessage `json:"vendorVariables"`
 	AffiliateTrackingParameters json.RawMessage `json:"affiliateTrackingParameters"`
@@ -226,28 +227,28 @@ type rawNotification struct {
 }
 
 type rawLineItem struct {
-	ItemNo        string      `json:"itemNo"`
-	ProductTitle  string      `json:"productTitle"`
-	Shippable     bool        `json:"shippable"`
-	Recurring     bool        `json:"recurring"`
-	AccountAmount json.Number `json:"accountAmount"`
-	Quantity      int         `json:"quantity"`
+	ItemNo        string          `json:"itemNo"`
+	ProductTitle  string          `json:"productTitle"`
+	Shippable     bool            `json:"shippable"`
+	Recurring     bool            `json:"recurring"`
+	AccountAmount json.RawMessage `json:"accountAmount"`
+	Quantity      int             `json:"quantity"`
 	PaymentPlan   *struct {
-		RebillStatus      string      `json:"rebillStatus"`
-		RebillFrequency   string      `json:"rebillFrequency"`
-		RebillAmount      json.Number `json:"rebillAmount"`
-		PaymentsProcessed int         `json:"paymentsProcessed"`
-		PaymentsRemaining int         `json:"paymentsRemaining"`
-		NextPaymentDate   string      `json:"nextPaymentDate"`
+		RebillStatus      string          `json:"rebillStatus"`
+		RebillFrequency   string          `json:"rebillFrequency"`
+		RebillAmount      json.RawMessage `json:"rebillAmount"`
+		PaymentsProcessed int             `json:"paymentsProcessed"`
+		PaymentsRemaining int             `json:"paymentsRemaining"`
+		NextPaymentDate   string          `json:"nextPaymentDate"`
 	} `json:"paymentPlan"`
-	DownloadURL     string      `json:"downloadUrl"`
-	LineItemType    string      `json:"lineItemType"`
-	ProductPrice    json.Number `json:"productPrice"`
-	ProductDiscount json.Number `json:"productDiscount"`
-	AffiliatePayout json.Number `json:"affiliatePayout"`
-	TaxAmount       json.Number `json:"taxAmount"`
-	ShippingAmount  json.Number `json:"shippingAmount"`
-	ShippingLiable  bool        `json:"shippingLiable"`
+	DownloadURL     string          `json:"downloadUrl"`
+	LineItemType    string          `json:"lineItemType"`
+	ProductPrice    json.RawMessage `json:"productPrice"`
+	ProductDiscount json.RawMessage `json:"productDiscount"`
+	AffiliatePayout json.RawMessage `json:"affiliatePayout"`
+	TaxAmount       json.RawMessage `json:"taxAmount"`
+	ShippingAmount  json.RawMessage `json:"shippingAmount"`
+	ShippingLiable  bool            `json:"shippingLiable"`
 }
 
 type rawUpsell struct {
@@ -290,9 +291,9 @@ func (c *rawContact) contact() *Contact {
 }
 
 type rawHopfeed struct {
-	HopfeedClickID           string      `json:"hopfeedClickId"`
-	HopfeedApplicationID     int         `json:"hopfeedApplicationId"`
-	HopfeedCreativeID        int         `json:"hopfeedCreativeId"`
-	HopfeedApplicationPayout json.Number `json:"hopfeedApplicationPayout"`
-	HopfeedVendorPayout      json.Number `json:"hopfeedVendorPayout"`
+	HopfeedClickID           string          `json:"hopfeedClickId"`
+	HopfeedApplicationID     int             `json:"hopfeedApplicationId"`
+	HopfeedCreativeID        int             `json:"hopfeedCreativeId"`
+	HopfeedApplicationPayout json.RawMessage `json:"hopfeedApplicationPayout"`
+	HopfeedVendorPayout      json.RawMessage `json:"hopfeedVendorPayout"`
 }
