@@ -194,7 +194,7 @@ func (o Order) For(role Role) (*Notification, error) {
 		OrderLanguage:            or(o.Language, "EN"),
 		DeclinedConsent:          o.DeclinedConsent,
 		Customer:                 o.Buyer.customer(),
-		Upsell:                   o.Upsell,
+		Upsell:                   copyUpsell(o.Upsell),
 		AttemptCount:             attempt,
 		VendorVariables:          o.VendorVariables,
 		CommonTrackingParameters: o.Common,
@@ -410,6 +410,15 @@ func trackingParams(m map[string]string) Params {
 		ps = append(ps, Param{k, m[k]})
 	}
 	return ps
+}
+
+// copyUpsell keeps a notification from sharing the order's upsell block.
+func copyUpsell(u *UpsellBlock) *UpsellBlock {
+	if u == nil {
+		return nil
+	}
+	c := *u
+	return &c
 }
 
 func or(s, def string) string {
