@@ -195,6 +195,10 @@ func TestBuildUpsell(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	o.Upsell.UpsellPath = "changed later" // the notification keeps its own copy
+	if n.Upsell.UpsellPath != "daa" {
+		t.Errorf("the notification shares the order's upsell block")
+	}
 	for _, want := range []string{
 		`"receipt":"UPSL5678"`, `"lineItemType":"UPSELL"`,
 		`"upsell":{"upsellOriginalReceipt":"ABCD1234","upsellFlowId":40689,"upsellSession":"ABCD1234XY","upsellPath":"daa"}`,
