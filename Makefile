@@ -3,7 +3,7 @@ PKGS    ?= ./...
 export TESTCONTAINERS_RYUK_DISABLED ?= true
 export TESTCONTAINERS_HOST_OVERRIDE ?= 127.0.0.1
 
-.PHONY: run test test-postgres test-postgres-up build vet vet-cross staticcheck fmt bench bench-tracker cbsim image fuzz dist
+.PHONY: run test test-postgres test-postgres-up test-mariadb test-mariadb-up build vet vet-cross staticcheck fmt bench bench-tracker cbsim image fuzz dist
 
 ## run: the main job — the demo funnels on the embedded defaults
 run:
@@ -22,6 +22,16 @@ test-postgres-up:
 test-postgres:
 	@eval "$$($(MAKE) -s test-postgres-up)" && \
 		$(GO) test -race -count=1 -run 'Postgres|SQLRead|TestOrbitra' ./profile/...
+
+## test-mariadb-up: install (if missing) and start a local MariaDB for the MySQL-dialect tests, as .ci/run
+## does (root or sudo); prints the exports: eval "$$(make -s test-mariadb-up)"
+test-mariadb-up:
+	@if [ "$$(id -u)" -eq 0 ]; then .ci/mariadb; else sudo .ci/mariadb; fi
+
+## test-mariadb: the tests that need MariaDB, against the server .ci/mariadb starts; they must run
+test-mariadb:
+	@eval "$$($(MAKE) -s test-mariadb-up)" && \
+		$(GO) test -race -count=1 -run 'MariaDB|Prosper202' ./profile/... ./steps/
 
 vet:
 	$(GO) vet $(PKGS)

@@ -2,7 +2,6 @@ package profile
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -225,8 +224,8 @@ func poll(ctx context.Context, deadline time.Time, f func() (bool, error)) (bool
 
 // fixOf returns the fix an error carries, or def.
 func fixOf(err error, def string) string {
-	if h, ok := errors.AsType[*hintError](err); ok {
-		return h.fix
+	if fix := Fix(err); fix != "" {
+		return fix
 	}
 	return def
 }

@@ -2,6 +2,8 @@ package profile
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -82,10 +84,23 @@ func TestClickFailures(t *testing.T) {
 			tr := mustBind(t, mustParse(t, tt.profile), Config{TrackerURL: srv.URL, Set: map[string]string{"key": "k"},
 				Campaigns: map[string]string{RoleAffiliate: tt.campaign, RoleVendor: tt.campaign}, HTTPClient: srv.Client()})
 			_, err := tr.Click(context.Background(), RoleAffiliate)
-			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(fixOf(err, ""), tt.fix) {
-				t.Errorf("Click = %v (fix %q); want %q and fix %q", err, fixOf(err, ""), tt.want, tt.fix)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(Fix(err), tt.fix) {
+				t.Errorf("Click = %v (fix %q); want %q and fix %q", err, Fix(err), tt.want, tt.fix)
+			}
+			// The fix survives wrapping, and is not in the error's text.
+			if wrapped := fmt.Errorf("click the affiliate campaign: %w", err); Fix(wrapped) != Fix(err) || strings.Contains(err.Error(), Fix(err)) {
+				t.Errorf("Fix(wrapped) = %q, want %q, not in the text %q", Fix(wrapped), Fix(err), err)
 			}
 		})
+	}
+}
+
+// TestFixNone: an error without a fix, or none at all, says none.
+func TestFixNone(t *testing.T) {
+	for _, err := range []error{nil, errors.New("plain"), fmt.Errorf("wrapped: %w", errors.New("plain"))} {
+		if f := Fix(err); f != "" {
+			t.Errorf("Fix(%v) = %q, want \"\"", err, f)
+		}
 	}
 }
 

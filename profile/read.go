@@ -3,6 +3,7 @@ package profile
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -269,3 +270,13 @@ func (e *hintError) Unwrap() error { return e.err }
 
 // hint attaches a fix to err.
 func hint(err error, fix string) error { return &hintError{err: err, fix: fix} }
+
+// Fix returns what to change, in the profile or the settings, that an
+// error of a Tracker says (Check reports it as a probe's Fix); "" when it
+// says none. The error's text does not hold it.
+func Fix(err error) string {
+	if h, ok := errors.AsType[*hintError](err); ok {
+		return h.fix
+	}
+	return ""
+}

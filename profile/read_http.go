@@ -160,6 +160,10 @@ func (t *Tracker) fetch(ctx context.Context, method, u string, header http.Heade
 	}
 	if status < 200 || status > 299 {
 		err := fmt.Errorf("%s: HTTP %d: %s", where, status, t.Redact(firstBytes(string(raw))))
+		if status == http.StatusUnauthorized || status == http.StatusForbidden {
+			// Said as package redtrack says it, so a wrong key reads the same on every path.
+			err = fmt.Errorf("%s: api key refused (HTTP %d): %s", where, status, t.Redact(firstBytes(string(raw))))
+		}
 		switch {
 		case status >= 300 && status <= 399:
 			return nil, hint(err, "the API redirected; cbsim does not follow a redirect with the API key: give the final URL (--api, or the reader's url:)")

@@ -94,7 +94,7 @@ func TestReadHTTPErrors(t *testing.T) {
 		name, profile, key string
 		want, fix          string
 	}{
-		{"refused key", testProfile, "wrong-key-123", "HTTP 401", "check the API key"},
+		{"refused key", testProfile, "wrong-key-123", "api key refused (HTTP 401)", "check the API key"},
 		{"list path", strings.Replace(testProfile, "list: data", "list: items", 1), "good", `the reply has no "items"`, "set list:"},
 		{"list not an array", strings.Replace(testProfile, "list: data", "list: meta", 1), "good", `the reply's "meta" is not an array`, "set list:"},
 		{"page cap", strings.Replace(testProfile, "page_size: 3}", "page_size: 3, max_pages: 2}", 1), "good", "more than 2 pages", "max_pages"},

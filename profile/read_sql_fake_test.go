@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -202,6 +203,7 @@ func clickPostbackRead(t *testing.T, tr *Tracker, client *http.Client) error {
 		txid  string
 	}
 	var problems []string
+	noCurrency := false
 	for _, role := range []string{RoleAffiliate, RoleVendor} {
 		c, err := tr.Click(ctx, role)
 		if err != nil {
@@ -213,7 +215,8 @@ func clickPostbackRead(t *testing.T, tr *Tracker, client *http.Client) error {
 		postbacks := []sent{{"45.75", 4575, "R1-" + role}, {"19.99", 1999, "R2-" + role}}
 		for _, pb := range postbacks {
 			u, dropped := tr.PostbackURL(map[string]string{FieldClickID: c.ID, FieldSum: pb.sum, FieldCurrency: "USD", FieldTransactionID: pb.txid})
-			if len(dropped) > 0 {
+			// A tracker without a currency (Prosper202) drops it and reads none back.
+			if noCurrency = slices.Equal(dropped, []string{FieldCurrency}); len(dropped) > 0 && !noCurrency {
 				t.Fatalf("postback fields dropped: %v", dropped)
 			}
 			req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
@@ -245,7 +248,11 @@ func clickPostbackRead(t *testing.T, tr *Tracker, client *http.Client) error {
 			if got.Payout != pb.cents {
 				problems = append(problems, fmt.Sprintf("%s conversion %d: recorded sum %d cents, sent %s", role, i, got.Payout, pb.sum))
 			}
-			if got.TransactionID != pb.txid || got.Currency != "USD" || got.Time == "" {
+			wantCurrency := "USD"
+			if noCurrency {
+				wantCurrency = ""
+			}
+			if got.TransactionID != pb.txid || got.Currency != wantCurrency || got.Time == "" {
 				problems = append(problems, fmt.Sprintf("%s conversion %d: recorded %+v, sent transaction id %s in USD", role, i, got, pb.txid))
 			}
 		}

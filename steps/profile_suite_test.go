@@ -17,6 +17,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/go-sql-driver/mysql"
+
 	_ "github.com/cbsim/cbsim/profile/sqldriver"
 
 	"github.com/cbsim/cbsim/features"
@@ -69,18 +71,114 @@ func prosper202(t *testing.T, b faketracker.Broken) *profile.Tracker {
 // overridden by fields (logical → wire name, "" removes one).
 func prosper202With(t *testing.T, b faketracker.Broken, fields map[string]string) *profile.Tracker {
 	t.Helper()
+	p := startProsper202(t, faketracker.Prosper202Options{Broken: b})
+	return bindProfile(t, "prosper202", profile.Config{TrackerURL: p.URL, APIKey: "p202-key", HTTPClient: p.Client(), PostbackFields: fields,
+		Campaigns: map[string]string{profile.RoleAffiliate: "11", profile.RoleVendor: "12"}})
+}
+
+// prosper202SQL starts a fake Prosper202 (broken as b) that also writes
+// its 202_clicks and 202_conversion_logs into store — "sqlite", a file of
+// the test's, or "mariadb", a fresh database on CBSIM_MARIADB_DSN's server
+// (skipped without it, failed with CBSIM_REQUIRE_MARIADB=1) — and binds the
+// bundled prosper202 profile to it with reader sql: its query as bundled,
+// run by SQLite on a read-only handle, or by MariaDB through the profile's
+// own mysql DSN.
+func prosper202SQL(t *testing.T, b faketracker.Broken, store string) *profile.Tracker {
+	t.Helper()
+	cfg := profile.Config{Reader: "sql", Campaigns: map[string]string{profile.RoleAffiliate: "11", profile.RoleVendor: "12"}}
+	opts := faketracker.Prosper202Options{Broken: b}
+	switch store {
+	case "sqlite":
+		path := filepath.Join(t.TempDir(), "prosper202.sqlite")
+		opts.DB, opts.Dialect = openDB(t, "sqlite", "file:"+path+"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)"), faketracker.Prosper202SQLite
+		cfg.DB = openDB(t, "sqlite", "file:"+path+"?_pragma=query_only(1)&_pragma=busy_timeout(5000)")
+	case "mariadb":
+		dsn, db := mariadbDatabase(t)
+		opts.DB, opts.Dialect = db, faketracker.Prosper202MySQL
+		cfg.Set = map[string]string{"dsn": dsn}
+	default:
+		t.Fatalf("prosper202SQL: store %q is not sqlite or mariadb", store)
+	}
+	p := startProsper202(t, opts)
+	cfg.TrackerURL, cfg.HTTPClient = p.URL, p.Client()
+	return bindProfile(t, "prosper202", cfg)
+}
+
+// startProsper202 starts a fake Prosper202 with opts and an affiliate and
+// a vendor campaign (trackers 11 and 12), API key p202-key.
+func startProsper202(t *testing.T, opts faketracker.Prosper202Options) *faketracker.Prosper202 {
+	t.Helper()
 	links := hopLinks("[[subid]]")
-	p, err := faketracker.NewProsper202(faketracker.Prosper202Options{APIKey: "p202-key", Broken: b,
-		Campaigns: []faketracker.Prosper202Campaign{
-			{TrackerID: 11, Name: "Sleep Guide (affiliate)", OfferURL: links[profile.RoleAffiliate]},
-			{TrackerID: 12, Name: "Sleep Guide (vendor)", OfferURL: links[profile.RoleVendor]},
-		}})
+	opts.APIKey = "p202-key"
+	opts.Campaigns = []faketracker.Prosper202Campaign{
+		{TrackerID: 11, Name: "Sleep Guide (affiliate)", OfferURL: links[profile.RoleAffiliate]},
+		{TrackerID: 12, Name: "Sleep Guide (vendor)", OfferURL: links[profile.RoleVendor]},
+	}
+	p, err := faketracker.NewProsper202(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(p.Close)
-	return bindProfile(t, "prosper202", profile.Config{TrackerURL: p.URL, APIKey: "p202-key", HTTPClient: p.Client(), PostbackFields: fields,
-		Campaigns: map[string]string{profile.RoleAffiliate: "11", profile.RoleVendor: "12"}})
+	return p
+}
+
+// openDB opens a database and closes it when the test ends.
+func openDB(t *testing.T, driver, dsn string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// mariadbDatabase makes a fresh database on the server of
+// CBSIM_MARIADB_DSN, named after its database (cbsim → cbsim_<random>,
+// which .ci/mariadb lets its user make), skipping without it and failing
+// instead with CBSIM_REQUIRE_MARIADB=1. It returns the new database's DSN
+// and the database opened with it; the database is dropped when the test
+// ends.
+func mariadbDatabase(t *testing.T) (string, *sql.DB) {
+	t.Helper()
+	required := os.Getenv("CBSIM_REQUIRE_MARIADB") == "1"
+	raw := os.Getenv("CBSIM_MARIADB_DSN")
+	if raw == "" {
+		if required {
+			t.Fatal("CBSIM_REQUIRE_MARIADB=1 but CBSIM_MARIADB_DSN is not set (eval \"$(.ci/mariadb)\")")
+		}
+		t.Skip("no MariaDB: set CBSIM_MARIADB_DSN to a scratch database (eval \"$(.ci/mariadb)\"); CBSIM_REQUIRE_MARIADB=1 makes this fail")
+	}
+	cfg, err := mysql.ParseDSN(raw)
+	if err != nil || cfg.DBName == "" {
+		t.Fatalf("CBSIM_MARIADB_DSN is not a MySQL DSN naming a database (user:pass@tcp(host:port)/db): %v", err)
+	}
+	admin := openDB(t, "mysql", raw)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	err = admin.PingContext(ctx)
+	cancel()
+	if err != nil {
+		if required {
+			t.Fatalf("MariaDB of CBSIM_MARIADB_DSN unreachable: %v", err)
+		}
+		t.Skipf("MariaDB of CBSIM_MARIADB_DSN unreachable (%v); CBSIM_REQUIRE_MARIADB=1 makes this fail", err)
+	}
+	b := make([]byte, 6)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	name := cfg.DBName + "_" + hex.EncodeToString(b)
+	if _, err := admin.Exec("CREATE DATABASE `" + name + "`"); err != nil {
+		t.Fatalf("create database %s (the user of CBSIM_MARIADB_DSN needs CREATE on %s_*, as .ci/mariadb grants): %v", name, cfg.DBName, err)
+	}
+	t.Cleanup(func() {
+		if _, err := admin.Exec("DROP DATABASE `" + name + "`"); err != nil {
+			t.Errorf("drop database %s: %v", name, err)
+		}
+	})
+	cfg.DBName = name
+	dsn := cfg.FormatDSN()
+	return dsn, openDB(t, "mysql", dsn)
 }
 
 // orbitra starts a fake Orbitra (broken as b) with an affiliate and a
@@ -251,7 +349,9 @@ var orbitraFailing = map[string][]string{
 
 // TestPortableSuiteThroughProfiles runs the portable suite (every scenario
 // neither @reference nor @restart) through bundled profiles. It passes
-// against the Prosper202 fake through the prosper202 profile and against
+// against the Prosper202 fake through the prosper202 profile (reader http,
+// and reader sql on the fake's tables in SQLite and, with
+// CBSIM_MARIADB_DSN, in MariaDB) and against
 // the reference tracker through the cbsim and redtrack profiles; it fails
 // against each broken twin with a message about the sum or the click id.
 // Against Orbitra (through either reader, and on PostgreSQL) every
@@ -269,6 +369,19 @@ func TestPortableSuiteThroughProfiles(t *testing.T) {
 		{"Prosper202BrokenSum", func(t *testing.T) *profile.Tracker { return prosper202(t, faketracker.BrokenSum) },
 			[]string{"with payout 45.75 for click", "payout=46.75", "not compared: type (the tracker has no conversion types), order_id (the tracker does not keep it)"}, nil},
 		{"Prosper202BrokenClickID", func(t *testing.T) *profile.Tracker { return prosper202(t, faketracker.BrokenClickID) },
+			[]string{"but the tracker recorded 0:"}, nil},
+		// Reader sql: the profile's query reads 202_conversion_logs, each
+		// row with its own payout, from SQLite always and from MariaDB
+		// when CBSIM_MARIADB_DSN is set.
+		{"Prosper202SQLite", func(t *testing.T) *profile.Tracker { return prosper202SQL(t, faketracker.NotBroken, "sqlite") }, nil, nil},
+		{"Prosper202SQLiteBrokenSum", func(t *testing.T) *profile.Tracker { return prosper202SQL(t, faketracker.BrokenSum, "sqlite") },
+			[]string{"with payout 45.75 for click", "payout=46.75"}, nil},
+		{"Prosper202SQLiteBrokenClickID", func(t *testing.T) *profile.Tracker { return prosper202SQL(t, faketracker.BrokenClickID, "sqlite") },
+			[]string{"but the tracker recorded 0:"}, nil},
+		{"Prosper202MariaDB", func(t *testing.T) *profile.Tracker { return prosper202SQL(t, faketracker.NotBroken, "mariadb") }, nil, nil},
+		{"Prosper202MariaDBBrokenSum", func(t *testing.T) *profile.Tracker { return prosper202SQL(t, faketracker.BrokenSum, "mariadb") },
+			[]string{"with payout 45.75 for click", "payout=46.75"}, nil},
+		{"Prosper202MariaDBBrokenClickID", func(t *testing.T) *profile.Tracker { return prosper202SQL(t, faketracker.BrokenClickID, "mariadb") },
 			[]string{"but the tracker recorded 0:"}, nil},
 		// Without a txid, Prosper202 takes the order id an upsell shares
 		// with its front end as the transaction id, and keeps no upsell.

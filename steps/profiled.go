@@ -34,9 +34,13 @@ var (
 )
 
 // Click sends one visitor, with its own address and user agent, through the
-// campaign of role.
+// campaign of role. A failure says what to change where the profile knows
+// (profile.Fix): give the campaign's id, fix the offer URL's macro ….
 func (p *Profiled) Click(ctx context.Context, role simulator.Role) (Click, error) {
 	c, err := p.T.Click(ctx, string(role))
+	if fix := profile.Fix(err); fix != "" {
+		return Click{}, fmt.Errorf("%w — fix: %s", err, fix)
+	}
 	if err != nil {
 		return Click{}, err
 	}

@@ -10,6 +10,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/cbsim/cbsim/internal/redact"
 	"github.com/cbsim/cbsim/profile"
@@ -31,12 +32,15 @@ func addProfileFlags(fs *flag.FlagSet, usage string) *profileFlags {
 	}
 }
 
-// profileInput is what binds a profile: the tracker's URLs, the API key,
-// the campaigns per role and the --set entries.
+// profileInput is what binds a profile: its name or file, the tracker's
+// URLs, the API key, the campaigns per role and the --set entries.
 type profileInput struct {
+	name                 string // --profile, or profile.DefaultName
 	tracker, api, apiKey string
 	campaigns, set       map[string]string
 	seed                 int64
+	eventTime            time.Time // when the simulated events happen; zero = the read window is around now
+	advice               string    // what a failed preflight tells the user to check
 }
 
 // bind loads the profile and binds it to the tracker in; every --set entry
@@ -47,14 +51,14 @@ func (f *profileFlags) bind(fs *flag.FlagSet, in profileInput) (*profile.Tracker
 	if *f.reader != "" && *f.reader != profile.ReaderHTTP && *f.reader != profile.ReaderSQL {
 		return nil, nil, usageError(fs, "--reader %s: want %s or %s", *f.reader, profile.ReaderHTTP, profile.ReaderSQL)
 	}
-	p, err := profile.Load(*f.name)
+	p, err := profile.Load(in.name)
 	if err != nil {
 		return nil, nil, usageError(fs, "--profile: %v", err)
 	}
 	secrets := secretSettings(p, in.set)
 	redact.Of(fs.Output()).Add(secrets...)
 	tr, err := p.Bind(profile.Config{TrackerURL: in.tracker, APIURL: in.api, APIKey: in.apiKey, Campaigns: in.campaigns,
-		Set: in.set, Reader: *f.reader, Seed: in.seed})
+		Set: in.set, Reader: *f.reader, Seed: in.seed, EventTime: in.eventTime})
 	if err != nil {
 		return nil, nil, usageError(fs, "%v", err)
 	}
@@ -107,11 +111,12 @@ func (f *profileFlags) checkUse(fs *flag.FlagSet, trackerURL string, observe boo
 }
 
 // useProfile makes the suite run against the tracker at in.tracker through
-// the profile: --set entries the profile declares bind it, the others stay
-// postback parameters. The tracker must answer the profile's reader
-// (steps.Preflight). It returns a close func, and an exit code or -1.
+// the profile in.name: --set entries the profile declares bind it, the
+// others stay postback parameters. The tracker must answer the profile's
+// reader (steps.Preflight). The reports name the profile (property
+// cbsim.profile). It returns a close func, and an exit code or -1.
 func (f *profileFlags) useProfile(ctx context.Context, fs *flag.FlagSet, o *steps.SuiteOptions, in profileInput) (func(), int) {
-	settings, rest := splitSettings(*f.name, o.Steps.Set)
+	settings, rest := splitSettings(in.name, o.Steps.Set)
 	in.set = settings
 	tr, secrets, code := f.bind(fs, in)
 	if code >= 0 {
@@ -126,15 +131,23 @@ func (f *profileFlags) useProfile(ctx context.Context, fs *flag.FlagSet, o *step
 			names = append(names, s.Name)
 		}
 		for _, n := range slices.Sorted(maps.Keys(rest)) {
+			if _, field := profile.Canonical()[n]; field {
+				continue // a postback field in the steps' names (ptoken, as --postback-token sets it): the profile renames it
+			}
 			fmt.Fprintf(fs.Output(), "cbsim %s: note: --set %s is not a setting of profile %s (its settings: %s): it is added to every postback URL\n",
 				fs.Name(), n, tr.Profile().Name, strings.Join(names, ", "))
 		}
 	}
 	o.Secrets = append(o.Secrets, secrets...)
+	o.Properties = append(o.Properties, steps.Property{Name: "cbsim.profile", Value: tr.Profile().Name})
 	pt := &steps.Profiled{T: tr}
 	if err := steps.Preflight(ctx, pt); err != nil {
 		tr.Close()
-		fmt.Fprintf(fs.Output(), "cbsim %s: %v (check --tracker, --api, --api-key and the profile's settings, or run `cbsim profile check`)\n", fs.Name(), err)
+		advice := in.advice
+		if advice == "" {
+			advice = "check --tracker, --api, --api-key and the profile's settings, or run `cbsim profile check`"
+		}
+		fmt.Fprintf(fs.Output(), "cbsim %s: %v (%s)\n", fs.Name(), err, advice)
 		return nil, 1
 	}
 	o.Factory = steps.Shared{Tracker: pt}

@@ -62,7 +62,7 @@ func runProfileCheck(ctx context.Context, args []string, stdout, stderr io.Write
 	// Each check is a new visitor: a tracker that drops a second click
 	// from one address (Orbitra, within 2 s) must not see the last
 	// check's.
-	tr, _, code := prof.bind(fs, profileInput{tracker: *trackerURL, api: *apiURL, apiKey: *apiKey, campaigns: campaigns.keyValues, set: set,
+	tr, _, code := prof.bind(fs, profileInput{name: *prof.name, tracker: *trackerURL, api: *apiURL, apiKey: *apiKey, campaigns: campaigns.keyValues, set: set,
 		seed: time.Now().UnixNano()})
 	if code >= 0 {
 		return code

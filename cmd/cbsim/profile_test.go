@@ -101,7 +101,7 @@ func TestProfilesLists(t *testing.T) {
 		}
 		if p.Name == "prosper202" && (p.Verified || len(p.Readers) != 2 || p.Readers[0].Kind != "http" || !p.Readers[0].Default ||
 			p.Readers[1].Kind != "sql" || strings.Join(p.Readers[1].Settings, ",") != "dsn" || len(p.Campaigns.Required) != 2 ||
-			p.Features.PayoutPerClick != profile.PayoutLast) {
+			p.Features.PayoutPerClick != profile.PayoutMany) {
 			t.Errorf("--json prosper202 = %+v", p)
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log"
 	"maps"
-	"net/http"
 	"os"
 	"slices"
 	"strings"
@@ -53,7 +52,7 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	settle := fs.Duration("settle", 0, "how long to wait before asserting that nothing was recorded")
 	followRedirects := fs.Bool("follow-redirects", false, "follow a tracker's 3xx replies to postbacks and count the target's reply; by default a 3xx is recorded with its Location and is not delivered")
 	own := ownFlags(fs)
-	prof := addProfileFlags(fs, "drive and read the tracker at --tracker through this tracker profile: a bundled one's name (cbsim profiles lists them) or a profile file; --set entries it declares are its settings")
+	prof := addProfileFlags(fs, "drive and read the tracker at --tracker through this tracker profile: a bundled one's name (cbsim profiles lists them) or a profile file; --set entries it declares are its settings (default with --tracker: redtrack; cbsim for cbsim's reference tracker)")
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
@@ -169,27 +168,30 @@ func runTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 			o.Factory = reference.Factory{Config: steps.TrackerConfig{ConversionTypes: types, EventIDParam: o.Steps.EventIDParam()}}
 		}
-	case *prof.name != "":
-		done, code := prof.useProfile(ctx, fs, &o, profileInput{tracker: *trackerURL, api: *apiURL, apiKey: *apiKey, campaigns: campaigns.keyValues, seed: int64(*seed)})
+	case *observe:
+		o.Factory = steps.Shared{Tracker: steps.ObserveOnly{URL: strings.TrimRight(*trackerURL, "/") + "/postback"}}
+	default:
+		// A running tracker is driven through a profile: the one given, else
+		// the bundled redtrack profile (issue 13: "redtrack (the default)").
+		in := profileInput{name: *prof.name, tracker: *trackerURL, api: *apiURL, apiKey: *apiKey, campaigns: campaigns.keyValues,
+			seed: int64(*seed)}
+		if in.name == "" {
+			if _, code := campaignsOf(fs, campaigns.keyValues); code >= 0 {
+				return code
+			}
+			in.name = profile.DefaultName
+			in.advice = "check --tracker, --api and --api-key, or run with --observe-only"
+		}
+		if in.name == profile.DefaultName {
+			// RedTrack's read window, as steps.RedTrack.Window has it: from
+			// the simulated events' date to the tracker's clock.
+			in.eventTime = simulator.DefaultTime
+		}
+		done, code := prof.useProfile(ctx, fs, &o, in)
 		if code >= 0 {
 			return code
 		}
 		defer done()
-	case *observe:
-		o.Factory = steps.Shared{Tracker: steps.ObserveOnly{URL: strings.TrimRight(*trackerURL, "/") + "/postback"}}
-	default:
-		cs, code := campaignsOf(fs, campaigns.keyValues)
-		if code >= 0 {
-			return code
-		}
-		// A tracker that accepts a connection and never answers fails a request, not the whole run.
-		rt := &steps.RedTrack{TrackingURL: strings.TrimRight(*trackerURL, "/"), APIURL: *apiURL, APIKey: *apiKey, Campaigns: cs,
-			HTTPClient: &http.Client{Timeout: profile.DefaultTimeout}}
-		if err := steps.Preflight(ctx, rt); err != nil {
-			fmt.Fprintf(stderr, "cbsim test: %v (check --tracker, --api and --api-key, or run with --observe-only)\n", err)
-			return 1
-		}
-		o.Factory = steps.Shared{Tracker: rt}
 	}
 	return suiteExit(reference.Run(o), stderr)
 }

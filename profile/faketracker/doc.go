@@ -1,8 +1,21 @@
 // Package faketracker holds in-process fakes of other trackers' HTTP
-// surfaces — Prosper202 and Orbitra — for testing tracker profiles, in the
-// manner of net/http/httptest: NewProsper202 and NewOrbitra start a fake on
-// 127.0.0.1:0 with a URL, a Client that does not follow redirects, a log
-// of the Requests received, and a Close that releases everything.
+// surfaces for testing tracker profiles, in the manner of
+// net/http/httptest: NewProsper202, NewOrbitra, NewKeitaro, NewBinom,
+// NewVoluum and NewEverflow each start a fake on 127.0.0.1:0 with a URL, a
+// Client that does not follow redirects, a log of the Requests received,
+// and a Close that releases everything.
+//
+// Prosper202 and Orbitra are open source, and their fakes (below) are
+// built from that source. Keitaro, Binom, Voluum and Everflow are not:
+// their fakes are built from each tracker's public documentation (and,
+// where the documentation stops, public client code), each behaviour
+// citing its page at the top of keitaro.go, binom.go, voluum.go and
+// everflow.go, with UNCONFIRMED where nothing public settles it. A test per
+// read endpoint (keitaro_api_test.go, voluum_report_test.go,
+// everflow_report_test.go) sends the documented request shape built by
+// hand, so a fake and its profile cannot agree only by construction.
+// Binom fakes no read API: the one Binom 2 lists does not show which
+// column carries the click id (binom.go).
 //
 // Each fake is built from the tracker's public source (read through stored
 // copies of tracking202/prosper202 and fenjo26/Orbitra.link; see
@@ -15,7 +28,7 @@
 // the wire: is_numeric, truthiness ("0" is false), (int) casts,
 // urlencode/rawurlencode, and json_encode's escapes and floats ("10.0").
 //
-// # Prosper202 (PHP/MySQL; in memory here)
+// # Prosper202 (PHP/MySQL; in memory here, and optionally in SQL)
 //
 // Sources, in tracking202/prosper202: tracking202/redirect/dl.php @0286f4de
 // (click); 202-config/functions-tracking202.php, PHP 8 version, index id
@@ -60,6 +73,16 @@
 //	    conv_time, deleted, aff_campaign_name. Click fields include
 //	    click_id, aff_campaign_id, click_payout and click_cpc (DECIMAL
 //	    strings, "20.00000"), click_lead, click_filtered, click_time.
+//
+// With Prosper202Options.DB the fake also writes 202_clicks and
+// 202_conversion_logs, shaped as the installer makes them
+// (202-config/functions-install.php @067f7ee3), into that database:
+// SQLite (Prosper202SQLite) or MySQL/MariaDB (Prosper202MySQL). A click is
+// inserted as dl.php does; a postback runs as record() does, in one
+// transaction: the click read (FOR UPDATE in MySQL), the (click,
+// transaction id) lookup, the log row with its own click_payout, then the
+// click's update. The API still serves from memory, which the tables
+// follow; a profile's SQL reader reads the tables.
 //
 // # Orbitra (PHP/SQLite; a real SQLite file here, DBPath, or PostgreSQL)
 //

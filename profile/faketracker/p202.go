@@ -1,7 +1,9 @@
 package faketracker
 
 import (
+	"context"
 	"crypto/rand"
+	"database/sql"
 	"fmt"
 	"io"
 	"net/http"
@@ -54,8 +56,19 @@ type Prosper202Options struct {
 	//   BrokenSum: every conversion row, and the click's click_payout
 	//     when an amount overwrites it, records 1.00 more than it should.
 	//   BrokenClickID: gpb.php records the conversion row under the subid
-	//     it was sent plus one (the click itself is still updated).
+	//     it was sent plus one, and deduplicates transaction ids under it
+	//     too (the click itself is still updated).
 	Broken Broken
+	// DB, when set, is a database the fake also keeps Prosper202's
+	// 202_clicks and 202_conversion_logs tables in, written as dl.php and
+	// gpb.php write them (see Prosper202Dialect), for a profile that reads
+	// Prosper202's database. It must hold no such tables yet; the fake
+	// creates them in DB's current database. The caller owns DB: Close
+	// neither closes it nor drops the tables. nil: the fake keeps its
+	// tables in memory only. The API serves from memory either way.
+	DB *sql.DB
+	// Dialect is DB's SQL dialect; "" means Prosper202SQLite.
+	Dialect Prosper202Dialect
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Rand is the source of the [[random]] token and of click_id_public's
@@ -71,8 +84,9 @@ type Prosper202 struct {
 	// URL is the base URL, "http://127.0.0.1:PORT", without a trailing slash.
 	URL string
 
-	opts Prosper202Options
-	srv  *server
+	opts  Prosper202Options
+	srv   *server
+	store *store202 // the tables in Prosper202Options.DB; nil without one
 
 	mu          sync.Mutex // guards the fields below, the fake's database
 	campaigns   []p202Campaign
@@ -124,6 +138,16 @@ func NewProsper202(opts Prosper202Options) (*Prosper202, error) {
 	if err := opts.Broken.validate(); err != nil {
 		return nil, err
 	}
+	switch opts.Dialect {
+	case "":
+		opts.Dialect = Prosper202SQLite
+	case Prosper202SQLite, Prosper202MySQL:
+		if opts.DB == nil {
+			return nil, fmt.Errorf("faketracker: Prosper202 Dialect %q needs DB, the database to write the tables in", string(opts.Dialect))
+		}
+	default:
+		return nil, fmt.Errorf("faketracker: Prosper202 Dialect %q is not a dialect: use %q or %q", string(opts.Dialect), Prosper202SQLite, Prosper202MySQL)
+	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
@@ -170,6 +194,12 @@ func NewProsper202(opts Prosper202Options) (*Prosper202, error) {
 			trackerID: c.TrackerID, campaignID: c.CampaignID, name: c.Name,
 			offerURL: c.OfferURL, payout: decimal5FromCents(c.PayoutCents),
 		})
+	}
+	if opts.DB != nil {
+		p.store = &store202{db: opts.DB, dialect: opts.Dialect}
+		if err := p.store.create(context.Background()); err != nil {
+			return nil, fmt.Errorf("faketracker: Prosper202 DB (%s): %w", opts.Dialect, err)
+		}
 	}
 	srv, err := startServer(p.routes(), opts.Now)
 	if err != nil {

@@ -59,8 +59,6 @@ func (p *Prosper202) handleClick(w http.ResponseWriter, r *http.Request) {
 	filtered := 0
 	if seen, ok := p.lastIPs[ip]; ok && now-seen < lastIPWindow {
 		filtered = 1
-	} else {
-		p.lastIPs[ip] = now
 	}
 	id := p.nextClickID
 	pre, err := randIntn(p.opts.Rand, 9)
@@ -80,10 +78,19 @@ func (p *Prosper202) handleClick(w http.ResponseWriter, r *http.Request) {
 	}
 	// click_id_public = rand(1,9) . click_id . rand(1,9)
 	publicID, _ := strconv.ParseInt(strconv.FormatInt(pre+1, 10)+strconv.FormatInt(id, 10)+strconv.FormatInt(post+1, 10), 10, 64)
-	p.nextClickID++
 	c := &p202Click{
 		id: id, userID: user202, campaignID: camp.campaignID, payout: camp.payout,
 		filtered: filtered, time: now, publicID: publicID, ip: ip,
+	}
+	if p.store != nil {
+		if err := p.store.insertClick(r.Context(), c); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+	}
+	p.nextClickID++
+	if filtered == 0 {
+		p.lastIPs[ip] = now // 202_last_ips: the 24 h window starts at the click not filtered
 	}
 	p.clicks = append(p.clicks, c)
 	p.byClickID[id] = c

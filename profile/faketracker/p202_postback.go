@@ -1,6 +1,7 @@
 package faketracker
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -83,20 +84,30 @@ func (p *Prosper202) handlePostback(w http.ResponseWriter, r *http.Request) {
 	usePixel := truthy(q, "amount") && isNumeric(amount)
 	pixelPayout, _ := parseDecimal5(amount)
 	if click != nil {
-		p.recordConversion(click, usePixel, pixelPayout, transactionID202(q), now)
+		if err := p.recordConversion(r.Context(), click, usePixel, pixelPayout, transactionID202(q), now); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
 	}
 	w.Header().Set("Content-Type", "text/html; charset=UTF-8")
 	w.WriteHeader(http.StatusOK)
 }
 
 // recordConversion is MysqlConversionRepository::record() with
-// p202ApplyConversionUpdate() as its click-side update.
-func (p *Prosper202) recordConversion(click *p202Click, usePixel bool, pixelPayout decimal5, txid string, now int64) {
+// p202ApplyConversionUpdate() as its click-side update, in memory and, with
+// Prosper202Options.DB, in the tables (store202.record); a failure of the
+// database records nothing.
+func (p *Prosper202) recordConversion(ctx context.Context, click *p202Click, usePixel bool, pixelPayout decimal5, txid string, now int64) error {
+	// BrokenClickID writes, and so deduplicates, under the altered id.
+	rowClickID := click.id
+	if p.opts.Broken == BrokenClickID {
+		rowClickID = click.id + 1
+	}
 	if txid != "" {
 		for _, c := range p.conversions {
 			// the lookup ignores `deleted`, matching UNIQUE (click_id, transaction_id)
-			if c.clickID == click.id && c.txid != nil && *c.txid == txid {
-				return
+			if c.clickID == rowClickID && c.txid != nil && *c.txid == txid {
+				return nil
 			}
 		}
 	}
@@ -108,14 +119,16 @@ func (p *Prosper202) recordConversion(click *p202Click, usePixel bool, pixelPayo
 		payout = min(payout+oneDollar202, maxDecimal5)
 	}
 	row := &p202Conversion{
-		convID: p.nextConvID, clickID: click.id, campaignID: click.campaignID, payout: payout,
+		convID: p.nextConvID, clickID: rowClickID, campaignID: click.campaignID, payout: payout,
 		userID: click.userID, clickTime: click.time, convTime: now,
-	}
-	if p.opts.Broken == BrokenClickID {
-		row.clickID = click.id + 1
 	}
 	if txid != "" {
 		row.txid = &txid
+	}
+	if p.store != nil {
+		if err := p.store.record(ctx, click, row, usePixel); err != nil {
+			return err
+		}
 	}
 	p.nextConvID++
 	p.conversions = append(p.conversions, row)
@@ -123,6 +136,7 @@ func (p *Prosper202) recordConversion(click *p202Click, usePixel bool, pixelPayo
 	if usePixel {
 		click.payout = payout
 	}
+	return nil
 }
 
 // transactionID202 is p202ExtractTransactionId($_GET).

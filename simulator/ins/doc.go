@@ -1,4 +1,4 @@
-// Package ins seals and opens the envelope of ClickBank's Instant
+// Package ins builds the payloads and seals and opens the envelope of ClickBank's Instant
 // Notification Service (INS 6.0, 7.0 and 8.0): the encrypted body ClickBank
 // POSTs to a vendor's or affiliate's notification URL. The facts it relies
 // on are in docs/clickbank.md §6.
@@ -28,14 +28,36 @@
 // is wrong and in which field; bytes that do not decrypt to a JSON object
 // are never returned.
 //
+// # Payloads
+//
+// A [Notification] is the decrypted JSON: every field of ClickBank's 6.0,
+// 7.0 and 8.0 payloads in ClickBank's key order (docs/clickbank.md §6,
+// §6.2). [Notification.Marshal] prints it as ClickBank does (keys in order,
+// amounts as numbers with two decimals, the version as 7.0, each version's
+// time layout, empty fields omitted, never null), which encoding/json
+// cannot. [Parse] reads such bytes back, for cbsim's own tests and CLI; the
+// reference tracker keeps its own reader.
+//
+// [Build] makes the notifications of one [Order] (plain values a delivery
+// step fills from a simulator Event): the vendor's and, for a referred
+// order and a non-test type, the affiliate's, each with its share of the
+// split the postbacks use ([money.Sale]). Time comes in with the Order and
+// is printed in US Pacific time ([Pacific]); nothing is drawn at random.
+//
 // One concept per file:
 //
-//	cipher.go  ciphers, the key derivation, paddings
-//	encode.go  Encode and its Options, versions, the secret key's rules
-//	decode.go  Decode and Open, reading and checking the envelope
-//	errors.go  Error and the kinds of failure
+//	cipher.go   ciphers, the key derivation, paddings
+//	encode.go   Encode and its Options, versions, the secret key's rules
+//	decode.go   Decode and Open, reading and checking the envelope
+//	errors.go   Error and the kinds of failure
+//	payload.go  Notification and its parts, transaction types, roles
+//	marshal.go  Marshal: ClickBank's bytes, per version
+//	parse.go    Parse: the bytes back into a Notification
+//	build.go    Order, Build: notifications from the simulator's facts
+//	pacific.go  Pacific: US Pacific time without a zone database
 //
-// The package is a pure leaf: standard library only, no I/O, no clock, no
-// randomness of its own, no package-level mutable state. The notification
-// payloads, their delivery and the CLI are built on it elsewhere.
+// The package is a pure leaf: the standard library and the simulator's
+// money and ids packages only, no I/O, no clock, no randomness of its own,
+// no package-level mutable state. Delivery and the CLI are built on it
+// elsewhere.
 package ins

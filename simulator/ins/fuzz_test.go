@@ -94,3 +94,39 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParse: Parse never panics, and what it accepts Marshal prints (or
+// refuses with an error) in a form Parse reads back to the same bytes.
+func FuzzParse(f *testing.F) {
+	f.Add([]byte(realisticNotification))
+	for _, v := range Versions {
+		for _, typ := range []TransactionType{Sale, Bill, Refund, Test} {
+			if ns, err := Build(goldenOrder(typ, v)); err == nil {
+				for _, n := range ns {
+					if b, err := n.Marshal(); err == nil {
+						f.Add(b)
+					}
+				}
+			}
+		}
+	}
+	f.Add([]byte(`{"version":7.0,"transactionTime":"20200101T000000-0800","totalAccountAmount":-0.5}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		n, err := Parse(b)
+		if err != nil {
+			return
+		}
+		out, err := n.Marshal()
+		if err != nil {
+			return // a field Marshal requires is missing, or not UTF-8
+		}
+		n2, err := Parse(out)
+		if err != nil {
+			t.Fatalf("Parse(Marshal(n)) failed: %v\n%s", err, out)
+		}
+		again, err := n2.Marshal()
+		if err != nil || !bytes.Equal(again, out) {
+			t.Fatalf("not stable: %v\n%s\n%s", err, out, again)
+		}
+	})
+}
