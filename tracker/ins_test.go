@@ -33,18 +33,21 @@ type note struct {
 	Version             string // "7.0" unless set
 }
 
+// JSON prints the note as ClickBank does: a field without a value is left
+// out, never null (docs/clickbank.md §6.2).
 func (n note) JSON() []byte {
-	codes, _ := json.Marshal(n.Codes)
-	if n.Codes == nil {
-		codes = []byte("[]")
+	codes := ""
+	if n.Codes != nil {
+		b, _ := json.Marshal(n.Codes)
+		codes = `"trackingCodes":` + string(b) + ","
 	}
 	item := n.Item
 	if item == "" {
 		item = "ORIGINAL"
 	}
-	upsell := "null"
+	upsell := ""
 	if n.Original != "" {
-		upsell = fmt.Sprintf(`{"upsellOriginalReceipt":%q,"upsellFlowId":12,"upsellSession":"ABCDE12345","upsellPath":"1"}`, n.Original)
+		upsell = fmt.Sprintf(`"upsell":{"upsellOriginalReceipt":%q,"upsellFlowId":12,"upsellSession":"ABCDE12345","upsellPath":"1"},`, n.Original)
 	}
 	version := n.Version
 	if version == "" {
@@ -56,11 +59,11 @@ func (n note) JSON() []byte {
 	}
 	return fmt.Appendf(nil, `{"transactionTime":"20260115T120000-0700","receipt":%q,"transactionType":%q,"vendor":"ven01",`+
 		`"affiliate":"aff01","role":%q,"totalAccountAmount":%s,"paymentMethod":"VISA","totalOrderAmount":100.00,`+
-		`"totalTaxAmount":0.00,"totalShippingAmount":0.00,"currency":"USD","orderLanguage":"EN","trackingCodes":%s,`+
+		`"totalTaxAmount":0.00,"totalShippingAmount":0.00,"currency":"USD","orderLanguage":"EN",%s`+
 		`"declinedConsent":false,"lineItems":[{"itemNo":"ebook","productTitle":"An ebook","shippable":false,`+
 		`"recurring":false,"accountAmount":%s,"quantity":1,"lineItemType":%q}],"customer":{"billing":`+
 		`{"firstName":"Jane","lastName":"Buyer","fullName":"Jane Buyer","email":"jane@buyer.example"}},`+
-		`"upsell":%s,"hopfeed":null,"vendorVariables":{},"version":%s,"attemptCount":%d}`,
+		`%s"version":%s,"attemptCount":%d}`,
 		n.Receipt, n.Type, n.Role, n.Amount, codes, n.Amount, item, upsell, version, attempt)
 }
 
