@@ -41,12 +41,3 @@ func SealINS(secret string, plain, iv []byte, zeroPad bool) []byte {
 	}
 	return env
 }
-
-// OpenINS exposes the tracker's envelope reader to the external tests.
-func OpenINS(body []byte, secret string) ([]byte, error) {
-	pt, err := openINS(body, secret)
-	if err != nil {
-		return nil, err
-	}
-	return pt, nil
-}

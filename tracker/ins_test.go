@@ -293,6 +293,7 @@ func TestINSRefused(t *testing.T) {
 		{"AmountNotANumber", string(tracker.SealINS(insSecret, note{Type: "SALE", Receipt: "REFU0006", Role: "AFFILIATE", Amount: `"lots"`, Codes: []string{click}}.JSON(), insIV, false)),
 			400, "totalAccountAmount", "is not an amount like 45.75", "transactionType=SALE&receipt=REFU0006&role=AFFILIATE&attemptCount=1"},
 		{"NotAnObject", string(tracker.SealINS(insSecret, []byte(`["SALE"]`), insIV, false)), 400, "notification", "not a JSON object", ""},
+		{"TooLarge", `{"notification":"` + strings.Repeat("A", tracker.DefaultMaxBodyBytes) + `","iv":""}`, 400, "body", "body is too large", ""},
 		{"ReceiptNotAString", string(tracker.SealINS(insSecret, []byte(`{"transactionType":"SALE","receipt":12}`), insIV, false)), 400, "receipt", "receipt is a JSON number, want a string", ""},
 	}
 	for i, tt := range tests {
