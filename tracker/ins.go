@@ -132,8 +132,8 @@ func rawText(raw json.RawMessage) (string, bool) {
 	return "", false
 }
 
-// insAmount reads totalAccountAmount in cents; negative amounts (a
-// refund's) are allowed, and required says an absent one is an error.
+// insAmount reads the required totalAccountAmount in cents, a JSON number
+// or a string of one; negative amounts (a refund's) are allowed.
 func insAmount(n insNotification) (int64, *Error) {
 	s, ok := rawText(n.TotalAccountAmount)
 	if !ok {
