@@ -265,11 +265,21 @@ func (n insNotification) summary() string {
 	return b.String()
 }
 
+// maxINSMessage bounds the reason of an INS refusal, which may quote what
+// the notification holds (its receipt, its tracking codes): a rejection
+// stays about as small as a postback's (DefaultMaxRejections).
+const maxINSMessage = 2048
+
 // rejectINS answers a refused notification and keeps it in the rejections
 // log with path /ins: its query is the notification's summary, or the
 // request's own query (masked) when it did not decrypt.
 func (t *Tracker) rejectINS(w http.ResponseWriter, r *http.Request, summary string, e *Error) {
 	status := statusOf(e.Code)
+	if len(e.Message) > maxINSMessage {
+		cut := *e
+		cut.Message = strings.ToValidUTF8(e.Message[:maxINSMessage], "") + "…(truncated)"
+		e = &cut
+	}
 	if summary == "" {
 		summary = maskQuery(r.URL.RawQuery)
 	}

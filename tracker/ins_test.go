@@ -323,6 +323,26 @@ func TestINSRefused(t *testing.T) {
 	}
 }
 
+// TestINSRefusalBounded: a refusal quoting what a notification holds
+// stays small, however long the notification's values.
+func TestINSRefusalBounded(t *testing.T) {
+	f := newFixture(t, tracker.Config{INSSecret: insSecret})
+	long := strings.Repeat("r", 6000)
+	r := f.ins(insSecret, note{Type: "RFND", Receipt: long, Role: "AFFILIATE", Amount: "-1.00", Codes: []string{strings.Repeat("c", 6000)}})
+	hasStatus(http.StatusNotFound)(t, r)
+	errorContains("…(truncated)")(t, r)
+	r = f.ins(insSecret, note{Type: "SALE", Receipt: "LONG0001", Role: "AFFILIATE", Amount: "1.00", Codes: []string{long, long, long}})
+	hasStatus(http.StatusNotFound)(t, r)
+	for _, rej := range f.rejections() {
+		if n := len(rej["error"].(string)) + len(rej["query"].(string)); n > 2100+tracker.MaxQueryBytes+100 {
+			t.Errorf("a rejection of %d bytes: %.200v", n, rej)
+		}
+		if n := len(rej["error"].(string)); n > 2100 {
+			t.Errorf("a reason of %d bytes: %.200s", n, rej["error"])
+		}
+	}
+}
+
 // TestINSZeroPadding: a 6.0 sender's zero padding is read, an aligned
 // plaintext without padding too.
 func TestINSZeroPadding(t *testing.T) {

@@ -130,7 +130,8 @@ func (s *store) insClick(ctx context.Context, tx *sql.Tx, c insConversion) (clic
 	return "", "", errorf(EInvalid, "trackingCodes", "the %s of receipt %s names no click: its trackingCodes are empty %s", c.TransactionType, c.Receipt, why)
 }
 
-// quoteList prints values quoted and comma-separated, at most 5 of them.
+// quoteList prints values quoted and comma-separated, at most 5 of them,
+// each cut at 64 bytes.
 func quoteList(vs []string) string {
 	var b strings.Builder
 	for i, v := range vs {
@@ -140,6 +141,9 @@ func quoteList(vs []string) string {
 		}
 		if i > 0 {
 			b.WriteString(", ")
+		}
+		if len(v) > 64 {
+			v = strings.ToValidUTF8(v[:64], "") + "…"
 		}
 		fmt.Fprintf(&b, "%q", v)
 	}
