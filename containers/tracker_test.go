@@ -9,6 +9,7 @@ import (
 
 	"github.com/cbsim/cbsim/containers"
 	"github.com/cbsim/cbsim/containers/containertest"
+	"github.com/cbsim/cbsim/simulator/ins"
 )
 
 // click creates a campaign on the reference tracker and clicks it, returning
@@ -66,6 +67,7 @@ func TestRunTracker(t *testing.T) {
 		containers.WithPostbackToken("tok"),
 		containers.WithConversionType("InitialPurchase"),
 		containers.WithConversionType("UpsellPurchase:ignore"),
+		containers.WithINSSecret("INSKEY42"),
 	)
 	if c != nil {
 		containertest.Cleanup(t, c.Container)
@@ -122,6 +124,21 @@ func TestRunTracker(t *testing.T) {
 		do(t, "GET", pb+"?clickid="+url.QueryEscape(clickID)+"&sum=5.00&type=UpsellPurchase&ptoken=tok", "", 200, nil)
 		if got := conversions(t, c); len(got.Items) != 2 {
 			t.Fatalf("after restart and a postback: conversions %v, want 2", got.clickIDs())
+		}
+		// --ins-secret reached the tracker: the simulator's envelope of a
+		// SALE on the click is recorded.
+		env, err := ins.Encode([]byte(`{"transactionType":"SALE","receipt":"CONT0001","role":"AFFILIATE","totalAccountAmount":12.34,`+
+			`"trackingCodes":["`+clickID+`"],"version":7.0,"attemptCount":1}`), "INSKEY42", ins.Options{IV: []byte("0123456789ABCDEF")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		base, err := c.URL(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		do(t, "POST", base+"/ins", string(env), 200, nil)
+		if got := conversions(t, c); len(got.Items) != 3 || got.Items[2].Type != "INS:SALE" || got.Items[2].ClickID != clickID {
+			t.Fatalf("after an INS SALE: conversions %+v, want a third, INS:SALE on %s", got.Items, clickID)
 		}
 	})
 }
