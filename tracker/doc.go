@@ -188,7 +188,9 @@
 // JV_UPSELL, a totalAccountAmount that is not an amount (or negative on a
 // SALE or BILL), empty tracking codes with nothing to follow (400); tracking
 // codes none of which is a click of this tracker, a reversal of a receipt
-// not recorded for that role (404). ClickBank retries whatever is not 2xx.
+// not recorded for that role (404). ClickBank retries whatever is not 2xx,
+// so a refund delivered before its sale is refused and reverses the sale
+// on a later attempt.
 //
 // # Reporting
 //

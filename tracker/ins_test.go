@@ -323,6 +323,21 @@ func TestINSRefused(t *testing.T) {
 	}
 }
 
+// TestINSRefundBeforeSale: a refund that overtakes its sale is refused,
+// and ClickBank's retry of it reverses the sale once it is recorded.
+func TestINSRefundBeforeSale(t *testing.T) {
+	f := newFixture(t, tracker.Config{INSSecret: insSecret})
+	click := f.click()
+	refund := note{Type: "RFND", Receipt: "LATE0001", Role: "AFFILIATE", Amount: "-9.00", Codes: []string{click}}
+	hasStatus(http.StatusNotFound)(t, f.ins(insSecret, refund))
+	hasField("action", "created")(t, f.ins(insSecret, note{Type: "SALE", Receipt: "LATE0001", Role: "AFFILIATE", Amount: "9.00", Codes: []string{click}}))
+	refund.Attempt = 2
+	hasField("action", "reversed")(t, f.ins(insSecret, refund))
+	if c := f.insConversions()["LATE0001 SALE AFFILIATE"]; c["status"] != "declined" {
+		t.Errorf("sale after its refund's retry: %v", c)
+	}
+}
+
 // TestINSRefusalBounded: a refusal quoting what a notification holds
 // stays small, however long the notification's values.
 func TestINSRefusalBounded(t *testing.T) {
