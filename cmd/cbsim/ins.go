@@ -66,19 +66,29 @@ func runINS(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "send":
 		return runINSSend(ctx, args[1:], stdout, stderr)
 	}
-	fmt.Fprintln(stderr, "usage: cbsim ins SUBCOMMAND [flags]\n\nsubcommands:")
+	// Bare, cbsim ins lists its subcommands on stdout; asked for help, on
+	// stderr as every -h; after an unknown subcommand, on stderr, exit 2.
+	w := stderr
+	if sub == "" {
+		w = stdout
+	}
+	fmt.Fprintln(w, "usage: cbsim ins SUBCOMMAND [flags]\n\nsubcommands:")
 	for _, s := range insSubcommands {
-		fmt.Fprintf(stderr, "  %-7s %s\n", s.name, s.summary)
+		fmt.Fprintf(w, "  %-7s %s\n", s.name, s.summary)
 	}
-	fmt.Fprintln(stderr, "\nRun 'cbsim ins SUBCOMMAND -h' for its flags.")
+	fmt.Fprintln(w, "\nRun 'cbsim ins SUBCOMMAND -h' for its flags.")
 	switch sub {
-	case "-h", "-help", "--help", "help":
-		return 0
 	case "":
-		fmt.Fprintln(stderr, "cbsim ins: want a subcommand: encode, decode or send")
-	default:
-		fmt.Fprintf(stderr, "cbsim ins: unknown subcommand %q: want encode, decode or send\n", sub)
+		return 0
+	case "-h", "-help", "--help", "help":
+		// Every subcommand's flags, so that one -h shows them all.
+		for _, s := range []func(context.Context, []string, io.Writer, io.Writer) int{runINSEncode, runINSDecode, runINSSend} {
+			fmt.Fprintln(stderr)
+			s(ctx, []string{"-h"}, stdout, stderr)
+		}
+		return 0
 	}
+	fmt.Fprintf(stderr, "cbsim ins: unknown subcommand %q: want encode, decode or send\n", sub)
 	return 2
 }
 
