@@ -194,6 +194,10 @@ func runINSDecode(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err == nil {
 		var plain []byte
 		if plain, err = ins.Decode(env, *secret); err == nil {
+			if !redact.TooShort(*secret) && bytes.Contains(plain, []byte(*secret)) {
+				// cbsim masks its secrets in all it prints, this plaintext too.
+				fmt.Fprintf(stderr, "cbsim ins decode: warning: the plaintext holds the text of --secret, which cbsim never prints: it is masked as %s where it stands alone\n", redact.Mask)
+			}
 			if _, err := stdout.Write(plain); err != nil {
 				return 1
 			}

@@ -79,6 +79,21 @@ func TestINSEncodeDecode(t *testing.T) {
 	}
 }
 
+// TestINSDecodeMasksSecret: a plaintext that holds the secret's text is
+// printed with it masked, and a warning says so.
+func TestINSDecodeMasksSecret(t *testing.T) {
+	t.Parallel()
+	const secret = "SALE" // what ClickBank accepts, and a word of every SALE
+	code, env, errs := cliInput(t, testPlaintext(t, "7.0"), "ins", "encode", "--secret", secret)
+	if code != 0 {
+		t.Fatalf("encode: exit %d: %s", code, errs)
+	}
+	code, out, errs := cliInput(t, []byte(env), "ins", "decode", "--secret", secret)
+	if code != 0 || !strings.Contains(out, `"transactionType":"***"`) || !strings.Contains(errs, "warning: the plaintext holds the text of --secret") {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errs)
+	}
+}
+
 func TestINSDecodeErrors(t *testing.T) {
 	t.Parallel()
 	code, env, errs := cliInput(t, testPlaintext(t, "7.0"), "ins", "encode", "--secret", testINSSecret)
