@@ -310,8 +310,12 @@ func runINSSend(ctx context.Context, args []string, stdout, stderr io.Writer) in
 				defer mu.Unlock()
 				writeINSAttempt(stdout, d, a, *attempts)
 			}}
-		fmt.Fprintf(stdout, "%d notification(s) × %d URL(s); up to %d attempt(s) each, %s apart (4h × %g), %s timeout\n",
-			len(ns), len(urls), *attempts, sim.INS.Wait(), *factor, *timeout)
+		spacing := ""
+		if *attempts > 1 {
+			spacing = fmt.Sprintf(", %s apart (4h × %g)", sim.INS.Wait(), *factor)
+		}
+		fmt.Fprintf(stdout, "%d notification(s) × %d URL(s); up to %d attempt(s) each%s, %s timeout\n",
+			len(ns), len(urls), *attempts, spacing, *timeout)
 		for _, n := range notes {
 			fmt.Fprintf(stderr, "note: %s\n", n)
 		}
