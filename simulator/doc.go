@@ -17,6 +17,8 @@
 //	delivery.go     what one postback is: Build, BuildTest, Delivery and its attempts, its JSON form
 //	dispatch.go     the Dispatcher that sends a delivery, with timeout, retries and no redirects followed by default
 //	journal.go      the journal, a bounded ring with paging; only the Simulator writes it
+//	insdelivery.go  INS delivery: INSSender POSTs envelopes to one or two INS URLs, 3 s timeout, 5 attempts 4 h apart (scaled)
+//	insorder.go     Simulator.BuildINS and SendINS: INS notifications of an ad-hoc purchase, sent and journaled
 //	note.go         typed notes (a dropped TID) that harnesses match by kind
 //	fire.go         Simulator.Fire: one ad-hoc event, as `cbsim fire` and the control API ask
 //	simulator.go    the Simulator: Run, Plan, Deliver, Send
@@ -25,6 +27,7 @@
 //
 // Pure computations live in leaf packages: macro (the module's Role and
 // EventType, the macro catalog, Values and Expand), money (cents and
-// ClickBank's split), ids (receipts, click ids, TID rules). The JSON
+// ClickBank's split), ids (receipts, click ids, TID rules), ins (INS
+// payloads and their envelope). The JSON
 // control API is package control, the integration linter package lint.
 package simulator

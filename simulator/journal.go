@@ -2,8 +2,8 @@ package simulator
 
 import "sync"
 
-// DefaultJournalCapacity is how many deliveries, and how many notes, a
-// Journal keeps when its Capacity is zero.
+// DefaultJournalCapacity is how many deliveries, how many notes and how
+// many INS deliveries a Journal keeps when its Capacity is zero.
 const DefaultJournalCapacity = 10000
 
 // Journal keeps the latest deliveries and notes of a run, in order: a
@@ -20,9 +20,10 @@ type Journal struct {
 	// zero = DefaultJournalCapacity. Set it before the first delivery.
 	Capacity int
 
-	mu         sync.Mutex // guards deliveries and notes
+	mu         sync.Mutex // guards deliveries, notes and ins
 	deliveries ring[Delivery]
 	notes      ring[Note]
+	ins        ring[INSDelivery] // INS notifications, apart from the postbacks
 }
 
 // JournalPage is a page of a journal's deliveries.
@@ -48,6 +49,22 @@ func (j *Journal) record(d Delivery) {
 	j.mu.Lock()
 	j.deliveries.push(d, j.capacity())
 	j.mu.Unlock()
+}
+
+// recordINS appends an INS delivery; the oldest rolls off when full.
+func (j *Journal) recordINS(d INSDelivery) {
+	j.mu.Lock()
+	j.ins.push(d, j.capacity())
+	j.mu.Unlock()
+}
+
+// INSDeliveries returns a copy of the INS deliveries kept, oldest first.
+// They are kept apart from the postbacks' Deliveries, in a ring of the
+// same Capacity.
+func (j *Journal) INSDeliveries() []INSDelivery {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	return j.ins.slice(0, j.ins.n)
 }
 
 // note appends notes: what ClickBank did on the way (to a TID, to the
@@ -101,7 +118,7 @@ func (j *Journal) Notes() []Note {
 // Reset forgets everything, the counts of what rolled off included.
 func (j *Journal) Reset() {
 	j.mu.Lock()
-	j.deliveries, j.notes = ring[Delivery]{}, ring[Note]{}
+	j.deliveries, j.notes, j.ins = ring[Delivery]{}, ring[Note]{}, ring[INSDelivery]{}
 	j.mu.Unlock()
 }
 

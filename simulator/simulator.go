@@ -17,13 +17,15 @@ type Simulator struct {
 	Catalog      *Catalog
 	Integrations []Integration
 	Dispatcher   *Dispatcher
+	INS          *INSSender // sends INS notifications (SendINS); nil = ClickBank's rule in real time
 	Journal      *Journal
 }
 
 // New returns a simulator over a catalog and integrations, with a
-// one-attempt dispatcher and a fresh journal.
+// one-attempt dispatcher, an INS sender with ClickBank's rule and a fresh
+// journal.
 func New(c *Catalog, integrations []Integration) *Simulator {
-	return &Simulator{Catalog: c, Integrations: integrations, Dispatcher: &Dispatcher{}, Journal: &Journal{}}
+	return &Simulator{Catalog: c, Integrations: integrations, Dispatcher: &Dispatcher{}, INS: &INSSender{}, Journal: &Journal{}}
 }
 
 // LoadDefaults loads the embedded default catalog and integrations.

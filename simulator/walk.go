@@ -187,9 +187,14 @@ func (c *Catalog) sale(p Product, currency string, affiliate string) (money.Cent
 			return 0, money.Split{}, fmt.Errorf("item %s in the order's currency: %w", p.Item, err)
 		}
 	}
-	pct := p.Commission
+	return amount, money.Sale{Price: usd, Commission: c.commission(p, affiliate), HasAffiliate: affiliate != "", Rounding: c.Rounding}.Split(), nil
+}
+
+// commission is the affiliate's rate for p: the affiliate's override, if
+// the catalog has one, else the product's.
+func (c *Catalog) commission(p Product, affiliate string) money.Percent {
 	if a, ok := c.Affiliates[affiliate]; ok && a.Commission != 0 {
-		pct = a.Commission
+		return a.Commission
 	}
-	return amount, money.Sale{Price: usd, Commission: pct, HasAffiliate: affiliate != "", Rounding: c.Rounding}.Split(), nil
+	return p.Commission
 }

@@ -206,7 +206,7 @@ func TestEveryCommandIsConfigurable(t *testing.T) {
 		"tracker": {env: "CBSIM_TRACKER_MAX_CONNS=-1", args: []string{"--api-key", "k"}, want: "--max-conns must be positive", code: 2},
 		"profile": {env: "CBSIM_PROFILE_WAIT=0s", args: []string{"check", "--profile", "prosper202", "--tracker", "http://127.0.0.1:1"}, want: "--wait must be a positive duration", code: 2},
 	}
-	plain := map[string][]string{"version": {"CBSIM_VERSION_JSON=true"}, "steps": {"CBSIM_STEPS_MARKDOWN=true"}, "macros": {"CBSIM_MACROS_JSON=true"}, "profiles": {"CBSIM_PROFILES_JSON=true"}}
+	plain := map[string][]string{"version": {"CBSIM_VERSION_JSON=true"}, "steps": {"CBSIM_STEPS_MARKDOWN=true"}, "macros": {"CBSIM_MACROS_JSON=true"}, "profiles": {"CBSIM_PROFILES_JSON=true"}, "ins": {"CBSIM_INS_SECRET=MYSECRETKEY42"}}
 	for _, name := range slices.Sorted(maps.Keys(commands())) {
 		t.Run(name, func(t *testing.T) {
 			c, configurable := cases[name]

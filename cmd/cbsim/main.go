@@ -30,6 +30,7 @@ func commands() map[string]command {
 	return map[string]command{
 		"demo":    {"fire the demo funnels through an embedded tracker and print what was sent and recorded", runDemo, false},
 		"fire":    {"fire one postback event at a tracker (or print it with --dry-run)", runFire, false},
+		"ins":     {"ClickBank's Instant Notifications: ins encode, ins decode (envelopes on stdin/stdout), ins send (to one or two INS URLs)", runINS, true},
 		"macros":  {"print the macro catalog", catalogCommand("macros", true, writeMacros), true},
 		"init":    {"write a ready QA project: a starter feature, integrations, catalog, cbsim.yaml and CI recipes", runInit, false},
 		"lint":    {"check an integration file for mapping mistakes", runLint, false},
