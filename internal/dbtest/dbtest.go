@@ -53,11 +53,15 @@ type server struct {
 	dsnEnv     string // the variable holding the DSN of its database
 	requireEnv string // the variable that, set to 1, makes its absence fail a test
 	script     string // the script in .ci that starts one and prints dsnEnv
+	// derivable says why a scratch DSN cannot be made from a DSN, if so.
+	derivable func(dsn string) error
 }
 
 var (
-	postgres = server{"PostgreSQL", "pgx", "CBSIM_POSTGRES_DSN", "CBSIM_REQUIRE_POSTGRES", ".ci/postgres"}
-	mariadb  = server{"MariaDB", "mysql", "CBSIM_MARIADB_DSN", "CBSIM_REQUIRE_MARIADB", ".ci/mariadb"}
+	postgres = server{"PostgreSQL", "pgx", "CBSIM_POSTGRES_DSN", "CBSIM_REQUIRE_POSTGRES", ".ci/postgres",
+		func(dsn string) error { _, err := withSearchPath(dsn, ""); return err }}
+	mariadb = server{"MariaDB", "mysql", "CBSIM_MARIADB_DSN", "CBSIM_REQUIRE_MARIADB", ".ci/mariadb",
+		func(dsn string) error { _, err := mariadbConfig(dsn); return err }}
 )
 
 // unavailable says that s is not there: skip tells whether a test is to
@@ -107,13 +111,13 @@ func (s server) open(ctx context.Context, dsn string, getenv func(string) string
 
 // admin opens the database of s's DSN, closed when the test ends, and
 // returns it with the DSN; it skips or fails the test when there is none.
-// A DSN that check (if not nil) rejects fails the test, required or not,
-// before any connection is tried.
-func (s server) admin(t testing.TB, check func(dsn string) error) (string, *sql.DB) {
+// For a scratch schema or database, a DSN that s.derivable rejects fails
+// the test, required or not, before any connection is tried.
+func (s server) admin(t testing.TB, scratch bool) (string, *sql.DB) {
 	t.Helper()
 	dsn, u := s.dsn(os.Getenv)
-	if u == nil && check != nil {
-		if err := check(dsn); err != nil {
+	if u == nil && scratch {
+		if err := s.derivable(dsn); err != nil {
 			t.Fatal(err)
 		}
 	}

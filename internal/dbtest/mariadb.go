@@ -8,15 +8,11 @@ import (
 	"github.com/go-sql-driver/mysql" // its DSN parser; the driver is registered by profile/sqldriver
 )
 
-// MariaDBAdmin opens the MariaDB (or MySQL) database of CBSIM_MARIADB_DSN
-// itself, closed when the test ends. Without the variable, or with the
-// server unreachable, the test is skipped, unless CBSIM_REQUIRE_MARIADB=1
-// makes it fail. The pool holds one connection, so that a temporary table
-// is seen by every query: a test that leaves no other trace can use the
-// shared database this way.
+// MariaDBAdmin is PostgresAdmin for the MariaDB (or MySQL) database of
+// CBSIM_MARIADB_DSN, whose absence CBSIM_REQUIRE_MARIADB=1 makes fail.
 func MariaDBAdmin(t testing.TB) *sql.DB {
 	t.Helper()
-	_, db := mariadb.admin(t, nil)
+	_, db := mariadb.admin(t, false)
 	return db
 }
 
@@ -27,10 +23,7 @@ func MariaDBAdmin(t testing.TB) *sql.DB {
 // database is dropped when the test ends.
 func MariaDB(t testing.TB) (dsn string, db *sql.DB) {
 	t.Helper()
-	raw, admin := mariadb.admin(t, func(raw string) error {
-		_, err := mariadbConfig(raw)
-		return err
-	})
+	raw, admin := mariadb.admin(t, true)
 	cfg, _ := mariadbConfig(raw) // checked by admin
 	name := scratchName(cfg.DBName)
 	if err := exec(admin, "CREATE DATABASE `"+name+"`"); err != nil {
@@ -53,7 +46,7 @@ func mariadbConfig(raw string) (*mysql.Config, error) {
 		err = fmt.Errorf("no database")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s is not a MySQL DSN naming a database (user:pass@tcp(host:port)/db): %v", mariadb.dsnEnv, err)
+		return nil, fmt.Errorf("CBSIM_MARIADB_DSN is not a MySQL DSN naming a database (user:pass@tcp(host:port)/db): %v", err)
 	}
 	return cfg, nil
 }

@@ -17,7 +17,7 @@ import (
 // test once, before its cases, that there is no server.
 func PostgresAdmin(t testing.TB) *sql.DB {
 	t.Helper()
-	_, db := postgres.admin(t, nil)
+	_, db := postgres.admin(t, false)
 	return db
 }
 
@@ -27,10 +27,7 @@ func PostgresAdmin(t testing.TB) *sql.DB {
 // dropped, CASCADE, when the test ends.
 func Postgres(t testing.TB) (dsn string, db *sql.DB) {
 	t.Helper()
-	raw, admin := postgres.admin(t, func(raw string) error {
-		_, err := withSearchPath(raw, "")
-		return err
-	})
+	raw, admin := postgres.admin(t, true)
 	schema := scratchName("dbtest")
 	if err := exec(admin, "CREATE SCHEMA "+schema); err != nil {
 		t.Fatalf("create schema %s: %v", schema, err)
@@ -57,7 +54,7 @@ func withSearchPath(raw, schema string) (string, error) {
 		err = fmt.Errorf("scheme %q", u.Scheme)
 	}
 	if err != nil {
-		return "", fmt.Errorf("%s is not a URL (postgres://user:pass@host:port/db): %v", postgres.dsnEnv, err)
+		return "", fmt.Errorf("CBSIM_POSTGRES_DSN is not a URL (postgres://user:pass@host:port/db): %v", err)
 	}
 	if schema != "" {
 		q := u.Query()
