@@ -71,8 +71,6 @@ type unavailable struct {
 	msg  string
 }
 
-func (u *unavailable) Error() string { return u.msg }
-
 // dsn returns s's DSN as getenv gives it, or why there is none.
 func (s server) dsn(getenv func(string) string) (string, *unavailable) {
 	required := getenv(s.requireEnv) == "1"
