@@ -3,13 +3,9 @@ package profile
 import (
 	"cmp"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"flag"
 	"fmt"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cbsim/cbsim/internal/dbtest"
 	"github.com/cbsim/cbsim/profile/faketracker"
 )
 
@@ -81,39 +78,6 @@ func TestOrbitraPostgresVariantIsCurrent(t *testing.T) {
 	}
 }
 
-// postgresSchemaDSN makes a fresh schema in the database of
-// CBSIM_POSTGRES_DSN (skipping, or failing with CBSIM_REQUIRE_POSTGRES=1,
-// when there is none) and returns a DSN whose search_path is that schema
-// and a database opened with it; the schema is dropped when the test ends.
-func postgresSchemaDSN(t *testing.T) (string, *sql.DB) {
-	t.Helper()
-	admin := serverDB(t, "pgx", "CBSIM_POSTGRES_DSN", "CBSIM_REQUIRE_POSTGRES")
-	raw := make([]byte, 6)
-	if _, err := rand.Read(raw); err != nil {
-		t.Fatal(err)
-	}
-	schema := "profile_" + hex.EncodeToString(raw)
-	mustExec(t, admin, "CREATE SCHEMA "+schema)
-	u, err := url.Parse(os.Getenv("CBSIM_POSTGRES_DSN"))
-	if err != nil {
-		t.Fatalf("CBSIM_POSTGRES_DSN is not a URL (postgres://user:pass@host:port/db): %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	db, err := sql.Open("pgx", u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		db.Close()
-		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	return u.String(), db
-}
-
 // TestOrbitraFakeSQLRead: the orbitra profile drives the Orbitra fake and
 // reads what it recorded with SQL — the bundled profile from the fake's
 // SQLite file, and its Postgres variant, through pgx, from the fake's
@@ -135,21 +99,13 @@ func TestOrbitraFakeSQLRead(t *testing.T) {
 			}
 		}},
 		{"postgres", filepath.FromSlash(orbitraPostgresFile), func(t *testing.T) (faketracker.OrbitraOptions, func(*faketracker.Orbitra) string) {
-			dsn, db := postgresSchemaDSN(t)
+			dsn, db := dbtest.Postgres(t)
 			return faketracker.OrbitraOptions{DB: db, Dialect: faketracker.DialectPostgres}, func(*faketracker.Orbitra) string { return dsn }
 		}},
 	}
-	cases := []struct {
-		broken faketracker.Broken
-		fails  string // "" = passes; else in the check's error
-	}{
-		{faketracker.NotBroken, ""},
-		{faketracker.BrokenSum, "recorded sum"},
-		{faketracker.BrokenClickID, "recorded 0 conversions"},
-	}
 	for _, be := range backends {
-		for _, tc := range cases {
-			t.Run(be.name+"/"+cmp.Or(string(tc.broken), "faithful"), func(t *testing.T) {
+		for _, tc := range twinCases("recorded sum") {
+			t.Run(be.name+"/"+tc.name(), func(t *testing.T) {
 				opts, dsnOf := be.place(t)
 				opts.Campaigns = []faketracker.OrbitraCampaign{
 					{Alias: "aff", OfferURL: "https://hop.example/?extclid={clickid}"},
@@ -173,19 +129,47 @@ func TestOrbitraFakeSQLRead(t *testing.T) {
 					Reader:     "sql",
 					Seed:       1,
 				})
-				err = clickPostbackRead(t, tr, o.Client())
-				switch {
-				case tc.fails == "" && err != nil:
-					t.Errorf("the faithful fake failed: %v", err)
-				case tc.fails != "" && err == nil:
-					t.Errorf("the %s twin passed; want an error with %q", tc.broken, tc.fails)
-				case tc.fails != "" && !strings.Contains(err.Error(), tc.fails):
-					t.Errorf("the %s twin failed with %v; want %q", tc.broken, err, tc.fails)
-				case err != nil:
-					t.Logf("the %s twin fails as it should: %v", tc.broken, err)
-				}
+				tc.check(t, clickPostbackRead(t, tr, o.Client()))
 			})
 		}
+	}
+}
+
+// twinCase is a fake, faithful or broken, and what a check of it must
+// say.
+type twinCase struct {
+	broken faketracker.Broken
+	fails  string // "" = passes; else in the check's error
+}
+
+// twinCases are the faithful fake and the twins broken in the sum and in
+// the click id, which clickPostbackRead must tell apart; sumFails is what
+// its error says of the broken sum.
+func twinCases(sumFails string) []twinCase {
+	return []twinCase{
+		{faketracker.NotBroken, ""},
+		{faketracker.BrokenSum, sumFails},
+		{faketracker.BrokenClickID, "recorded 0 conversions"},
+	}
+}
+
+// name names the case's subtest: the twin's, or faithful.
+func (tc twinCase) name() string { return cmp.Or(string(tc.broken), "faithful") }
+
+// check holds err, the check's verdict on the case's fake, to what it
+// must be: nil for the faithful fake, an error containing fails for a
+// broken twin.
+func (tc twinCase) check(t *testing.T, err error) {
+	t.Helper()
+	switch {
+	case tc.fails == "" && err != nil:
+		t.Errorf("the faithful fake failed: %v", err)
+	case tc.fails != "" && err == nil:
+		t.Errorf("the %s twin passed; want an error with %q", tc.broken, tc.fails)
+	case tc.fails != "" && !strings.Contains(err.Error(), tc.fails):
+		t.Errorf("the %s twin failed with %v; want %q", tc.broken, err, tc.fails)
+	case err != nil:
+		t.Logf("the %s twin fails as it should: %v", tc.broken, err)
 	}
 }
 

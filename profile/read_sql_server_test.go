@@ -3,42 +3,10 @@ package profile
 import (
 	"context"
 	"database/sql"
-	"os"
 	"testing"
-	"time"
-)
 
-// serverDB opens the database server named by the environment variable
-// dsnEnv with driver, or skips the test with a message saying how to run
-// it; with requireEnv=1 a missing or unreachable server fails the test
-// instead. The pool holds one connection, so that temporary tables are
-// seen by every query. No server is started or installed here.
-func serverDB(t *testing.T, driver, dsnEnv, requireEnv string) *sql.DB {
-	t.Helper()
-	required := os.Getenv(requireEnv) == "1"
-	dsn := os.Getenv(dsnEnv)
-	if dsn == "" {
-		if required {
-			t.Fatalf("%s=1 but %s is not set", requireEnv, dsnEnv)
-		}
-		t.Skipf("no %s server: set %s to a DSN of a scratch database to run this test (%s=1 makes a missing server fail it)", driver, dsnEnv, requireEnv)
-	}
-	db, err := sql.Open(driver, dsn)
-	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		err = db.PingContext(ctx)
-	}
-	if err != nil {
-		if required {
-			t.Fatalf("%s server of %s unreachable: %v", driver, dsnEnv, err)
-		}
-		t.Skipf("%s server of %s unreachable (%v); %s=1 makes this fail", driver, dsnEnv, err, requireEnv)
-	}
-	db.SetMaxOpenConns(1)
-	t.Cleanup(func() { db.Close() })
-	return db
-}
+	"github.com/cbsim/cbsim/internal/dbtest"
+)
 
 // mustExec runs statements or fails the test.
 func mustExec(t *testing.T, db *sql.DB, stmts ...string) {
@@ -59,7 +27,7 @@ func mustExec(t *testing.T, db *sql.DB, stmts ...string) {
 // skip the deleted row. Needs CBSIM_MARIADB_DSN, e.g.
 // user:pass@tcp(127.0.0.1:3306)/scratch.
 func TestReadMariaDB(t *testing.T) {
-	db := serverDB(t, "mysql", "CBSIM_MARIADB_DSN", "CBSIM_REQUIRE_MARIADB")
+	db := dbtest.MariaDBAdmin(t)
 	mustExec(t, db,
 		"CREATE TEMPORARY TABLE `202_clicks` (click_id BIGINT(20) UNSIGNED NOT NULL, user_id MEDIUMINT(8) UNSIGNED NOT NULL, click_payout DECIMAL(11,5) NOT NULL DEFAULT '0.00000', click_lead TINYINT(1) NOT NULL DEFAULT 0, click_time INT(10) UNSIGNED NOT NULL, KEY click_id (click_id))",
 		"CREATE TEMPORARY TABLE `202_conversion_logs` (conv_id INT(11) UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, click_id BIGINT(20) UNSIGNED NOT NULL, transaction_id VARCHAR(255) DEFAULT NULL,"+
@@ -97,7 +65,7 @@ func TestReadMariaDB(t *testing.T) {
 // temporary table with a NUMERIC payout. Needs CBSIM_POSTGRES_DSN, e.g.
 // postgres://user:pass@127.0.0.1:5432/scratch.
 func TestReadPostgres(t *testing.T) {
-	db := serverDB(t, "pgx", "CBSIM_POSTGRES_DSN", "CBSIM_REQUIRE_POSTGRES")
+	db := dbtest.PostgresAdmin(t)
 	mustExec(t, db,
 		"CREATE TEMPORARY TABLE conversions (id SERIAL PRIMARY KEY, click_id TEXT NOT NULL, tid TEXT, payout NUMERIC(11,5) NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now())",
 		"INSERT INTO conversions (click_id, tid, payout) VALUES ('c1', 'R1', 45.75), ('c1', NULL, 0.1), ('c2', 'R2', 3)",

@@ -3,13 +3,8 @@ package steps_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -17,16 +12,15 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/go-sql-driver/mysql"
-
-	_ "github.com/cbsim/cbsim/profile/sqldriver"
-
 	"github.com/cbsim/cbsim/features"
+	"github.com/cbsim/cbsim/internal/dbtest"
 	"github.com/cbsim/cbsim/profile"
 	"github.com/cbsim/cbsim/profile/faketracker"
 	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/steps"
 	"github.com/cbsim/cbsim/tracker"
+
+	_ "github.com/cbsim/cbsim/profile/sqldriver" // the profiles' SQL readers: sqlite, mysql, postgres
 )
 
 // portableTags selects the bundled portable suite: every scenario that
@@ -90,10 +84,10 @@ func prosper202SQL(t *testing.T, b faketracker.Broken, store string) *profile.Tr
 	switch store {
 	case "sqlite":
 		path := filepath.Join(t.TempDir(), "prosper202.sqlite")
-		opts.DB, opts.Dialect = openDB(t, "sqlite", "file:"+path+"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)"), faketracker.Prosper202SQLite
-		cfg.DB = openDB(t, "sqlite", "file:"+path+"?_pragma=query_only(1)&_pragma=busy_timeout(5000)")
+		opts.DB, opts.Dialect = dbtest.Open(t, "sqlite", "file:"+path+"?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)"), faketracker.Prosper202SQLite
+		cfg.DB = dbtest.Open(t, "sqlite", "file:"+path+"?_pragma=query_only(1)&_pragma=busy_timeout(5000)")
 	case "mariadb":
-		dsn, db := mariadbDatabase(t)
+		dsn, db := dbtest.MariaDB(t)
 		opts.DB, opts.Dialect = db, faketracker.Prosper202MySQL
 		cfg.Set = map[string]string{"dsn": dsn}
 	default:
@@ -122,65 +116,6 @@ func startProsper202(t *testing.T, opts faketracker.Prosper202Options) *faketrac
 	return p
 }
 
-// openDB opens a database and closes it when the test ends.
-func openDB(t *testing.T, driver, dsn string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open(driver, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
-// mariadbDatabase makes a fresh database on the server of
-// CBSIM_MARIADB_DSN, named after its database (cbsim → cbsim_<random>,
-// which .ci/mariadb lets its user make), skipping without it and failing
-// instead with CBSIM_REQUIRE_MARIADB=1. It returns the new database's DSN
-// and the database opened with it; the database is dropped when the test
-// ends.
-func mariadbDatabase(t *testing.T) (string, *sql.DB) {
-	t.Helper()
-	required := os.Getenv("CBSIM_REQUIRE_MARIADB") == "1"
-	raw := os.Getenv("CBSIM_MARIADB_DSN")
-	if raw == "" {
-		if required {
-			t.Fatal("CBSIM_REQUIRE_MARIADB=1 but CBSIM_MARIADB_DSN is not set (eval \"$(.ci/mariadb)\")")
-		}
-		t.Skip("no MariaDB: set CBSIM_MARIADB_DSN to a scratch database (eval \"$(.ci/mariadb)\"); CBSIM_REQUIRE_MARIADB=1 makes this fail")
-	}
-	cfg, err := mysql.ParseDSN(raw)
-	if err != nil || cfg.DBName == "" {
-		t.Fatalf("CBSIM_MARIADB_DSN is not a MySQL DSN naming a database (user:pass@tcp(host:port)/db): %v", err)
-	}
-	admin := openDB(t, "mysql", raw)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	err = admin.PingContext(ctx)
-	cancel()
-	if err != nil {
-		if required {
-			t.Fatalf("MariaDB of CBSIM_MARIADB_DSN unreachable: %v", err)
-		}
-		t.Skipf("MariaDB of CBSIM_MARIADB_DSN unreachable (%v); CBSIM_REQUIRE_MARIADB=1 makes this fail", err)
-	}
-	b := make([]byte, 6)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	name := cfg.DBName + "_" + hex.EncodeToString(b)
-	if _, err := admin.Exec("CREATE DATABASE `" + name + "`"); err != nil {
-		t.Fatalf("create database %s (the user of CBSIM_MARIADB_DSN needs CREATE on %s_*, as .ci/mariadb grants): %v", name, cfg.DBName, err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec("DROP DATABASE `" + name + "`"); err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
-	})
-	cfg.DBName = name
-	dsn := cfg.FormatDSN()
-	return dsn, openDB(t, "mysql", dsn)
-}
-
 // orbitra starts a fake Orbitra (broken as b) with an affiliate and a
 // vendor campaign, and binds the bundled orbitra profile to it, reading
 // through reader ("http" or "sql").
@@ -196,7 +131,7 @@ func orbitra(t *testing.T, b faketracker.Broken, reader string) *profile.Tracker
 // CBSIM_POSTGRES_DSN the test is skipped; CBSIM_REQUIRE_POSTGRES=1 fails it.
 func orbitraPostgres(t *testing.T, b faketracker.Broken) *profile.Tracker {
 	t.Helper()
-	dsn, db := postgresSchema(t)
+	dsn, db := dbtest.Postgres(t)
 	o := startOrbitra(t, b, faketracker.OrbitraOptions{DB: db, Dialect: faketracker.DialectPostgres})
 	return orbitraProfile(t, o, filepath.FromSlash("../profile/testdata/orbitra-postgres.yaml"), "sql", dsn)
 }
@@ -230,62 +165,6 @@ func orbitraProfile(t *testing.T, o *faketracker.Orbitra, name, reader, database
 	return bindProfile(t, name, profile.Config{TrackerURL: o.URL, APIKey: "orb-key", HTTPClient: o.Client(), Reader: reader,
 		Campaigns: map[string]string{profile.RoleAffiliate: "sleep-aff", profile.RoleVendor: "sleep-ven"},
 		Set:       map[string]string{"postback_key": "pb-key", "database": database}})
-}
-
-// postgresSchema makes a fresh schema in the database of
-// CBSIM_POSTGRES_DSN (skipping without it, failing instead with
-// CBSIM_REQUIRE_POSTGRES=1) and returns a DSN whose search_path is that
-// schema and a database opened with it; the schema is dropped when the
-// test ends.
-func postgresSchema(t *testing.T) (string, *sql.DB) {
-	t.Helper()
-	required := os.Getenv("CBSIM_REQUIRE_POSTGRES") == "1"
-	raw := os.Getenv("CBSIM_POSTGRES_DSN")
-	if raw == "" {
-		if required {
-			t.Fatal("CBSIM_REQUIRE_POSTGRES=1 but CBSIM_POSTGRES_DSN is not set (eval \"$(.ci/postgres)\")")
-		}
-		t.Skip("no PostgreSQL: set CBSIM_POSTGRES_DSN to a scratch database (eval \"$(.ci/postgres)\"); CBSIM_REQUIRE_POSTGRES=1 makes this fail")
-	}
-	admin, err := sql.Open("pgx", raw)
-	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		err = admin.PingContext(ctx)
-		cancel()
-	}
-	if err != nil {
-		if required {
-			t.Fatalf("PostgreSQL of CBSIM_POSTGRES_DSN unreachable: %v", err)
-		}
-		t.Skipf("PostgreSQL of CBSIM_POSTGRES_DSN unreachable (%v); CBSIM_REQUIRE_POSTGRES=1 makes this fail", err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	b := make([]byte, 6)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	schema := "steps_" + hex.EncodeToString(b)
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("create schema %s: %v", schema, err)
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		t.Fatalf("CBSIM_POSTGRES_DSN is not a URL (postgres://user:pass@host:port/db): %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	db, err := sql.Open("pgx", u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		db.Close()
-		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	return u.String(), db
 }
 
 // refTracker starts an in-process reference tracker and binds the bundled

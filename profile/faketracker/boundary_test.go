@@ -9,9 +9,10 @@ import (
 // TestImportsOnlyStdlibAndSQLite keeps the fakes independent: they may use
 // the standard library and the SQLite driver, and nothing of this module
 // (above all not the profiles they test) or of any other. Their tests may
-// also link the PostgreSQL and MySQL drivers, to hand a fake a Postgres
-// database (OrbitraOptions.DB) or a MariaDB one (Prosper202Options.DB);
-// the fakes themselves never open one.
+// also import internal/dbtest (which reaches nothing of this module but
+// profile/sqldriver, and so links the PostgreSQL and MySQL drivers), to
+// hand a fake a Postgres database (OrbitraOptions.DB) or a MariaDB one
+// (Prosper202Options.DB); the fakes themselves never open one.
 func TestImportsOnlyStdlibAndSQLite(t *testing.T) {
 	pkg, err := build.ImportDir(".", 0)
 	if err != nil {
@@ -32,5 +33,5 @@ func TestImportsOnlyStdlibAndSQLite(t *testing.T) {
 		}
 	}
 	check(pkg.Imports)
-	check(append(pkg.TestImports, pkg.XTestImports...), "github.com/jackc/pgx/v5/stdlib", "github.com/go-sql-driver/mysql")
+	check(append(pkg.TestImports, pkg.XTestImports...), "github.com/cbsim/cbsim/internal/dbtest")
 }

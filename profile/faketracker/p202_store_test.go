@@ -2,18 +2,13 @@ package faketracker
 
 import (
 	"cmp"
-	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/go-sql-driver/mysql" // registers "mysql", for the MariaDB store's tests only
+	"github.com/cbsim/cbsim/internal/dbtest"
 )
 
 // store202Backends are the databases the Prosper202 fake can write its
@@ -25,66 +20,12 @@ var store202Backends = []struct {
 	open    func(t *testing.T) *sql.DB
 }{
 	{"sqlite", Prosper202SQLite, func(t *testing.T) *sql.DB {
-		return openTestDB(t, "sqlite", "file:"+filepath.Join(t.TempDir(), "p202.sqlite")+"?_pragma=busy_timeout(5000)")
+		return dbtest.Open(t, "sqlite", "file:"+filepath.Join(t.TempDir(), "p202.sqlite")+"?_pragma=busy_timeout(5000)")
 	}},
-	{"mariadb", Prosper202MySQL, mariadbDB},
-}
-
-// openTestDB opens a database and closes it when the test ends.
-func openTestDB(t *testing.T, driver, dsn string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open(driver, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
-// mariadbDB makes a fresh database on CBSIM_MARIADB_DSN's server (named
-// after its database: cbsim → cbsim_<random>, which .ci/mariadb lets its
-// user make) and opens it; it is dropped when the test ends. Without the
-// variable, or with the server unreachable, the test is skipped, unless
-// CBSIM_REQUIRE_MARIADB=1 makes it fail.
-func mariadbDB(t *testing.T) *sql.DB {
-	t.Helper()
-	required := os.Getenv("CBSIM_REQUIRE_MARIADB") == "1"
-	raw := os.Getenv("CBSIM_MARIADB_DSN")
-	if raw == "" {
-		if required {
-			t.Fatal("CBSIM_REQUIRE_MARIADB=1 but CBSIM_MARIADB_DSN is not set (eval \"$(.ci/mariadb)\")")
-		}
-		t.Skip("no MariaDB: set CBSIM_MARIADB_DSN to a scratch database (eval \"$(.ci/mariadb)\"); CBSIM_REQUIRE_MARIADB=1 makes this fail")
-	}
-	cfg, err := mysql.ParseDSN(raw)
-	if err != nil || cfg.DBName == "" {
-		t.Fatalf("CBSIM_MARIADB_DSN is not a MySQL DSN naming a database (user:pass@tcp(host:port)/db): %v", err)
-	}
-	admin := openTestDB(t, "mysql", raw)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	err = admin.PingContext(ctx)
-	cancel()
-	if err != nil {
-		if required {
-			t.Fatalf("MariaDB of CBSIM_MARIADB_DSN unreachable: %v", err)
-		}
-		t.Skipf("MariaDB of CBSIM_MARIADB_DSN unreachable (%v); CBSIM_REQUIRE_MARIADB=1 makes this fail", err)
-	}
-	b := make([]byte, 6)
-	if _, err := rand.Read(b); err != nil {
-		t.Fatal(err)
-	}
-	name := cfg.DBName + "_" + hex.EncodeToString(b)
-	if _, err := admin.Exec("CREATE DATABASE `" + name + "`"); err != nil {
-		t.Fatalf("create database %s: %v", name, err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec("DROP DATABASE `" + name + "`"); err != nil {
-			t.Errorf("drop database %s: %v", name, err)
-		}
-	})
-	cfg.DBName = name
-	return openTestDB(t, "mysql", cfg.FormatDSN())
+	{"mariadb", Prosper202MySQL, func(t *testing.T) *sql.DB {
+		_, db := dbtest.MariaDB(t)
+		return db
+	}},
 }
 
 // row202 is a row of 202_conversion_logs as a test compares it.
