@@ -55,14 +55,20 @@ func (t INSTarget) check() error {
 	if err := ins.CheckSecret(t.Secret); err != nil {
 		return &ParamError{"secret", err}
 	}
+	// The names exactly as Encode knows them: a name the parser takes in
+	// another case would pass here and fail every delivery.
 	if t.Cipher != "" {
-		if _, err := ins.ParseCipher(string(t.Cipher)); err != nil {
+		if c, err := ins.ParseCipher(string(t.Cipher)); err != nil {
 			return &ParamError{"cipher", err}
+		} else if c != t.Cipher {
+			return &ParamError{"cipher", fmt.Errorf("%q: write it %q", t.Cipher, c)}
 		}
 	}
 	if t.Padding != "" {
-		if _, err := ins.ParsePadding(string(t.Padding)); err != nil {
+		if p, err := ins.ParsePadding(string(t.Padding)); err != nil {
 			return &ParamError{"padding", err}
+		} else if p != t.Padding {
+			return &ParamError{"padding", fmt.Errorf("%q: write it %q", t.Padding, p)}
 		}
 	}
 	return nil

@@ -443,6 +443,10 @@ func TestINSSenderWrongTarget(t *testing.T) {
 		{"NotHTTP", "url", INSTarget{URLs: []string{"ftp://127.0.0.1/ins"}, Secret: testINSSecret}},
 		{"LowerCaseSecret", "secret", INSTarget{URLs: []string{"http://127.0.0.1:9/ins"}, Secret: "mysecret"}},
 		{"Cipher", "cipher", INSTarget{URLs: []string{"http://127.0.0.1:9/ins"}, Secret: testINSSecret, Cipher: "des"}},
+		// Encode knows the names in lower case only: a target the check
+		// passed would fail every delivery.
+		{"UpperCaseCipher", "cipher", INSTarget{URLs: []string{"http://127.0.0.1:9/ins"}, Secret: testINSSecret, Cipher: "AES-256-CBC"}},
+		{"UpperCasePadding", "padding", INSTarget{URLs: []string{"http://127.0.0.1:9/ins"}, Secret: testINSSecret, Padding: "PKCS7"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()

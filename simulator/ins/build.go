@@ -3,6 +3,7 @@ package ins
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"time"
 
@@ -246,6 +247,10 @@ func (o Order) receipt() (string, error) {
 	return o.Receipt, nil
 }
 
+// rebillReceipt is a rebill's receipt: the subscription's first with
+// -B002 … -B999 (docs/clickbank.md §2).
+var rebillReceipt = regexp.MustCompile(`-B[0-9]{3}$`)
+
 // sign is +1 for the types that pay the parties, -1 for the ones that take
 // the money back and 0 for the ones that move none.
 func (t TransactionType) sign() money.Cents {
@@ -274,7 +279,9 @@ func (o Order) lineItem(i int, it Item, role Role) (LineItem, error) {
 	if it.Price < 0 || it.USD < 0 {
 		return LineItem{}, fmt.Errorf("%s: Price %s, USD %s: prices are not negative (a refund is its own type)", where, it.Price, it.USD)
 	}
-	rebill := o.Type == Bill || o.Type == TestBill
+	// A rebill's money is split at the rebill rate, and so is a refund or
+	// chargeback of a rebill's receipt (-B002…), the mirror image of it.
+	rebill := o.Type == Bill || o.Type == TestBill || o.Type.sign() < 0 && rebillReceipt.MatchString(o.Receipt)
 	switch o.Type {
 	case Bill, TestBill, InsufFunds, CancelRebill, UncancelRebill:
 		if it.Plan == nil {

@@ -114,6 +114,37 @@ func TestBuildMoney(t *testing.T) {
 	}
 }
 
+// TestBuildRefundOfARebill: a refund or chargeback of a rebill's receipt
+// (-B002) takes back what the rebill paid, at the rebill's rate, not the
+// sale's: its mirror image (docs/clickbank.md §6.2).
+func TestBuildRefundOfARebill(t *testing.T) {
+	bill := sale(Bill)
+	bill.Items[0].Price, bill.Items[0].USD = 3700, 3700
+	bill.Receipt, bill.Payment = "RCPT0001", 2
+	paid := map[Role]money.Cents{}
+	for _, r := range []Role{Vendor, Affiliate} {
+		n, err := bill.For(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paid[r] = n.TotalAccountAmount
+	}
+	for _, typ := range []TransactionType{Refund, Chargeback} {
+		o := sale(typ)
+		o.Items[0].Price, o.Items[0].USD = 3700, 3700
+		o.Receipt = "RCPT0001-B002"
+		for _, r := range []Role{Vendor, Affiliate} {
+			n, err := o.For(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n.TotalAccountAmount != -paid[r] {
+				t.Errorf("%s of the rebill RCPT0001-B002, %s: account %s, want %s (minus what the BILL paid)", typ, r, n.TotalAccountAmount, -paid[r])
+			}
+		}
+	}
+}
+
 // TestBuildCurrency: the order total is in the order's currency, the
 // account amounts are the split of the USD price.
 func TestBuildCurrency(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"crypto/cipher"
 	"crypto/sha1"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -130,6 +131,9 @@ func pad(plaintext []byte, p Padding) []byte {
 // bytes than zero padding adds is an error. How the paddings are told
 // apart is in docs/clickbank.md §6.1.
 func unpad(b []byte) (plain []byte, p Padding, doubt string, err error) {
+	if len(b) == 0 {
+		return nil, "", "", errors.New("no plaintext to unpad")
+	}
 	last := b[len(b)-1]
 	switch {
 	case validPKCS7(b):

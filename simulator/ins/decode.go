@@ -148,6 +148,10 @@ func parseEnvelope(body []byte) (ct, iv []byte, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	if len(ct) == 0 {
+		// base64 skips line breaks: "\n" is no ciphertext at all.
+		return nil, nil, fail(ErrBlockSize, "notification", "decodes to 0 bytes: there is no ciphertext", nil)
+	}
 	if len(ct)%aes.BlockSize != 0 {
 		return nil, nil, fail(ErrBlockSize, "notification", fmt.Sprintf("decodes to %d bytes, not a multiple of the %d-byte AES block: the body was cut short, or this is not AES-CBC", len(ct), aes.BlockSize), nil)
 	}

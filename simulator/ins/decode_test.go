@@ -30,6 +30,9 @@ func TestDecodeErrors(t *testing.T) {
 		says   string
 	}{
 		{"Empty", nil, testSecret, ErrEnvelope, "", "the body is empty"},
+		// base64 skips line breaks: these decode to 0 bytes of ciphertext.
+		{"NotificationNewline", withFields(q(`\n`), q(b64(iv))), testSecret, ErrBlockSize, "notification", "decodes to 0 bytes"},
+		{"NotificationCR", withFields(q(`\r\n\r`), q(b64(iv))), testSecret, ErrBlockSize, "notification", "decodes to 0 bytes"},
 		{"Blank", []byte(" \n"), testSecret, ErrEnvelope, "", "the body is empty"},
 		{"NotJSON", []byte("hello"), testSecret, ErrEnvelope, "", "the body is not JSON (invalid character 'h'"},
 		{"FormPost", []byte("ccustname=John&ctransreceipt=ABC&cverify=1A2B3C4D"), testSecret, ErrEnvelope, "", "INS before 6.0"},

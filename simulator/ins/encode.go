@@ -164,7 +164,8 @@ func CheckSecret(secret string) error {
 	for _, r := range secret {
 		pos++
 		if !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
-			return fail(ErrSecret, "", fmt.Sprintf("the secret key has %q at position %d: ClickBank's is upper-case letters and digits only", r, pos), nil)
+			// The character itself is not quoted: it is part of a secret.
+			return fail(ErrSecret, "", fmt.Sprintf("the secret key's character at position %d is not an upper-case letter or digit: ClickBank's is upper-case letters and digits only", pos), nil)
 		}
 	}
 	return nil

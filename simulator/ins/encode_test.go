@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"io"
 	"regexp"
 	"strings"
@@ -162,9 +163,9 @@ func TestEncodeErrors(t *testing.T) {
 		says      string
 	}{
 		{"EmptySecret", plain, "", Options{Rand: seeded(1)}, ErrSecret, "empty"},
-		{"LowerCaseSecret", plain, "mysecret", Options{Rand: seeded(1)}, ErrSecret, `'m' at position 1`},
+		{"LowerCaseSecret", plain, "mysecret", Options{Rand: seeded(1)}, ErrSecret, `character at position 1 is not`},
 		{"LongSecret", plain, "ABCDEFGHIJKLMNOPQ", Options{Rand: seeded(1)}, ErrSecret, "17 characters"},
-		{"NonASCIISecret", plain, "ABCÉ", Options{Rand: seeded(1)}, ErrSecret, `'É' at position 4`},
+		{"NonASCIISecret", plain, "ABCÉ", Options{Rand: seeded(1)}, ErrSecret, `character at position 4 is not`},
 		{"NotJSON", []byte("hello"), testSecret, Options{Rand: seeded(1)}, ErrPlaintext, "not a JSON object"},
 		{"JSONArray", []byte("[1]"), testSecret, Options{Rand: seeded(1)}, ErrPlaintext, "not a JSON object"},
 		{"EmptyPlaintext", nil, testSecret, Options{Rand: seeded(1)}, ErrPlaintext, "not a JSON object"},
@@ -238,5 +239,27 @@ func TestParseCipherAndPadding(t *testing.T) {
 	}
 	if Cipher("").String() != "aes-256-cbc" {
 		t.Errorf("zero Cipher prints %q", Cipher("").String())
+	}
+}
+
+// TestCheckSecretQuotesNoPartOfIt: an error about the secret key says where
+// it breaks ClickBank's rule, never what it holds (secrets are masked in
+// every output, and a one-character piece would not be).
+func TestCheckSecretQuotesNoPartOfIt(t *testing.T) {
+	for _, secret := range []string{"hunter2x", "MYSECRETk", "AB-CD"} {
+		err := CheckSecret(secret)
+		if err == nil {
+			t.Fatalf("CheckSecret(%q) = nil, want an error", secret)
+		}
+		for _, r := range secret {
+			for _, quoted := range []string{fmt.Sprintf("%q", r), `"` + string(r) + `"`, "`" + string(r) + "`"} {
+				if strings.Contains(err.Error(), quoted) {
+					t.Errorf("CheckSecret(%q) = %q: it quotes %s, a character of the secret", secret, err, quoted)
+				}
+			}
+		}
+		if !strings.Contains(err.Error(), "position") {
+			t.Errorf("CheckSecret(%q) = %q: it should say at which position", secret, err)
+		}
 	}
 }

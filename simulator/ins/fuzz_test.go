@@ -47,6 +47,8 @@ func FuzzDecode(f *testing.F) {
 		`{"notification":"","iv":""}`, `{"notification":"AAAA","iv":"AAAA"}`,
 		`{"notification":"AAAAAAAAAAAAAAAAAAAAAA==","iv":"AAAAAAAAAAAAAAAAAAAAAA=="}`,
 		`{"notification":"-_-_","iv":"MDEyMzQ1Njc4OUFCQ0RFRg=="}`,
+		`{"notification":"\n","iv":"QUFBQUFBQUFBQUFBQUFBQQ=="}`, // base64 of nothing: it once panicked
+		`{"notification":"\r\n","iv":"QUFBQUFBQUFBQUFBQUFBQQ==","notification":"\n"}`,
 		`ctransreceipt=ABC&cverify=1234`,
 	} {
 		f.Add([]byte(body), testSecret)
