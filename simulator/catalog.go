@@ -33,6 +33,10 @@ type Product struct {
 	Price      money.Cents   // in Currency; 0 or at least 3.00
 	Currency   string        // what the customer pays in (ISO 4217)
 	Commission money.Percent // the affiliate's share of the net
+	// Recurring makes the product a monthly subscription that rebills at
+	// its price (fixture field "recurring"): its INS line items carry a
+	// paymentPlan and Simulator.Rebill may charge it again.
+	Recurring bool
 }
 
 // UpsellStep is one offer of a funnel's upsell chain.
@@ -119,6 +123,7 @@ type catalogFile struct {
 		Price      string `json:"price"`
 		Currency   string `json:"currency"`
 		Commission string `json:"commission"`
+		Recurring  bool   `json:"recurring"`
 	} `json:"products"`
 	Funnels []struct {
 		Name    string `json:"name"`
@@ -229,7 +234,7 @@ func (c *Catalog) add(file string, data []byte) error {
 		if err != nil {
 			return bad(err, "products", i, "price")
 		}
-		prod := Product{Item: p.Item, Vendor: vendor.Nickname, Title: p.Title, Price: price, Currency: p.Currency, Commission: vendor.Commission}
+		prod := Product{Item: p.Item, Vendor: vendor.Nickname, Title: p.Title, Price: price, Currency: p.Currency, Commission: vendor.Commission, Recurring: p.Recurring}
 		if prod.Currency == "" {
 			prod.Currency = "USD"
 		}

@@ -19,6 +19,8 @@
 //	journal.go      the journal, a bounded ring with paging; only the Simulator writes it
 //	insdelivery.go  INS delivery: INSSender POSTs envelopes to one or two INS URLs, 3 s timeout, 5 attempts 4 h apart (scaled)
 //	insorder.go     Simulator.BuildINS and SendINS: INS notifications of an ad-hoc purchase, sent and journaled
+//	insjourney.go   INSEndpoint and Simulator.RunAll/DeliverAll/PlanINS: a journey's purchases told by INS beside the postbacks
+//	insafter.go     Simulator.Refund, Chargeback and Rebill against an earlier receipt, from the purchases remembered
 //	note.go         typed notes (a dropped TID) that harnesses match by kind
 //	fire.go         Simulator.Fire: one ad-hoc event, as `cbsim fire` and the control API ask
 //	simulator.go    the Simulator: Run, Plan, Deliver, Send

@@ -99,8 +99,10 @@ func (c *Catalog) insOrder(ev *Event, p Product, req INSRequest) (ins.Order, err
 	}
 	item := ins.Item{No: p.Item, Title: p.Title, Price: ev.Amount, USD: usd, Commission: c.commission(p, ev.Affiliate)}
 	payment := req.Payment
-	if subscription(req.Type) {
+	if subscription(req.Type) || p.Recurring {
 		item.Plan = &ins.Plan{Frequency: "MONTHLY", Rebill: ev.Amount}
+	}
+	if subscription(req.Type) {
 		if payment == 0 && req.Type != ins.CancelRebill && req.Type != ins.UncancelRebill {
 			payment = 2
 		}
@@ -116,6 +118,12 @@ func (c *Catalog) insOrder(ev *Event, p Product, req INSRequest) (ins.Order, err
 		Currency: ev.Currency, Rounding: c.Rounding,
 		Buyer: ins.Buyer{Address: ins.Address{State: b.State, PostalCode: b.PostalCode, Country: b.Country}},
 		TID:   ev.TID, VTID: ev.VTID, Tracking: ev.Tracking,
+	}
+	if ev.Type == UpsellPurchase && ev.OrderID != "" {
+		// An upsell is its own receipt, linked to the order's first
+		// through upsellOriginalReceipt (docs/clickbank.md §2, §6).
+		o.Items[0].Type = ins.Upsell
+		o.Upsell = &ins.UpsellBlock{UpsellOriginalReceipt: ev.OrderID}
 	}
 	// The click's common tracking parameters that the simulator knows
 	// (docs/clickbank.md §6.2, printed by 8.0 only).

@@ -18,7 +18,14 @@ type Simulator struct {
 	Integrations []Integration
 	Dispatcher   *Dispatcher
 	INS          *INSSender // sends INS notifications (SendINS); nil = ClickBank's rule in real time
+	// INSEndpoints are the accounts' INS settings: with any, a journey's
+	// purchases are also told by INS (DeliverAll), and Refund, Chargeback
+	// and Rebill can be issued against their receipts. Empty = no INS
+	// beside the postbacks.
+	INSEndpoints []INSEndpoint
 	Journal      *Journal
+
+	purchases purchaseBook // the purchases delivered, by receipt, for Refund, Chargeback and Rebill
 }
 
 // New returns a simulator over a catalog and integrations, with a
@@ -92,16 +99,11 @@ func (s *Simulator) Plan(events []Event) []Delivery {
 // Deliver sends the postbacks of events to every integration that fires for
 // them, one after another in event order, journals them and returns them
 // (skipped ones included, with the reason). Once ctx is cancelled the rest
-// are journaled as not sent.
+// are journaled as not sent. With INSEndpoints it also sends and journals
+// the purchases' INS notifications: it is DeliverAll without them in the
+// result.
 func (s *Simulator) Deliver(ctx context.Context, events []Event) []Delivery {
-	var out []Delivery
-	for _, d := range s.Plan(events) {
-		if ctx.Err() != nil && d.Skipped == "" {
-			d.Skipped = "not sent: " + ctx.Err().Error()
-		}
-		out = append(out, s.Send(ctx, d))
-	}
-	return out
+	return s.DeliverAll(ctx, events).Deliveries
 }
 
 // Send sends one built delivery (a skipped one is only journaled), journals
@@ -116,15 +118,9 @@ func (s *Simulator) Send(ctx context.Context, d Delivery) Delivery {
 }
 
 // Run walks a journey and, unless dry, journals its notes and delivers its
-// events; a dry run only builds the deliveries and journals nothing.
+// events; a dry run only builds the deliveries and journals nothing. It is
+// RunAll without the INS deliveries in the result (they are journaled).
 func (s *Simulator) Run(ctx context.Context, j Journey, r *rand.Rand, start time.Time, dry bool) (Walk, []Delivery, error) {
-	w, err := s.Catalog.Walk(j, r, start)
-	if err != nil {
-		return Walk{}, nil, err
-	}
-	if dry {
-		return w, s.Plan(w.Events), nil
-	}
-	s.Journal.note(w.Notes...)
-	return w, s.Deliver(ctx, w.Events), nil
+	w, out, err := s.RunAll(ctx, j, r, start, dry)
+	return w, out.Deliveries, err
 }

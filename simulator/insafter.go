@@ -1,0 +1,205 @@
+package simulator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/cbsim/cbsim/simulator/ins"
+)
+
+// DefaultPurchaseMemory is how many purchases a Simulator remembers by
+// receipt for Refund, Chargeback and Rebill; older ones are forgotten.
+const DefaultPurchaseMemory = 10000
+
+// When the transactions against an earlier receipt happen: cbsim's choice,
+// so that the same journey gives the same notifications. A rebill N is
+// charged N−1 months after the purchase (the MONTHLY plan of a recurring
+// product); a refund or chargeback a day after the charge it reverses.
+const reversalDelay = 24 * time.Hour
+
+// Refund tells by INS that the purchase (or the rebill, by its -B00N
+// receipt) with this receipt was refunded: RFND, or TEST_RFND for a test
+// card, with minus the amounts of the charge (the rebill rate for a
+// rebill), to the same accounts with the same TID and vtid. The purchase
+// must be one the simulator delivered (DeliverAll); an unknown receipt is
+// a *NotFoundError naming it. A receipt already refunded or charged back
+// is an error.
+func (s *Simulator) Refund(ctx context.Context, receipt string) ([]INSDelivery, error) {
+	return s.reverse(ctx, receipt, ins.Refund)
+}
+
+// Chargeback tells by INS that the buyer's bank took back the charge with
+// this receipt: CGBK, as Refund does. A test-card order cannot be charged
+// back (ClickBank has no test chargeback).
+func (s *Simulator) Chargeback(ctx context.Context, receipt string) ([]INSDelivery, error) {
+	return s.reverse(ctx, receipt, ins.Chargeback)
+}
+
+// Rebill tells by INS the payment-th charge of the subscription whose
+// first receipt is receipt: BILL (TEST_BILL for a test card) with receipt
+// RECEIPT-B00N (payment 2 is -B002) and the rebill rate of
+// docs/clickbank.md §5 (money.Sale.Rebill). payment 0 = the next one. The
+// product must be recurring (Product.Recurring); payments go up one by one
+// and stop once the subscription was refunded or charged back.
+func (s *Simulator) Rebill(ctx context.Context, receipt string, payment int) ([]INSDelivery, error) {
+	if err := s.ready("rebill"); err != nil {
+		return nil, err
+	}
+	var tx insTransaction
+	err := s.purchases.update(receipt, func(p *purchase, n int) error {
+		if n != 1 {
+			return &ParamError{"receipt", fmt.Errorf("%s is a rebill's receipt: rebill the subscription by its first receipt %s", receipt, p.ev.Receipt)}
+		}
+		if !p.p.Recurring {
+			return &ParamError{"receipt", fmt.Errorf("%s is a purchase of item %s, which is not recurring: only a subscription rebills", receipt, p.p.Item)}
+		}
+		for _, r := range p.receipts() {
+			// A refund or chargeback of any charge cancels the
+			// subscription (its paymentPlan says CANCELED).
+			if how, ok := p.reversed[r]; ok {
+				return &ParamError{"receipt", fmt.Errorf("subscription %s was cancelled by the %s of %s: it rebills no more", receipt, how, r)}
+			}
+		}
+		next := p.payments + 1
+		if payment == 0 {
+			payment = next
+		}
+		if payment != next {
+			return &ParamError{"payment", fmt.Errorf("payment %d of %s: the next charge is %d (-B%03d)", payment, receipt, next, next)}
+		}
+		if payment > 999 {
+			return &ParamError{"payment", fmt.Errorf("payment %d of %s: a subscription charges at most 999 times (-B999)", payment, receipt)}
+		}
+		p.payments = payment
+		typ := ins.Bill
+		if p.ev.TestCard {
+			typ = ins.TestBill
+		}
+		tx = insTransaction{ev: p.ev, p: p.p, known: true, typ: typ, receipt: p.ev.Receipt, payment: payment, at: chargeTime(p.ev.Time, payment)}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.notify(ctx, tx, false), nil
+}
+
+// reverse issues a refund or chargeback of receipt.
+func (s *Simulator) reverse(ctx context.Context, receipt string, typ ins.TransactionType) ([]INSDelivery, error) {
+	if err := s.ready(string(typ)); err != nil {
+		return nil, err
+	}
+	var tx insTransaction
+	err := s.purchases.update(receipt, func(p *purchase, n int) error {
+		if n > p.payments {
+			return &NotFoundError{Kind: "receipt", Name: receipt, Known: p.receipts()}
+		}
+		if how, ok := p.reversed[receipt]; ok {
+			return &ParamError{"receipt", fmt.Errorf("%s was already %s", receipt, how)}
+		}
+		t := typ
+		if p.ev.TestCard {
+			if typ == ins.Chargeback {
+				return &ParamError{"receipt", fmt.Errorf("%s is a test-card order: ClickBank has no test chargeback (refund it: TEST_RFND)", receipt)}
+			}
+			t = ins.TestRefund
+		}
+		if p.reversed == nil {
+			p.reversed = map[string]ins.TransactionType{}
+		}
+		p.reversed[receipt] = t
+		tx = insTransaction{ev: p.ev, p: p.p, known: true, typ: t, receipt: receipt, payment: n, at: chargeTime(p.ev.Time, n).Add(reversalDelay)}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.notify(ctx, tx, false), nil
+}
+
+// ready checks that there is somewhere to tell a transaction of kind.
+func (s *Simulator) ready(kind string) error {
+	if len(s.INSEndpoints) == 0 {
+		return fmt.Errorf("%s: no INS endpoint is set (Simulator.INSEndpoints): ClickBank tells it only by INS", kind)
+	}
+	return s.CheckINSEndpoints()
+}
+
+// chargeTime is when charge n (1 = the purchase) of a monthly plan bought
+// at t is made.
+func chargeTime(t time.Time, n int) time.Time { return t.AddDate(0, n-1, 0) }
+
+// purchase is one purchase remembered, with what happened to it since.
+type purchase struct {
+	ev       Event
+	p        Product
+	payments int                            // charges made: 1, then 2 after -B002, …
+	reversed map[string]ins.TransactionType // receipts refunded or charged back, and how
+}
+
+// receipts lists the receipts of p's charges.
+func (p *purchase) receipts() []string {
+	out := []string{p.ev.Receipt}
+	for n := 2; n <= p.payments; n++ {
+		out = append(out, fmt.Sprintf("%s-B%03d", p.ev.Receipt, n))
+	}
+	return out
+}
+
+// purchaseBook remembers the latest purchases by receipt, a bounded FIFO.
+// The zero value is ready; it is safe for concurrent use.
+type purchaseBook struct {
+	mu    sync.Mutex // guards byReceipt and order
+	byRec map[string]*purchase
+	order []string // receipts, oldest first
+}
+
+// remember records a purchase event; the oldest is forgotten once
+// DefaultPurchaseMemory are held. A receipt seen again replaces the record.
+func (b *purchaseBook) remember(ev Event, p Product) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.byRec == nil {
+		b.byRec = map[string]*purchase{}
+	}
+	if _, ok := b.byRec[ev.Receipt]; !ok {
+		if len(b.order) >= DefaultPurchaseMemory {
+			delete(b.byRec, b.order[0])
+			b.order = b.order[1:]
+		}
+		b.order = append(b.order, ev.Receipt)
+	}
+	b.byRec[ev.Receipt] = &purchase{ev: ev, p: p, payments: 1}
+}
+
+// rebillSuffix is a rebill's receipt suffix (docs/clickbank.md §2).
+var rebillSuffix = regexp.MustCompile(`^(.+)-B([0-9]{3})$`)
+
+// update finds the purchase receipt concerns (a rebill's -B00N names its
+// subscription's first receipt) and calls f with it and the charge's
+// number (1 for the purchase itself), under the lock.
+func (b *purchaseBook) update(receipt string, f func(p *purchase, n int) error) error {
+	if receipt == "" {
+		return &ParamError{"receipt", errors.New("required: the receipt of an earlier purchase")}
+	}
+	first, n := receipt, 1
+	if m := rebillSuffix.FindStringSubmatch(receipt); m != nil {
+		first = m[1]
+		n, _ = strconv.Atoi(m[2])
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	p, ok := b.byRec[first]
+	if !ok || n < 2 && first != receipt {
+		// The latest few: the book may hold thousands.
+		known := slices.Clone(b.order[max(len(b.order)-10, 0):])
+		return &NotFoundError{Kind: "receipt", Name: receipt, Known: known}
+	}
+	return f(p, n)
+}
