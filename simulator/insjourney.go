@@ -2,6 +2,7 @@ package simulator
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -47,8 +48,10 @@ func (s *Simulator) CheckINSEndpoints() error {
 			}
 		}
 		if err := e.Target.check(); err != nil {
-			pe := err.(*ParamError) // check returns only *ParamError
-			return &ParamError{where + pe.Param, pe.Err}
+			if pe, ok := errors.AsType[*ParamError](err); ok {
+				return &ParamError{where + pe.Param, pe.Err}
+			}
+			return &ParamError{where + "target", err}
 		}
 	}
 	return nil

@@ -203,6 +203,25 @@ func TestJourneyINSNoneWithoutEndpoints(t *testing.T) {
 	}
 }
 
+// TestJourneyINSOtherAccount: an endpoint of another account takes none of
+// this vendor's or affiliate's notifications.
+func TestJourneyINSOtherAccount(t *testing.T) {
+	t.Parallel()
+	jr := newJourneyReceiver(t)
+	sim := journeySim(t, jr)
+	sim.INSEndpoints[0].Account = "ven02"
+	sim.INSEndpoints[1].Account = "aff02"
+	_, out := runJourney(t, sim, Journey{Funnel: "keto", Affiliate: DefaultAffiliate}, false)
+	if len(out.INS) != 0 || len(jr.got(t, "/ins/")) != 0 {
+		t.Errorf("other accounts' endpoints: %d built, %d received", len(out.INS), len(jr.got(t, "/ins/")))
+	}
+	sim.INSEndpoints[1].Account = DefaultAffiliate
+	_, out = runJourney(t, sim, Journey{Funnel: "keto", Affiliate: DefaultAffiliate}, false)
+	if len(out.INS) != 3 || out.INS[0].Role != ins.Affiliate {
+		t.Errorf("the affiliate's own endpoint: %d deliveries", len(out.INS))
+	}
+}
+
 func TestJourneyINSDryRun(t *testing.T) {
 	t.Parallel()
 	jr := newJourneyReceiver(t)
