@@ -3,6 +3,7 @@ package simulator
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -492,5 +493,44 @@ func TestINSEndpointsChecked(t *testing.T) {
 				t.Errorf("%d requests sent", n)
 			}
 		})
+	}
+}
+
+// TestPurchaseBookBounded: the oldest purchase is forgotten once
+// DefaultPurchaseMemory are remembered.
+func TestPurchaseBookBounded(t *testing.T) {
+	t.Parallel()
+	var b purchaseBook
+	receipt := func(i int) string { return fmt.Sprintf("R%07d", i) }
+	for i := range DefaultPurchaseMemory + 1 {
+		b.remember(Event{Receipt: receipt(i)}, Product{})
+	}
+	found := func(r string) bool { return b.update(r, func(*purchase, int) error { return nil }) == nil }
+	if found(receipt(0)) || !found(receipt(1)) || !found(receipt(DefaultPurchaseMemory)) {
+		t.Errorf("after %d purchases: first kept %v, second %v, last %v", DefaultPurchaseMemory+1, found(receipt(0)), found(receipt(1)), found(receipt(DefaultPurchaseMemory)))
+	}
+	if len(b.byRec) != DefaultPurchaseMemory || len(b.order) != DefaultPurchaseMemory {
+		t.Errorf("holds %d by receipt, %d in order; want %d", len(b.byRec), len(b.order), DefaultPurchaseMemory)
+	}
+}
+
+// TestDeliverINSUnbuildable: a purchase the catalog cannot price for INS
+// (an item it does not hold) is an INS delivery with its error, journaled,
+// and its postbacks still go.
+func TestDeliverINSUnbuildable(t *testing.T) {
+	t.Parallel()
+	jr := newJourneyReceiver(t)
+	sim := journeySim(t, jr)
+	ev := Event{Type: InitialPurchase, ID: "e1", Receipt: "ABCD1234", OrderID: "ABCD1234", Time: DefaultTime, Vendor: "ven01", Item: "GONE", Currency: "USD", Amount: 1000}
+	out := sim.DeliverAll(context.Background(), []Event{ev})
+	if len(out.Deliveries) != 2 || len(out.INS) != 1 {
+		t.Fatalf("%d postbacks, %d INS; want 2 and the vendor's 1", len(out.Deliveries), len(out.INS))
+	}
+	d := out.INS[0]
+	if !strings.Contains(d.Error, `unknown item "GONE"`) || len(d.Attempts) != 0 || len(sim.Journal.INSDeliveries()) != 1 {
+		t.Errorf("unbuildable: error %q, %d attempts, %d journaled", d.Error, len(d.Attempts), len(sim.Journal.INSDeliveries()))
+	}
+	if len(jr.got(t, "/ins/")) != 0 {
+		t.Error("an unbuildable notification was sent")
 	}
 }
