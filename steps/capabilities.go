@@ -72,7 +72,7 @@ func (c capabilities) whyNot(n need) string {
 		if c.noINS != "" {
 			return c.noINS
 		}
-		return "the tracker under test takes no INS notifications (its profile names no INS URL and secret: an ins: section; the reference tracker takes them with --ins-secret)"
+		return NoINSError{Reason: "it names no INS URL and secret (a profile's ins: section; the reference tracker with --ins-secret)"}.Error()
 	}
 	return ""
 }

@@ -29,6 +29,20 @@ type INSReceiver interface {
 	INS() (url, secret string, err error)
 }
 
+// NoINSError says why a tracker takes no INS notifications; it wraps
+// ErrNotSupported.
+type NoINSError struct {
+	Reason string // "profile cbsim names an INS URL (…) but its secret key is not given (…)"
+}
+
+// Error says that the tracker under test takes no INS, and why.
+func (e NoINSError) Error() string {
+	return "the tracker under test takes no INS notifications: " + e.Reason
+}
+
+// Unwrap returns ErrNotSupported.
+func (e NoINSError) Unwrap() error { return ErrNotSupported }
+
 // insTimeFactor scales ClickBank's 4 hours between INS attempts to about
 // 14ms, so that a scenario's retries take milliseconds.
 const insTimeFactor = 1e-6
@@ -50,7 +64,7 @@ func (w *World) insTarget(ctx context.Context) (simulator.INSTarget, error) {
 	}
 	r, ok := t.(INSReceiver)
 	if !ok {
-		return simulator.INSTarget{}, fmt.Errorf("the tracker under test takes no INS notifications: %w", ErrNotSupported)
+		return simulator.INSTarget{}, NoINSError{Reason: "it names no INS URL and secret (a profile's ins: section; the reference tracker with --ins-secret)"}
 	}
 	u, secret, err := r.INS()
 	if err != nil {
