@@ -12,6 +12,7 @@ Feature: Step 14 — Instant Notifications (INS)
 
   Scenario: an affiliate's INS sale is recorded with the affiliate's commission
     Given an affiliate integration with CLICKID={tid} and SUM={affiliate_earnings}
+    And the front-end product costs 100.00 USD with 50% commission
     And ClickBank sends INS to the tracker
     And a visitor clicks the affiliate campaign
     When the buyer buys the front-end product

@@ -156,7 +156,10 @@ func (w *World) notify(ctx context.Context, typ ins.TransactionType, payment int
 			TID: ev.TID, VTID: ev.VTID, Tracking: ev.Tracking, Buyer: ev.Buyer, TestCard: ev.TestCard,
 			Seed: w.seed, At: ev.Time}
 	} else {
-		req.Sale = simulator.FireRequest{Seed: w.seed, At: w.now}
+		// The vendor's Test button: the funnel's front-end product, so
+		// that a catalog of one's own needs no item of the default one.
+		f := w.catalog.Funnels[w.funnel]
+		req.Sale = simulator.FireRequest{Vendor: f.Vendor, Item: f.Front, Seed: w.seed, At: w.now}
 	}
 	sim := w.simOf(nil)
 	sim.INS = &simulator.INSSender{Timeout: w.insTimeout(), TimeFactor: insTimeFactor}
