@@ -27,7 +27,8 @@ func Catalog() []Step {
 // tracker cannot run: a scenario that configures the tracker (@reference,
 // or a tracker setup step) or restarts it (@restart, or "the tracker
 // restarts") when f's trackers cannot be configured (Configurable) or
-// restarted (Restarter) is skipped with the reason (a *SkipError), and a
+// restarted (Restarter), or that sends INS notifications (an INS step) when
+// they take none (INSReceiver), is skipped with the reason (a *SkipError), and a
 // step that reads what the tracker recorded is skipped, with the steps after
 // it, when the tracker has no reporting API (a Reporter whose Reports is
 // false, such as ObserveOnly). A scenario tagged @core is never skipped: it
