@@ -56,6 +56,7 @@ type settings struct {
 	postbackPath string   // appended to URL by PostbackURL
 	apiPath      string   // appended to URL by APIURL
 	apiKey       string   // the reporting API key
+	insSecret    string   // the reference tracker's INS secret key, "" = none
 	trackerArgs  []string // reference tracker flags from the options
 	serveArgs    []string // `cbsim serve` flags from the options
 	buildContext string   // RunTrackerDockerfile's context; "" means the Dockerfile's directory
@@ -126,9 +127,17 @@ func WithPostbackToken(token string) Option {
 }
 
 // WithINSSecret makes the reference tracker take ClickBank's Instant
-// Notifications on POST /ins, decrypted with secret (--ins-secret).
+// Notifications on POST /ins, decrypted with secret (--ins-secret);
+// TrackerContainer.INSSecret returns it.
 func WithINSSecret(secret string) Option {
-	return trackerFlag("--ins-secret", secret)
+	flag := trackerFlag("--ins-secret", secret)
+	return func(s *settings) error {
+		if err := flag(s); err != nil {
+			return err
+		}
+		s.insSecret = secret
+		return nil
+	}
 }
 
 // WithConversionType adds a conversion type the reference tracker accepts,

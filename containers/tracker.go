@@ -18,6 +18,7 @@ type TrackerContainer struct {
 	postbackPath string // PostbackURL is URL + postbackPath
 	apiPath      string // APIURL is URL + apiPath
 	apiKey       string // returned by APIKey
+	insSecret    string // returned by INSSecret
 }
 
 // RunTracker starts cbsim's reference tracker from the repository's
@@ -125,7 +126,7 @@ func runTracker(ctx context.Context, image string, s settings, cmd []string, res
 	ctr, err := start(ctx, image, s, cmd, rest)
 	var c *TrackerContainer
 	if ctr != nil {
-		c = &TrackerContainer{Container: ctr, port: s.port, postbackPath: s.postbackPath, apiPath: s.apiPath, apiKey: s.apiKey}
+		c = &TrackerContainer{Container: ctr, port: s.port, postbackPath: s.postbackPath, apiPath: s.apiPath, apiKey: s.apiKey, insSecret: s.insSecret}
 	}
 	return c, err
 }
@@ -170,6 +171,11 @@ func (c *TrackerContainer) APIURL(ctx context.Context) (string, error) {
 // APIKey returns the reporting API key the tracker was started with
 // (DefaultAPIKey for the reference tracker unless WithAPIKey).
 func (c *TrackerContainer) APIKey() string { return c.apiKey }
+
+// INSSecret returns the INS secret key the reference tracker was started
+// with (WithINSSecret), "" when it takes no INS notifications; its INS URL
+// is URL + "/ins".
+func (c *TrackerContainer) INSSecret() string { return c.insSecret }
 
 // Restart stops the tracker (SIGTERM, SIGKILL after 10 s) and starts the
 // same container again, keeping its filesystem and so the reference

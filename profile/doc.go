@@ -62,6 +62,7 @@
 //	campaigns  none      how to find or create a campaign per role when none is given
 //	visitors   defaults  how visitors look to the tracker
 //	postback   required  where postbacks go and under which names
+//	ins        none      where ClickBank's Instant Notifications go; none: the tracker takes none
 //	read       none      how to read what the tracker recorded; none: Conversions is ErrNotSupported
 //	features   defaults  what the tracker can do
 //
@@ -119,6 +120,17 @@
 //	                   postback has no parameter of that name (--postback-extra style overrides: Config.PostbackExtra)
 //	refused  ≥ 400     {status: [codes], body_contains: [texts]}: a reply with one of the statuses, or
 //	                   whose body contains one of the texts (some trackers refuse with 200), is a refusal
+//
+// ins (optional): the tracker's receiver of ClickBank's Instant
+// Notifications (docs/clickbank.md §6), which the INS steps send to.
+//
+//	url             required  template: {tracker} {api}, settings
+//	secret_setting  required  the setting (declared, secret: true) holding the secret key the
+//	                          notifications are sealed with; it may have a default ("" = not given)
+//
+// The values ins: uses are optional at Bind: Tracker.INS says, wrapping
+// ErrNotSupported, which one is missing, and the INS scenarios are skipped
+// with that reason.
 //
 // read: conversions (required) and clicks (optional), each a reader with
 // http:, sql: or both; prefer (http) picks where both exist, Config.Reader

@@ -153,6 +153,9 @@ func (p *parser) parse(data []byte) *Profile {
 	}
 	prof.visitors = p.visitors(m.get("visitors"))
 	p.postback(m.need("postback"), prof)
+	if n := m.get("ins"); n != nil {
+		prof.ins = p.ins(n, prof.settings)
+	}
 	if n := m.get("read"); n != nil {
 		prof.read = p.read(n, prof.settings)
 	}
@@ -719,6 +722,35 @@ func (p *parser) postback(n *yaml.Node, prof *Profile) {
 	}
 }
 
+// ins parses ins:, the tracker's INS endpoint (docs/clickbank.md §6).
+func (p *parser) ins(n *yaml.Node, settings map[string]*Setting) *insSpec {
+	m := p.mapping(n, "ins", true, keysOf("ins")...)
+	if m == nil {
+		return nil
+	}
+	spec := &insSpec{url: p.tpl(m.need("url"), "ins.url", escURL, []string{phTracker, phAPI}, settings)}
+	sn := m.need("secret_setting")
+	if sn == nil {
+		return spec
+	}
+	name := p.str(sn, "ins.secret_setting")
+	switch s := settings[name]; {
+	case name == "":
+		p.errorf(sn, "ins.secret_setting", "empty; name the setting that holds the INS secret key")
+	case s == nil:
+		p.errorf(sn, "ins.secret_setting", "no setting %q is declared; declare it under settings: with secret: true", name)
+	case !s.Secret:
+		p.errorf(sn, "ins.secret_setting", "setting %q holds the INS secret key: mark it secret: true", name)
+	default:
+		spec.secret = name
+		if p.used == nil {
+			p.used = map[string]bool{}
+		}
+		p.used[name] = true
+	}
+	return spec
+}
+
 // statusList parses a list of HTTP statuses.
 func (p *parser) statusList(n *yaml.Node, path string) []int {
 	items := []*yaml.Node{n}
@@ -784,7 +816,8 @@ func (p *parser) reader(n *yaml.Node, path string, settings map[string]*Setting)
 func keysOf(section string) []string {
 	row := []string{"fields", "values", "params", "money", "rounding"}
 	return map[string][]string{
-		"":                   {"name", "title", "verified", "doc", "sources", "settings", "click", "campaigns", "visitors", "postback", "read", "features"},
+		"":                   {"name", "title", "verified", "doc", "sources", "settings", "click", "campaigns", "visitors", "postback", "ins", "read", "features"},
+		"ins":                {"url", "secret_setting"},
 		"settings.*":         {"doc", "secret", "default"},
 		"click":              {"url", "id_from", "param", "clickbank", "json", "offer_url_macro", "not_kept"},
 		"click.param":        roles(),
@@ -808,7 +841,7 @@ func keysOf(section string) []string {
 
 // sections lists the sections keysOf knows.
 func sections() []string {
-	return []string{"", "settings.*", "click", "click.param", "click.clickbank", "click.json", "campaigns", "campaigns.find", "campaigns.create", "visitors",
+	return []string{"", "settings.*", "ins", "click", "click.param", "click.clickbank", "click.json", "campaigns", "campaigns.find", "campaigns.create", "visitors",
 		"postback", "postback.refused", "read", "read.*", "read.*.http", "read.*.http.auth", "read.*.http.paging", "read.*.sql", "features"}
 }
 

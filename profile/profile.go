@@ -79,6 +79,7 @@ type Profile struct {
 	campaigns *campaignSpec // nil: campaigns must be given
 	visitors  visitorSpec
 	postback  postbackSpec
+	ins       *insSpec // nil: the tracker takes no INS notifications
 	read      readSpec
 	features  Features
 }
@@ -157,6 +158,13 @@ type postbackSpec struct {
 	fields  map[string]string    // logical → wire
 	extra   map[string]*template // wire → value
 	refused refusedSpec
+}
+
+// insSpec is the ins: section: where ClickBank's Instant Notifications go
+// and which setting holds the secret key they are sealed with.
+type insSpec struct {
+	url    *template
+	secret string // the setting's name
 }
 
 // refusedSpec says how a tracker refuses a postback.

@@ -25,6 +25,8 @@ type capabilities struct {
 	report    bool   // its trackers have a reporting API
 	noRestart string // why restarting is off although the trackers can restart
 	observe   bool   // the tracker is ObserveOnly
+	ins       bool   // its trackers take INS notifications (INSReceiver)
+	noINS     string // why they do not
 }
 
 // capabilitiesOf returns what t can do.
@@ -40,7 +42,15 @@ func capabilitiesOf(t Tracker) capabilities {
 	case ObserveOnly, *ObserveOnly:
 		observe = true
 	}
-	return capabilities{configure: c, restart: r, report: rep, observe: observe}
+	caps := capabilities{configure: c, restart: r, report: rep, observe: observe}
+	if x, ok := t.(INSReceiver); ok {
+		_, _, err := x.INS()
+		caps.ins = err == nil
+		if err != nil {
+			caps.noINS = err.Error()
+		}
+	}
+	return caps
 }
 
 // whyNot says why a capability is missing, to finish "…, and ".
@@ -58,6 +68,11 @@ func (c capabilities) whyNot(n need) string {
 			return "the tracker under test has no reporting API (observe-only)"
 		}
 		return "the tracker under test has no reporting API"
+	case needINS:
+		if c.noINS != "" {
+			return c.noINS
+		}
+		return NoINSError{Reason: "it names no INS URL and secret (a profile's ins: section; the reference tracker with --ins-secret)"}.Error()
 	}
 	return ""
 }

@@ -83,10 +83,13 @@ func (f *fault) serve(w http.ResponseWriter, r *http.Request) {
 func (f *fault) forward(w http.ResponseWriter, r *http.Request) {
 	u := *f.target
 	u.Path, u.RawQuery = r.URL.Path, r.URL.RawQuery
-	req, err := http.NewRequestWithContext(r.Context(), r.Method, u.String(), nil)
+	req, err := http.NewRequestWithContext(r.Context(), r.Method, u.String(), r.Body) // an INS notification is a POST body
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		req.Header.Set("Content-Type", ct)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -169,17 +169,25 @@ func orbitraProfile(t *testing.T, o *faketracker.Orbitra, name, reader, database
 
 // refTracker starts an in-process reference tracker and binds the bundled
 // profile name (cbsim or redtrack) to it; campaigns are made through its
-// API.
+// API. The tracker takes INS with refINSSecret, which the cbsim profile is
+// given (ins_secret), so that the @ins scenarios run through it; the
+// redtrack profile names no INS URL, so they are skipped through it.
 func refTracker(t *testing.T, name string) *profile.Tracker {
 	t.Helper()
-	srv, err := tracker.NewServer(tracker.Config{APIKey: "ref-key"})
+	srv, err := tracker.NewServer(tracker.Config{APIKey: "ref-key", INSSecret: refINSSecret})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	return bindProfile(t, name, profile.Config{TrackerURL: srv.URL, APIKey: "ref-key", HTTPClient: srv.Client(),
-		OfferURLs: hopLinks("{clickid}")})
+	cfg := profile.Config{TrackerURL: srv.URL, APIKey: "ref-key", HTTPClient: srv.Client(), OfferURLs: hopLinks("{clickid}")}
+	if name == "cbsim" {
+		cfg.Set = map[string]string{"ins_secret": refINSSecret}
+	}
+	return bindProfile(t, name, cfg)
 }
+
+// refINSSecret is the INS secret key of refTracker's reference tracker.
+const refINSSecret = "PROFILESUITE1"
 
 // runPortable runs the portable suite against tr and returns Run's status
 // and its report.

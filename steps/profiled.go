@@ -31,7 +31,19 @@ var (
 	_ keeper    = (*Profiled)(nil)
 	_ notKepter = (*Profiled)(nil)
 	_ carrier   = (*Profiled)(nil)
+
+	_ INSReceiver = (*Profiled)(nil)
 )
+
+// INS returns the INS URL and secret key the profile's ins: section names;
+// an error wrapping ErrNotSupported says why there are none.
+func (p *Profiled) INS() (string, string, error) {
+	u, secret, err := p.T.INS()
+	if errors.Is(err, profile.ErrNotSupported) {
+		return "", "", NoINSError{Reason: strings.TrimSuffix(err.Error(), ": "+profile.ErrNotSupported.Error())}
+	}
+	return u, secret, err
+}
 
 // Click sends one visitor, with its own address and user agent, through the
 // campaign of role. A failure says what to change where the profile knows

@@ -151,7 +151,7 @@ func (w *World) recordedNoTypeByMoney(ctx context.Context, name string) error {
 // recorded describes what the tracker recorded, and what it answered to
 // the postbacks it refused (see undelivered).
 func (w *World) recorded(cs []Conversion) string {
-	return describeConversions(cs) + w.undelivered()
+	return describeConversions(cs) + w.undelivered() + w.undeliveredINS()
 }
 
 // undelivered describes the postbacks the tracker refused or never got,

@@ -8,7 +8,9 @@ import (
 // TestStepNeeds pins what each kind of step needs of the tracker: the
 // tracker setup steps a Configurable, the restart a Restarter, the steps
 // that read the tracker's records a reporting API (not "refused", which
-// falls back to the HTTP reply), and nothing else anything.
+// falls back to the HTTP reply), the INS steps a tracker that takes INS
+// (and a reporting API for those that read its records), and nothing else
+// anything.
 func TestStepNeeds(t *testing.T) {
 	seen := map[need]bool{}
 	for _, s := range Catalog() {
@@ -18,6 +20,10 @@ func TestStepNeeds(t *testing.T) {
 		switch {
 		case s.Group == "Tracker setup":
 			want = needConfigure
+		case s.Group == "INS" && (strings.HasPrefix(text, "the tracker recorded") || text == "the purchase's conversion is reversed"):
+			want = needINS | needReport
+		case s.Group == "INS":
+			want = needINS
 		case text == "the tracker restarts":
 			want = needRestart
 		case s.Group == "What the tracker recorded" && !strings.HasPrefix(text, "the tracker refused"):
@@ -28,7 +34,7 @@ func TestStepNeeds(t *testing.T) {
 		}
 		seen[want] = true
 	}
-	for _, n := range []need{0, needConfigure, needRestart, needReport} {
+	for _, n := range []need{0, needConfigure, needRestart, needReport, needINS, needINS | needReport} {
 		if !seen[n] {
 			t.Errorf("no catalog step needs %b: the sentences needsOf knows by name were renamed", n)
 		}

@@ -27,7 +27,8 @@ func Catalog() []Step {
 // tracker cannot run: a scenario that configures the tracker (@reference,
 // or a tracker setup step) or restarts it (@restart, or "the tracker
 // restarts") when f's trackers cannot be configured (Configurable) or
-// restarted (Restarter) is skipped with the reason (a *SkipError), and a
+// restarted (Restarter), or that sends INS notifications (an INS step) when
+// they take none (INSReceiver), is skipped with the reason (a *SkipError), and a
 // step that reads what the tracker recorded is skipped, with the steps after
 // it, when the tracker has no reporting API (a Reporter whose Reports is
 // false, such as ObserveOnly). A scenario tagged @core is never skipped: it
@@ -265,4 +266,54 @@ var catalog = []Step{
 		`Then the tracker refused the postback because of "clickid"`,
 		"The tracker rejected the (last / that event's) postback, naming that parameter. Uses the tracker's rejections log, or the HTTP reply when it has none.",
 		func(w *World) any { return w.refused }},
+
+	// INS
+	{"INS", `^ClickBank sends INS to the tracker$`,
+		"Given ClickBank sends INS to the tracker",
+		"Puts the tracker's INS URL and secret key in the INS settings of the account whose click it is (the reference tracker's /ins and --ins-secret, or a profile's ins: section). A scenario with INS steps is skipped, saying why, against a tracker that takes no INS.",
+		func(w *World) any { return w.insSendsTo }},
+	{"INS", `^the INS notifications are sealed with (aes-256-cbc|aes-128-cbc)$`,
+		"Given the INS notifications are sealed with aes-128-cbc",
+		"Seals the notifications with another cipher than ClickBank's AES-256-CBC: aes-128-cbc is what a receiver with the known bug (docs/clickbank.md §6) opens, to show what it expects.",
+		func(w *World) any { return w.insSealedWith }},
+	{"INS", `^ClickBank sends the SALE notification for the purchase$`,
+		"When ClickBank sends the SALE notification for the purchase",
+		"Sends the SALE notification of the scenario's front-end purchase (its receipt, product, TID or vtid, buyer, so the postbacks' money split) for the role of the scenario's click, retrying a refusal as ClickBank does (5 attempts, the 4 hours between them scaled to milliseconds); a refusal does not fail the step: the steps below say what the tracker answered.",
+		func(w *World) any { return w.insSale }},
+	{"INS", `^ClickBank sends a BILL notification for the (first|second|third) rebill$`,
+		"When ClickBank sends a BILL notification for the first rebill",
+		"The purchase as a monthly subscription rebilling at its price: the first rebill is its second payment, receipt RECEIPT-B002.",
+		func(w *World) any { return w.insBill }},
+	{"INS", `^ClickBank refunds the purchase$`,
+		"When ClickBank refunds the purchase", "Sends the RFND notification of the purchase's receipt.",
+		func(w *World) any { return w.insRefund }},
+	{"INS", `^ClickBank sends a chargeback for the purchase$`,
+		"When ClickBank sends a chargeback for the purchase", "Sends the CGBK notification of the purchase's receipt.",
+		func(w *World) any { return w.insChargeback }},
+	{"INS", `^ClickBank sends a TEST notification$`,
+		"When ClickBank sends a TEST notification", "The INS settings' Test button: a TEST notification to the vendor's INS URL.",
+		func(w *World) any { return w.insTest }},
+	{"INS", `^the tracker accepted every INS notification$`,
+		"Then the tracker accepted every INS notification",
+		"Every notification got a 2xx reply; a failure lists each refused one with the tracker's HTTP status and body.",
+		func(w *World) any { return w.insAccepted }},
+	{"INS", `^the INS notification was refused with HTTP (\d{3})(?: saying "([^"]*)")?$`,
+		`Then the INS notification was refused with HTTP 400 saying "decrypt"`,
+		"Every attempt of the last notification met that status (and the reply's body says that text).",
+		func(w *World) any { return w.insRefused }},
+	{"INS", `^the INS notification was delivered on attempt (\d+)$`,
+		"Then the INS notification was delivered on attempt 2", "The last notification got a 2xx on that attempt, its attemptCount.",
+		func(w *World) any { return w.insDeliveredAfter }},
+	{"INS", `^the (SALE|BILL|RFND|CGBK) notification carried the click id and the (affiliate|vendor) earnings of the Initial Purchase postback$`,
+		"Then the SALE notification carried the click id and the affiliate earnings of the Initial Purchase postback",
+		"The notification's trackingCodes carry the scenario's click id, and its totalAccountAmount is the {affiliate_earnings} or {vendor_earnings} that role's delivered Initial Purchase postback sent.",
+		func(w *World) any { return w.insCarried }},
+	{"INS", `^the tracker recorded the (SALE|BILL) notification as an? "([^"]*)" conversion$`,
+		`Then the tracker recorded the SALE notification as an "INS:SALE" conversion`,
+		"A conversion of that type for the click, with the notification's totalAccountAmount as payout (and its receipt as order, where the tracker keeps one).",
+		func(w *World) any { return w.insRecordedAs }},
+	{"INS", `^the purchase's conversion is reversed$`,
+		"Then the purchase's conversion is reversed",
+		"The \"INS:SALE\" conversion of the purchase's receipt is declined (a refund or chargeback reverses it).",
+		func(w *World) any { return w.insReversed }},
 }

@@ -61,6 +61,7 @@ type TrackerConfig struct {
 	DuplicateMode   string   // the offer-wide mode; "" = the tracker's default
 	PostbackToken   string
 	EventIDParam    string // the parameter that carries the event id ("" = rdtk_event_id, else eventid)
+	INSSecret       string // the secret key INS notifications are sealed with ("" = the tracker's own, if any)
 }
 
 // Configurable is a Tracker the steps can configure, like the reference

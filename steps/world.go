@@ -14,6 +14,7 @@ import (
 
 	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/simulator/ids"
+	"github.com/cbsim/cbsim/simulator/ins"
 	"github.com/cbsim/cbsim/simulator/macro"
 	"github.com/cbsim/cbsim/simulator/money"
 )
@@ -151,6 +152,10 @@ type World struct {
 
 	events     []simulator.Event
 	deliveries []simulator.Delivery
+
+	insOn         bool                    // ClickBank has the tracker's INS URL and secret
+	insCipher     ins.Cipher              // "" = ClickBank's AES-256-CBC
+	insDeliveries []simulator.INSDelivery // the INS notifications sent, in order
 }
 
 func newWorld(f TrackerFactory, opts Options) *World {

@@ -55,7 +55,11 @@ type scenarioReference struct {
 var (
 	_ steps.Configurable = (*scenarioReference)(nil)
 	_ steps.Restarter    = (*scenarioReference)(nil)
+	_ steps.INSReceiver  = (*scenarioReference)(nil)
 )
+
+// INS returns the current tracker's INS URL and secret key.
+func (s *scenarioReference) INS() (string, string, error) { return s.current().INS() }
 
 func (s *scenarioReference) current() *Tracker {
 	s.mu.Lock()
@@ -69,6 +73,9 @@ func (s *scenarioReference) current() *Tracker {
 // Configure starts a container of the scenario's own with cfg.
 func (s *scenarioReference) Configure(ctx context.Context, cfg steps.TrackerConfig) error {
 	opts := append([]testcontainers.ContainerCustomizer(nil), s.f.Options...)
+	if secret := s.f.Shared.c.INSSecret(); secret != "" {
+		opts = append(opts, containers.WithINSSecret(secret)) // takes INS as the shared one does
+	}
 	for _, ct := range cfg.ConversionTypes {
 		opts = append(opts, containers.WithConversionType(ct))
 	}

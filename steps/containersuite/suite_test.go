@@ -29,12 +29,13 @@ import (
 // is shared in real life), and a container of its own, started with the
 // scenario's configuration, for each @reference scenario. @restart runs:
 // the shared container is restarted mid-scenario, comes back on another
-// host port, and no conversion is lost.
+// host port, and no conversion is lost. The shared container takes INS
+// (containers.WithINSSecret), so the @ins scenarios run too.
 func TestFeaturesInContainer(t *testing.T) {
 	containertest.SkipIfNoDocker(t)
 	ctx := containertest.Context(t)
 	start := time.Now()
-	c := containertest.Tracker(t)
+	c := containertest.Tracker(t, containers.WithINSSecret(reference.INSSecret))
 	t.Logf("RunTracker ready in %v (binary and image build included when not cached)", time.Since(start).Round(time.Millisecond))
 	trk, err := containersuite.NewTracker(ctx, c, nil)
 	if err != nil {

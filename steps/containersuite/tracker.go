@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -46,9 +47,23 @@ type Tracker struct {
 }
 
 var (
-	_ steps.Tracker   = (*Tracker)(nil)
-	_ steps.Restarter = (*Tracker)(nil)
+	_ steps.Tracker     = (*Tracker)(nil)
+	_ steps.Restarter   = (*Tracker)(nil)
+	_ steps.INSReceiver = (*Tracker)(nil)
 )
+
+// INS returns the container's INS URL ({URL}/ins as of its last start) and
+// the secret key it was started with (containers.WithINSSecret); a
+// container started without one takes no INS (steps.NoINSError).
+func (s *Tracker) INS() (string, string, error) {
+	secret := s.c.INSSecret()
+	if secret == "" {
+		return "", "", steps.NoINSError{Reason: "the tracker container was started without an INS secret (containers.WithINSSecret, cbsim tracker --ins-secret)"}
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return strings.TrimRight(s.rt.TrackingURL, "/") + "/ins", secret, nil
+}
 
 // NewTracker returns the steps' view of c. campaigns gives the
 // tracker's campaign id per role; a role without one gets a campaign created

@@ -14,6 +14,11 @@ import (
 // apiKey is the api key of in-process reference trackers.
 const apiKey = "cbsim-reference"
 
+// INSSecret is the secret key of in-process reference trackers' INS
+// endpoint (POST /ins) unless the factory's Config names another, so that
+// the INS scenarios run in-process.
+const INSSecret = "CBSIMREFERENCE"
+
 // Factory gives each scenario its own in-process reference tracker (a store
 // in a file of its own on a loopback port), configured as the scenario says
 // (steps.Configurable) and restartable on the same store (steps.Restarter).
@@ -57,7 +62,13 @@ type scenarioTracker struct {
 var (
 	_ steps.Configurable = (*scenarioTracker)(nil)
 	_ steps.Restarter    = (*scenarioTracker)(nil)
+	_ steps.INSReceiver  = (*scenarioTracker)(nil)
 )
+
+// INS returns the tracker's INS URL and secret key.
+func (r *scenarioTracker) INS() (string, string, error) {
+	return r.srv.URL + "/ins", r.cfg.INSSecret, nil
+}
 
 // Restart closes the tracker and opens it again on the same database; it
 // comes back on another port, as a restarted container would.
@@ -82,7 +93,8 @@ func (r *scenarioTracker) Configure(ctx context.Context, cfg steps.TrackerConfig
 	cfg.DuplicateMode = cmp.Or(cfg.DuplicateMode, r.base.DuplicateMode)
 	cfg.PostbackToken = cmp.Or(cfg.PostbackToken, r.base.PostbackToken)
 	cfg.EventIDParam = cmp.Or(cfg.EventIDParam, r.base.EventIDParam)
-	tc := tracker.Config{APIKey: apiKey, PostbackToken: cfg.PostbackToken, EventIDParam: cfg.EventIDParam}
+	cfg.INSSecret = cmp.Or(cfg.INSSecret, r.base.INSSecret, INSSecret)
+	tc := tracker.Config{APIKey: apiKey, PostbackToken: cfg.PostbackToken, EventIDParam: cfg.EventIDParam, INSSecret: cfg.INSSecret}
 	for _, s := range cfg.ConversionTypes {
 		ct, err := tracker.ParseConversionType(s)
 		if err != nil {
