@@ -70,7 +70,7 @@ Feature: Step 14 — Instant Notifications (INS)
     And ClickBank sends INS to the tracker
     And a visitor clicks the affiliate campaign
     When the buyer buys the front-end product
-    And the tracker fails the first 1 postback with HTTP 503
+    And the tracker fails the first 1 INS notification with HTTP 503
     And ClickBank sends the SALE notification for the purchase
     Then the INS notification was delivered on attempt 2
     And the tracker recorded the SALE notification as an "INS:SALE" conversion

@@ -173,9 +173,9 @@ var catalog = []Step{
 		"The integration page's Test action: placeholder values instead of a real sale.",
 		func(w *World) any { return w.testFire }},
 
-	{"Traffic", `^the tracker (is down|answers every postback with HTTP (\d{3})|answers slower than ClickBank waits|resets the connection|answers garbage|fails the first (\d+) postbacks? with HTTP (\d{3}))$`,
+	{"Traffic", `^the tracker (is down|answers every postback with HTTP (\d{3})|answers slower than ClickBank waits|resets the connection|answers garbage|fails the first (\d+) (?:postbacks?|INS notifications?) with HTTP (\d{3}))$`,
 		"Given the tracker answers every postback with HTTP 503",
-		"Puts a fault between ClickBank and the tracker: nothing listening, a status, a reply slower than ClickBank's timeout, a TCP reset, bytes that are not HTTP, or failures that pass after N postbacks.",
+		"Puts a fault between ClickBank and the tracker: nothing listening, a status, a reply slower than ClickBank's timeout, a TCP reset, bytes that are not HTTP, or failures that pass after N requests (\"fails the first 1 INS notification with HTTP 503\" after the purchase's postbacks were sent).",
 		func(w *World) any { return w.trackerMisbehaves }},
 
 	{"Traffic", `^the tracker restarts$`,
