@@ -133,32 +133,45 @@ func (d *Dispatcher) attempt(ctx context.Context, target string, n int) Attempt 
 		return a
 	}
 	req.Header.Set("User-Agent", "cbsim/1 (ClickBank postback simulator)")
-	start := time.Now()
-	resp, err := d.client().Do(req)
+	status := exchange(d.client(), req, time.Now, timeout, &a)
+	switch {
+	case status == 0 || a.Error != "":
+		// no reply, or one that could not be read: exchange said why
+	case status >= 300 && status <= 399 && a.Location != "":
+		a.Error = fmt.Sprintf("HTTP %d %s: redirect to %s not followed, not delivered (only a 2xx counts; a dispatcher with FollowRedirects follows it)",
+			status, http.StatusText(status), a.Location)
+	case status < 200 || status > 299:
+		a.Error = "HTTP " + strconv.Itoa(status) + " " + http.StatusText(status)
+	}
+	return a
+}
+
+// exchange sends req with c and records in a what came back: the latency
+// (by now), the status, the first maxBody bytes of the reply, a redirect's
+// Location, and the error of a request that got no reply or whose reply
+// could not be read (described against timeout). It returns the status, 0
+// when there is none; what a status means is the caller's to say.
+func exchange(c *http.Client, req *http.Request, now func() time.Time, timeout time.Duration, a *Attempt) int {
+	start := now()
+	resp, err := c.Do(req)
 	if err != nil {
-		a.Latency = time.Since(start)
+		a.Latency = now().Sub(start)
 		a.Error = describe(err, timeout)
-		return a
+		return 0
 	}
 	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20)) // let the connection be reused
 	resp.Body.Close()
-	a.Latency = time.Since(start)
+	a.Latency = now().Sub(start)
 	a.Status = resp.StatusCode
 	a.Body = string(body)
 	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
 		a.Location = clip(resp.Header.Get("Location"), maxBody)
 	}
-	switch {
-	case rerr != nil:
+	if rerr != nil {
 		a.Error = "reading reply: " + describe(rerr, timeout)
-	case resp.StatusCode >= 300 && resp.StatusCode <= 399 && a.Location != "":
-		a.Error = fmt.Sprintf("HTTP %d %s: redirect to %s not followed, not delivered (only a 2xx counts; a dispatcher with FollowRedirects follows it)",
-			resp.StatusCode, http.StatusText(resp.StatusCode), a.Location)
-	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		a.Error = "HTTP " + strconv.Itoa(resp.StatusCode) + " " + http.StatusText(resp.StatusCode)
 	}
-	return a
+	return resp.StatusCode
 }
 
 // clip returns s cut to at most n bytes.

@@ -278,27 +278,9 @@ func (s *INSSender) attempt(ctx context.Context, target string, n int, envelope 
 	}
 	nc := *c // a shallow copy shares the transport and its connections
 	nc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	start := s.now()
-	resp, err := nc.Do(req)
-	if err != nil {
-		a.Latency = s.now().Sub(start)
-		a.Error = describe(err, timeout)
-		return a
-	}
-	body, rerr := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20)) // let the connection be reused
-	resp.Body.Close()
-	a.Latency = s.now().Sub(start)
-	a.Status = resp.StatusCode
-	a.Body = string(body)
-	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
-		a.Location = clip(resp.Header.Get("Location"), maxBody)
-	}
-	switch {
-	case rerr != nil:
-		a.Error = "reading reply: " + describe(rerr, timeout)
-	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		a.Error = "HTTP " + strconv.Itoa(resp.StatusCode) + " " + http.StatusText(resp.StatusCode)
+	status := exchange(&nc, req, s.now, timeout, &a)
+	if status != 0 && a.Error == "" && (status < 200 || status > 299) {
+		a.Error = "HTTP " + strconv.Itoa(status) + " " + http.StatusText(status)
 		if a.Location != "" {
 			a.Error += ": redirect to " + a.Location + " not followed (ClickBank counts only a 2xx)"
 		}
