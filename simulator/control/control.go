@@ -6,10 +6,15 @@
 //	                      "commission","currency","tid","tid_rule","vtid","params","zip","country","test_card",
 //	                      "seed","test_fire","dry_run"} → {"deliveries":[...],"notes":[...]}
 //	POST   /journeys      a buyer through a funnel: {"funnel","affiliate","tid","tid_rule","vtid","params","zip",
-//	                      "country","accept":[bool],"abandon","test_card","seed","dry_run"} → {"deliveries","notes"}
+//	                      "country","accept":[bool],"abandon","test_card","seed","dry_run"} → {"deliveries","notes"},
+//	                      and "ins" (the purchases' INS notifications) when the simulator has INS endpoints
+//	POST   /ins/refund    {"receipt"} → {"ins":[...]}: RFND of an earlier purchase or rebill (Simulator.Refund)
+//	POST   /ins/chargeback {"receipt"} → {"ins":[...]}: CGBK (Simulator.Chargeback)
+//	POST   /ins/rebill    {"receipt","payment"} → {"ins":[...]}: BILL -B00N of a subscription (Simulator.Rebill)
 //	GET    /journal       ?offset=N&limit=M: a page of the journal's deliveries (limit at most MaxJournalPage,
 //	                      default that), its notes, and "offset","next","total","rolled_off","notes_rolled_off";
-//	                      DELETE /journal forgets them
+//	                      "ins": the latest MaxJournalPage INS deliveries kept, "ins_omitted": older ones kept
+//	                      but left out; DELETE /journal forgets them all
 //	GET    /integrations  GET /macros
 //	GET    /healthz       {"status":"ok","version","commit","date","go","platform"}: no token needed
 //
@@ -19,13 +24,14 @@
 // refused, so a web page cannot make the simulator fire; WithToken makes
 // every endpoint but /healthz require "Authorization: Bearer TOKEN" (guard.go);
 // WithSecrets masks secrets (tokens in the integrations' URLs) as *** in
-// every answer.
+// every answer, as it always masks the secret keys of the INS endpoints.
 //
 // Errors are {"error": "...", "param": "..."} with the status of their code
 // (error.go): 400 for a bad request, 401 for a missing or wrong token, 403
-// for a cross-origin request, 404 for an unknown funnel, integration, item
-// or endpoint, 405 for a method an endpoint does not take, 415 for a body
-// not declared JSON. A dry run builds the deliveries and journals nothing,
+// for a cross-origin request, 404 for an unknown funnel, integration, item,
+// receipt or endpoint, 405 for a method an endpoint does not take, 409 for
+// an INS request to a simulator without INS endpoints, 415 for a body not
+// declared JSON. A dry run builds the deliveries and journals nothing,
 // for /fire and /journeys alike.
 //
 // A request without "seed" takes the next seed of the handler's sequence
@@ -67,12 +73,20 @@ func NewHandler(sim *simulator.Simulator, seed uint64, opts ...Option) *Handler 
 	for _, o := range opts {
 		o(h)
 	}
+	h.secrets.Add(insSecrets(sim)...)
 	health := healthBody{Status: "ok", Info: buildinfo.Read()}
 	h.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, health)
 	})
 	h.mux.HandleFunc("POST /fire", run(h.fire))
 	h.mux.HandleFunc("POST /journeys", run(h.journey))
+	h.mux.HandleFunc("POST /ins/refund", h.afterINS(false, func(ctx context.Context, receipt string, _ int) ([]simulator.INSDelivery, error) {
+		return sim.Refund(ctx, receipt)
+	}))
+	h.mux.HandleFunc("POST /ins/chargeback", h.afterINS(false, func(ctx context.Context, receipt string, _ int) ([]simulator.INSDelivery, error) {
+		return sim.Chargeback(ctx, receipt)
+	}))
+	h.mux.HandleFunc("POST /ins/rebill", h.afterINS(true, sim.Rebill))
 	h.mux.HandleFunc("GET /journal", func(w http.ResponseWriter, r *http.Request) {
 		res, err := journalBody(sim.Journal, r.URL.Query())
 		if err != nil {
@@ -92,7 +106,7 @@ func NewHandler(sim *simulator.Simulator, seed uint64, opts ...Option) *Handler 
 		writeJSON(w, http.StatusOK, macro.Catalog())
 	})
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, refuse(ENotFound, "", "no such endpoint %s %s (endpoints: POST /fire, POST /journeys, GET|DELETE /journal, GET /integrations, GET /macros, GET /healthz)", r.Method, r.URL.Path))
+		writeError(w, refuse(ENotFound, "", "no such endpoint %s %s (endpoints: POST /fire, POST /journeys, POST /ins/refund, POST /ins/chargeback, POST /ins/rebill, GET|DELETE /journal, GET /integrations, GET /macros, GET /healthz)", r.Method, r.URL.Path))
 	})
 	return h
 }
@@ -143,7 +157,7 @@ func (m *maskedWriter) Write(p []byte) (int, error) { return m.body.Write(p) }
 // allowed returns the methods a path of the API takes, "" for no such path.
 func allowed(path string) string {
 	switch path {
-	case "/fire", "/journeys":
+	case "/fire", "/journeys", "/ins/refund", "/ins/chargeback", "/ins/rebill":
 		return "POST"
 	case "/journal":
 		return "GET, DELETE"
@@ -249,17 +263,22 @@ func (h *Handler) journey(ctx context.Context, b *journeyBody) (runResult, error
 	}
 	j := simulator.Journey{Funnel: b.Funnel, Affiliate: b.Affiliate, TID: b.TID, TIDRule: rule, VTID: b.VTID, Tracking: b.Params,
 		Buyer: b.buyer(), TestCard: b.TestCard, Accept: b.Accept, Abandon: b.Abandon}
-	walk, ds, err := h.sim.Run(ctx, j, simulator.NewRand(h.seedOf(b.Seed)), simulator.DefaultTime, b.DryRun)
+	walk, out, err := h.sim.RunAll(ctx, j, simulator.NewRand(h.seedOf(b.Seed)), simulator.DefaultTime, b.DryRun)
 	if nf, ok := errors.AsType[*simulator.NotFoundError](err); ok {
 		return runResult{}, &Error{Code: ENotFound, Param: nf.Kind, Err: err} // the body's field that named it: funnel or affiliate
 	}
-	return runBody(ds, walk.Notes), err
+	res := runBody(out.Deliveries, walk.Notes)
+	if len(h.sim.INSEndpoints) > 0 {
+		res.INS = insRecords(out.INS)
+	}
+	return res, err
 }
 
 // runResult is the reply of /fire, /journeys and GET /journal.
 type runResult struct {
 	Deliveries []simulator.DeliveryRecord `json:"deliveries"`
 	Notes      []simulator.Note           `json:"notes"`
+	INS        []insRecord                `json:"ins,omitempty"` // /journeys with INS endpoints (GET /journal: always)
 }
 
 func runBody(ds []simulator.Delivery, notes []simulator.Note) runResult {

@@ -13,6 +13,7 @@ const (
 	EInvalid  = "invalid"   // a bad request or parameter: 400
 	ENotFound = "not_found" // an unknown funnel, integration, item or endpoint: 404
 	EMethod   = "method"    // a method the endpoint does not take: 405
+	EConflict = "conflict"  // a request the simulator is not set up for (INS without endpoints): 409
 
 	EUnauthorized = "unauthorized"      // a missing or wrong token: 401
 	EForbidden    = "forbidden"         // a cross-origin request: 403
@@ -44,6 +45,7 @@ var statusOf = map[string]int{
 	EInvalid:  http.StatusBadRequest,
 	ENotFound: http.StatusNotFound,
 	EMethod:   http.StatusMethodNotAllowed,
+	EConflict: http.StatusConflict,
 
 	EUnauthorized: http.StatusUnauthorized,
 	EForbidden:    http.StatusForbidden,

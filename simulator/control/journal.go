@@ -20,6 +20,10 @@ type journalResult struct {
 	Total          int64 `json:"total"`            // deliveries journaled since the last DELETE, rolled off ones included
 	RolledOff      int64 `json:"rolled_off"`       // deliveries that rolled off the bounded journal
 	NotesRolledOff int64 `json:"notes_rolled_off"` // notes that rolled off
+	// INS is the latest MaxJournalPage INS deliveries kept, oldest first;
+	// INSOmitted counts the older ones kept but left out.
+	INS        []insRecord `json:"ins"`
+	INSOmitted int         `json:"ins_omitted"`
 }
 
 // journalBody reads a page of j as ?offset=N&limit=M asks: offset counts
@@ -49,6 +53,8 @@ func journalBody(j *simulator.Journal, q url.Values) (journalResult, error) {
 	}
 	p := j.Page(offset, int(limit))
 	_, notesRolled := j.RolledOff()
+	insKept := j.INSDeliveries()
+	omitted := max(len(insKept)-MaxJournalPage, 0)
 	return journalResult{runResult: runBody(p.Deliveries, j.Notes()), Offset: p.Offset, Next: p.Next(), Total: p.Total,
-		RolledOff: p.RolledOff, NotesRolledOff: notesRolled}, nil
+		RolledOff: p.RolledOff, NotesRolledOff: notesRolled, INS: insRecords(insKept[omitted:]), INSOmitted: omitted}, nil
 }
