@@ -2,12 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net"
+	"strings"
 
+	"github.com/cbsim/cbsim/internal/redact"
 	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/simulator/control"
+	"github.com/cbsim/cbsim/simulator/ins"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -18,6 +23,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	sf := addSimFlags(fs, "integrations", "integrations file (default: the embedded integrations)",
 		"", "point the integrations at this tracker base URL (default: as the fixtures say)")
 	seed := fs.Uint64("seed", 1, "first seed of requests that give none (each takes the next), so a restarted server replays the same values")
+	insf := addServeINSFlags(fs)
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
@@ -36,6 +42,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return code
 	}
 	sim.Journal.Capacity = *capacity
+	if code := insf.apply(fs, sim); code >= 0 {
+		return code
+	}
 	ln, err := net.Listen("tcp", net.JoinHostPort(host, port))
 	if err != nil {
 		fmt.Fprintf(stderr, "cbsim serve: %v\n", err)
@@ -52,4 +61,116 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	return 0
+}
+
+// insURLs is --ins-url of cbsim serve: ROLE=URL entries, at most
+// simulator.MaxINSURLs per role. The literal values of the URLs'
+// secret-named query parameters are secrets.
+type insURLs struct {
+	byRole map[ins.Role][]string
+	order  []ins.Role // roles in the order first given
+}
+
+func (u *insURLs) String() string {
+	if u == nil {
+		return ""
+	}
+	var parts []string
+	for _, r := range u.order {
+		for _, v := range u.byRole[r] {
+			parts = append(parts, strings.ToLower(string(r))+"="+v)
+		}
+	}
+	return strings.Join(parts, ",")
+}
+
+func (u *insURLs) Set(s string) error {
+	role, url, ok := strings.Cut(s, "=")
+	if !ok || url == "" {
+		return errors.New("want ROLE=URL, ROLE vendor or affiliate") // the entry is not quoted: its URL may hold a secret
+	}
+	r := ins.Role(strings.ToUpper(role))
+	if r != ins.Vendor && r != ins.Affiliate {
+		return fmt.Errorf("role %q: want vendor or affiliate", role)
+	}
+	if u.byRole == nil {
+		u.byRole = map[ins.Role][]string{}
+	}
+	if len(u.byRole[r]) == simulator.MaxINSURLs {
+		return fmt.Errorf("more than %d URLs for %s: ClickBank lets an account set at most %d", simulator.MaxINSURLs, strings.ToLower(role), simulator.MaxINSURLs)
+	}
+	if len(u.byRole[r]) == 0 {
+		u.order = append(u.order, r)
+	}
+	u.byRole[r] = append(u.byRole[r], url)
+	return nil
+}
+
+func (u *insURLs) repeatable() bool { return true }
+
+func (u *insURLs) secrets() []heldSecret {
+	var out []heldSecret
+	for _, r := range u.order {
+		for _, v := range u.byRole[r] {
+			out = append(out, paramSecrets("", redact.QuerySecrets(v))...)
+		}
+	}
+	return out
+}
+
+// serveINSFlags are cbsim serve's INS flags: where the notifications of
+// each role go, sealed with which key, in which version, retried how fast.
+type serveINSFlags struct {
+	urls    insURLs
+	secret  *string
+	version *string
+	factor  *float64
+}
+
+func addServeINSFlags(fs *flag.FlagSet) *serveINSFlags {
+	f := &serveINSFlags{}
+	fs.Var(&f.urls, "ins-url", "send INS notifications of `ROLE` (vendor or affiliate) to URL: ROLE=URL, repeatable, at most two URLs per role (a parameter whose name holds key, token, secret or pass is a secret: never printed)")
+	f.secret = secretFlag(fs, "ins-secret", "the INS secret `KEY` the notifications are sealed with: 1 to 16 upper-case letters or digits (a secret: never printed)")
+	f.version = fs.String("ins-version", ins.DefaultVersion, "INS version of the notifications: 6.0, 7.0 or 8.0")
+	f.factor = fs.Float64("ins-time-factor", 1e-4, "scales ClickBank's 4h between INS attempts: 1e-4 waits 1.44s, 1 waits 4 hours (a refused notification holds its request until the last attempt)")
+	return f
+}
+
+// apply sets sim's INS endpoints and sender as the flags say; a bad value
+// is a usage error naming its flag (exit 2), else it returns -1.
+func (f *serveINSFlags) apply(fs *flag.FlagSet, sim *simulator.Simulator) int {
+	if _, err := ins.PaddingFor(*f.version); err != nil {
+		return usageError(fs, "--ins-version: %v", err)
+	}
+	if !(*f.factor > 0 && *f.factor <= 1) {
+		return usageError(fs, "--ins-time-factor %g: want more than 0 and at most 1 (1 is ClickBank's 4 hours)", *f.factor)
+	}
+	sim.INS = &simulator.INSSender{TimeFactor: *f.factor}
+	switch {
+	case len(f.urls.order) == 0 && *f.secret != "":
+		return usageError(fs, "--ins-secret is set but no --ins-url: give --ins-url vendor=URL or affiliate=URL to send INS notifications")
+	case len(f.urls.order) == 0:
+		return -1
+	case *f.secret == "":
+		return usageError(fs, "--ins-url needs --ins-secret: the account's INS secret key (ClickBank's: 1 to 16 upper-case letters or digits)")
+	}
+	sim.INSEndpoints = nil
+	for _, r := range f.urls.order {
+		sim.INSEndpoints = append(sim.INSEndpoints, simulator.INSEndpoint{Role: r, Version: *f.version,
+			Target: simulator.INSTarget{URLs: f.urls.byRole[r], Secret: *f.secret}})
+	}
+	if err := sim.CheckINSEndpoints(); err != nil {
+		name := "--ins-url"
+		if pe, ok := errors.AsType[*simulator.ParamError](err); ok {
+			switch pe.Param[strings.LastIndex(pe.Param, ".")+1:] {
+			case "secret":
+				name = "--ins-secret"
+			case "version":
+				name = "--ins-version"
+			}
+			err = pe.Err
+		}
+		return usageError(fs, "%s: %v", name, err)
+	}
+	return -1
 }

@@ -1,13 +1,19 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/cbsim/cbsim/simulator/ins"
 )
 
 // TestServeCommand drives `cbsim serve` the way another stack would: plain
@@ -117,6 +123,93 @@ func TestServeToken(t *testing.T) {
 			}
 			if status, body := call("GET", "/journal", c.token, ""); status != 200 || !strings.Contains(body, `"rolled_off":1`) {
 				t.Fatalf("journal with the token: %d %s; want 200 and rolled_off 1", status, body)
+			}
+		})
+	}
+}
+
+// TestServeINS: `cbsim serve --ins-url affiliate=URL --ins-secret KEY`
+// tells a journey's purchases by INS to the affiliate's URL, sealed with
+// the key; /ins/refund tells a refund; no answer shows the key, which the
+// receiver quotes in its reply.
+func TestServeINS(t *testing.T) {
+	const secret = "SERVEKEY2026"
+	var mu sync.Mutex // guards got
+	var got []*ins.Notification
+	rc := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/ins" {
+			return // a postback
+		}
+		body, _ := io.ReadAll(r.Body)
+		plain, err := ins.Decode(body, secret)
+		var n *ins.Notification
+		if err == nil {
+			n, err = ins.Parse(plain)
+		}
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		mu.Lock()
+		got = append(got, n)
+		mu.Unlock()
+		w.Write([]byte("OK " + secret))
+	}))
+	t.Cleanup(rc.Close)
+	base := startCommand(t, viaRun("serve"), "--addr", "127.0.0.1:0", "--tracker", rc.URL,
+		"--ins-url", "affiliate="+rc.URL+"/ins", "--ins-secret", secret, "--ins-version", "8.0")
+	post := func(path, body string) string {
+		t.Helper()
+		resp, err := http.Post(base+path, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != 200 || strings.Contains(string(b), secret) || !strings.Contains(string(b), "OK ***") {
+			t.Fatalf("POST %s: %d %s; want 200, the receiver's reply with its key masked", path, resp.StatusCode, b)
+		}
+		return string(b)
+	}
+	var j struct{ INS []struct{ Type, Role, Receipt, Version string } }
+	json.Unmarshal([]byte(post("/journeys", `{"funnel":"keto","affiliate":"aff01","tid":"clk7","accept":[false]}`)), &j)
+	if len(j.INS) != 1 || j.INS[0].Type != "SALE" || j.INS[0].Role != "AFFILIATE" || j.INS[0].Version != "8.0" {
+		t.Fatalf("/journeys INS %+v; want one affiliate SALE in 8.0", j.INS)
+	}
+	post("/ins/refund", `{"receipt":"`+j.INS[0].Receipt+`"}`)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 2 || got[0].TransactionType != ins.Sale || got[1].TransactionType != ins.Refund ||
+		got[0].Receipt != j.INS[0].Receipt || got[1].Receipt != j.INS[0].Receipt || got[0].Role != ins.Affiliate ||
+		strings.Join(got[0].TrackingCodes, ",") != "clk7" {
+		t.Fatalf("receiver opened %d notifications %+v; want the affiliate's SALE (tracking clk7) and RFND of %s", len(got), got, j.INS[0].Receipt)
+	}
+}
+
+// TestServeINSFlagErrors: a bad INS flag of cbsim serve exits 2 naming
+// the flag, and never quotes the secret.
+func TestServeINSFlagErrors(t *testing.T) {
+	const u = "http://127.0.0.1:9/ins"
+	for _, c := range []struct {
+		name string
+		args []string
+		says string
+	}{
+		{"Role", []string{"--ins-url", "buyer=" + u, "--ins-secret", "KEY12345"}, "-ins-url"},
+		{"NoURL", []string{"--ins-url", "vendor", "--ins-secret", "KEY12345"}, "-ins-url"},
+		{"ThreeURLs", []string{"--ins-url", "vendor=" + u, "--ins-url", "vendor=" + u, "--ins-url", "vendor=" + u, "--ins-secret", "KEY12345"}, "at most 2"},
+		{"Scheme", []string{"--ins-url", "vendor=ftp://x/ins", "--ins-secret", "KEY12345"}, "--ins-url"},
+		{"NoSecret", []string{"--ins-url", "vendor=" + u}, "--ins-secret"},
+		{"SecretNoURL", []string{"--ins-secret", "KEY12345"}, "--ins-url"},
+		{"BadSecret", []string{"--ins-url", "vendor=" + u, "--ins-secret", "lower-key-1"}, "--ins-secret"},
+		{"Version", []string{"--ins-version", "9.0"}, "--ins-version"},
+		{"Factor", []string{"--ins-time-factor", "0"}, "--ins-time-factor"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			code := run(context.Background(), append([]string{"serve", "--addr", "127.0.0.1:0"}, c.args...), &out, &errb)
+			if code != 2 || !strings.Contains(errb.String(), c.says) || strings.Contains(errb.String(), "lower-key-1") || strings.Contains(out.String(), "ready") {
+				t.Errorf("exit %d, stderr:\n%s\nwant exit 2 naming %s, the secret not shown, no ready line", code, errb.String(), c.says)
 			}
 		})
 	}
