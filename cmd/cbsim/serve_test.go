@@ -171,7 +171,9 @@ func TestServeINS(t *testing.T) {
 		}
 		return string(b)
 	}
-	var j struct{ INS []struct{ Type, Role, Receipt, Version string } }
+	var j struct {
+		INS []struct{ Type, Role, Receipt, Version string }
+	}
 	json.Unmarshal([]byte(post("/journeys", `{"funnel":"keto","affiliate":"aff01","tid":"clk7","accept":[false]}`)), &j)
 	if len(j.INS) != 1 || j.INS[0].Type != "SALE" || j.INS[0].Role != "AFFILIATE" || j.INS[0].Version != "8.0" {
 		t.Fatalf("/journeys INS %+v; want one affiliate SALE in 8.0", j.INS)
