@@ -103,8 +103,8 @@ type Binom struct {
 	// URL is the base URL, "http://127.0.0.1:PORT", without a trailing slash.
 	URL string
 
-	opts BinomOptions
-	srv  *server
+	opts    BinomOptions
+	*server // Client, Requests, Close
 
 	mu          sync.Mutex // guards clicks and conversions, the fake's database
 	clicks      map[string]int64
@@ -147,7 +147,7 @@ func NewBinom(opts BinomOptions) (*Binom, error) {
 	if err != nil {
 		return nil, fmt.Errorf("faketracker: start Binom: %w", err)
 	}
-	b.srv, b.URL = srv, srv.url
+	b.server, b.URL = srv, srv.url
 	return b, nil
 }
 
@@ -159,13 +159,6 @@ func (b *Binom) routes() http.Handler {
 	mux.HandleFunc("/", http.NotFound)
 	return mux
 }
-
-// Client returns an HTTP client for the fake. It does not follow
-// redirects, so a click's 302 can be inspected.
-func (b *Binom) Client() *http.Client { return b.srv.client }
-
-// Requests returns every request the fake has received, oldest first.
-func (b *Binom) Requests() []Request { return b.srv.log.all() }
 
 // Conversions returns copies of the conversions the fake keeps, oldest
 // first. It is the fake's own record for tests; Binom has no documented
@@ -179,10 +172,6 @@ func (b *Binom) Conversions() []BinomConversion {
 	}
 	return out
 }
-
-// Close stops the fake and waits for requests in flight. Calling it again
-// does nothing.
-func (b *Binom) Close() { b.srv.close() }
 
 // handleClickPHP is click.php: a postback when cnv_id is present, else a
 // campaign link.

@@ -87,8 +87,8 @@ type Everflow struct {
 	// slash: the tracking domain and api.eflow.team at once.
 	URL string
 
-	opts EverflowOptions
-	srv  *server
+	opts    EverflowOptions
+	*server // Client, Requests, Close
 
 	mu          sync.Mutex // guards the fields below, the fake's store
 	offers      map[string]*EverflowOffer
@@ -155,7 +155,7 @@ func NewEverflow(opts EverflowOptions) (*Everflow, error) {
 	if err != nil {
 		return nil, fmt.Errorf("faketracker: start Everflow: %w", err)
 	}
-	e.srv, e.URL = srv, srv.url
+	e.server, e.URL = srv, srv.url
 	return e, nil
 }
 
@@ -169,17 +169,6 @@ func (e *Everflow) routes() http.Handler {
 	mux.HandleFunc("/", e.handleClick)
 	return mux
 }
-
-// Client returns an HTTP client for the fake. It does not follow
-// redirects, so a click's 302 can be inspected.
-func (e *Everflow) Client() *http.Client { return e.srv.client }
-
-// Requests returns every request the fake has received, oldest first.
-func (e *Everflow) Requests() []Request { return e.srv.log.all() }
-
-// Close stops the fake and waits for requests in flight. Calling it again
-// does nothing.
-func (e *Everflow) Close() { e.srv.close() }
 
 // handleClick records a click on a tracking link and redirects to the
 // offer.

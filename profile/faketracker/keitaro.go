@@ -108,8 +108,8 @@ type Keitaro struct {
 	// URL is the base URL, "http://127.0.0.1:PORT", without a trailing slash.
 	URL string
 
-	opts KeitaroOptions
-	srv  *server
+	opts    KeitaroOptions
+	*server // Client, Requests, Close
 
 	mu          sync.Mutex // guards clicks, clickAt and conversions, the fake's database
 	clicks      map[string]*KeitaroCampaign
@@ -167,7 +167,7 @@ func NewKeitaro(opts KeitaroOptions) (*Keitaro, error) {
 	if err != nil {
 		return nil, fmt.Errorf("faketracker: start Keitaro: %w", err)
 	}
-	k.srv, k.URL = srv, srv.url
+	k.server, k.URL = srv, srv.url
 	return k, nil
 }
 
@@ -194,17 +194,6 @@ func (k *Keitaro) routes() http.Handler {
 	mux.HandleFunc("/", http.NotFound)
 	return mux
 }
-
-// Client returns an HTTP client for the fake. It does not follow
-// redirects, so a click's 302 can be inspected.
-func (k *Keitaro) Client() *http.Client { return k.srv.client }
-
-// Requests returns every request the fake has received, oldest first.
-func (k *Keitaro) Requests() []Request { return k.srv.log.all() }
-
-// Close stops the fake and waits for requests in flight. Calling it again
-// does nothing.
-func (k *Keitaro) Close() { k.srv.close() }
 
 // keitaroSubidAlphabet is what the fake's subids are made of (UNCONFIRMED shape).
 const keitaroSubidAlphabet = "0123456789abcdefghijklmnopqrstuvwxyz"

@@ -100,14 +100,14 @@ type Orbitra struct {
 	// URL is the base URL, "http://127.0.0.1:PORT", without a trailing slash.
 	URL string
 
-	opts   OrbitraOptions
-	srv    *server
-	db     *sql.DB
-	ownDB  bool // db was opened by the fake, so Close closes it
-	dbPath string
-	tmpDir string     // removed by Close when the fake made it
-	mu     sync.Mutex // serialises requests, as SQLite's write lock does PHP's
-	once   sync.Once  // makes Close idempotent
+	opts    OrbitraOptions
+	*server // Client, Requests, Close
+	db      *sql.DB
+	ownDB   bool // db was opened by the fake, so Close closes it
+	dbPath  string
+	tmpDir  string     // removed by Close when the fake made it
+	mu      sync.Mutex // serialises requests, as SQLite's write lock does PHP's
+	once    sync.Once  // makes Close idempotent
 }
 
 // postbackKeyPattern is what the fake accepts as a postback key; Orbitra's
@@ -183,7 +183,7 @@ func NewOrbitra(opts OrbitraOptions) (*Orbitra, error) {
 		o.cleanup()
 		return nil, fmt.Errorf("faketracker: start Orbitra: %w", err)
 	}
-	o.srv, o.URL = srv, srv.url
+	o.server, o.URL = srv, srv.url
 	return o, nil
 }
 
@@ -195,19 +195,12 @@ func (o *Orbitra) DBPath() string { return o.dbPath }
 // q is a query of the fake in its database's dialect.
 func (o *Orbitra) q(query string) string { return o.opts.Dialect.rebind(query) }
 
-// Client returns an HTTP client for the fake. It does not follow
-// redirects, so a click's 302 can be inspected.
-func (o *Orbitra) Client() *http.Client { return o.srv.client }
-
-// Requests returns every request the fake has received, oldest first.
-func (o *Orbitra) Requests() []Request { return o.srv.log.all() }
-
 // Close stops the fake, waits for requests in flight, closes the database
 // and removes the temporary directory it made. Calling it again does
 // nothing.
 func (o *Orbitra) Close() {
 	o.once.Do(func() {
-		o.srv.close()
+		o.server.close()
 		o.cleanup()
 	})
 }

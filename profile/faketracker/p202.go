@@ -84,9 +84,9 @@ type Prosper202 struct {
 	// URL is the base URL, "http://127.0.0.1:PORT", without a trailing slash.
 	URL string
 
-	opts  Prosper202Options
-	srv   *server
-	store *store202 // the tables in Prosper202Options.DB; nil without one
+	opts    Prosper202Options
+	*server           // Client, Requests, Close
+	store   *store202 // the tables in Prosper202Options.DB; nil without one
 
 	mu          sync.Mutex // guards the fields below, the fake's database
 	campaigns   []p202Campaign
@@ -205,7 +205,7 @@ func NewProsper202(opts Prosper202Options) (*Prosper202, error) {
 	if err != nil {
 		return nil, fmt.Errorf("faketracker: start Prosper202: %w", err)
 	}
-	p.srv, p.URL = srv, srv.url
+	p.server, p.URL = srv, srv.url
 	return p, nil
 }
 
@@ -218,17 +218,6 @@ func (p *Prosper202) routes() http.Handler {
 	mux.HandleFunc("/", http.NotFound)
 	return mux
 }
-
-// Client returns an HTTP client for the fake. It does not follow
-// redirects, so a click's 302 can be inspected.
-func (p *Prosper202) Client() *http.Client { return p.srv.client }
-
-// Requests returns every request the fake has received, oldest first.
-func (p *Prosper202) Requests() []Request { return p.srv.log.all() }
-
-// Close stops the fake and waits for requests in flight. Calling it again
-// does nothing.
-func (p *Prosper202) Close() { p.srv.close() }
 
 // campaignByTracker finds the campaign whose tracker_id_public equals the
 // numeric string t202id, compared as MySQL compares a string with an

@@ -9,7 +9,8 @@ import (
 	"time"
 )
 
-// server is the loopback HTTP plumbing both fakes share: a listener on
+// server is the loopback HTTP plumbing every fake shares, embedded in
+// each so that its Client, Requests and Close are the fake's: a listener on
 // 127.0.0.1:0, the request log around the handler, a client that does not
 // follow redirects, and an idempotent Close.
 type server struct {
@@ -60,3 +61,14 @@ func (s *server) close() {
 		<-s.done
 	})
 }
+
+// Client returns an HTTP client for the fake. It does not follow
+// redirects, so a click's 302 can be inspected.
+func (s *server) Client() *http.Client { return s.client }
+
+// Requests returns every request the fake has received, oldest first.
+func (s *server) Requests() []Request { return s.log.all() }
+
+// Close stops the fake and waits for requests in flight. Calling it again
+// does nothing.
+func (s *server) Close() { s.close() }

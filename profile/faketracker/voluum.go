@@ -69,8 +69,8 @@ type Voluum struct {
 	// slash: the tracking domain and api.voluum.com at once.
 	URL string
 
-	opts VoluumOptions
-	srv  *server
+	opts    VoluumOptions
+	*server // Client, Requests, Close
 
 	mu          sync.Mutex // guards the fields below, the fake's store
 	campaigns   map[string]VoluumCampaign
@@ -130,7 +130,7 @@ func NewVoluum(opts VoluumOptions) (*Voluum, error) {
 	if err != nil {
 		return nil, fmt.Errorf("faketracker: start Voluum: %w", err)
 	}
-	v.srv, v.URL = srv, srv.url
+	v.server, v.URL = srv, srv.url
 	return v, nil
 }
 
@@ -143,14 +143,3 @@ func (v *Voluum) routes() http.Handler {
 	mux.HandleFunc("/", v.handleVisit)
 	return mux
 }
-
-// Client returns an HTTP client for the fake. It does not follow
-// redirects, so a visit's 302 can be inspected.
-func (v *Voluum) Client() *http.Client { return v.srv.client }
-
-// Requests returns every request the fake has received, oldest first.
-func (v *Voluum) Requests() []Request { return v.srv.log.all() }
-
-// Close stops the fake and waits for requests in flight. Calling it again
-// does nothing.
-func (v *Voluum) Close() { v.srv.close() }
