@@ -53,18 +53,11 @@ func (s *Simulator) Rebill(ctx context.Context, receipt string, payment int) ([]
 	}
 	var tx insTransaction
 	err := s.purchases.update(receipt, func(p *purchase, n int) error {
-		if n != 1 {
-			return &ParamError{"receipt", fmt.Errorf("%s is a rebill's receipt: rebill the subscription by its first receipt %s", receipt, p.ev.Receipt)}
+		if err := p.subscription(receipt, n, "rebill"); err != nil {
+			return err
 		}
-		if !p.p.Recurring {
-			return &ParamError{"receipt", fmt.Errorf("%s is a purchase of item %s, which is not recurring: only a subscription rebills", receipt, p.p.Item)}
-		}
-		for _, r := range p.receipts() {
-			// A refund or chargeback of any charge cancels the
-			// subscription (its paymentPlan says CANCELED).
-			if how, ok := p.reversed[r]; ok {
-				return &ParamError{"receipt", fmt.Errorf("subscription %s was cancelled by the %s of %s: it rebills no more", receipt, how, r)}
-			}
+		if p.cancelled {
+			return &ParamError{"receipt", fmt.Errorf("subscription %s was cancelled (CANCEL-REBILL): it rebills no more until UncancelRebill resumes it", receipt)}
 		}
 		next := p.payments + 1
 		if payment == 0 {
@@ -88,6 +81,121 @@ func (s *Simulator) Rebill(ctx context.Context, receipt string, payment int) ([]
 		return nil, err
 	}
 	return s.notify(ctx, tx, false), nil
+}
+
+// CancelRebill tells by INS that the subscription whose first receipt is
+// receipt was cancelled: CANCEL-REBILL with zero amounts and a paymentPlan
+// whose rebillStatus is CANCELED, a day after its latest charge. Rebill
+// and InsufficientFunds then refuse it until UncancelRebill. Cancelling a
+// cancelled subscription is a *ParamError, and so is one refunded or
+// charged back (that already ended it). A test-card order is refused:
+// package ins does not build CANCEL-TEST-REBILL.
+func (s *Simulator) CancelRebill(ctx context.Context, receipt string) ([]INSDelivery, error) {
+	return s.setCancelled(ctx, receipt, true)
+}
+
+// UncancelRebill tells by INS that the cancelled subscription whose first
+// receipt is receipt was resumed: UNCANCEL-REBILL with zero amounts and an
+// ACTIVE paymentPlan. The next Rebill is the payment after the latest one
+// made. Uncancelling an active subscription is a *ParamError.
+func (s *Simulator) UncancelRebill(ctx context.Context, receipt string) ([]INSDelivery, error) {
+	return s.setCancelled(ctx, receipt, false)
+}
+
+// setCancelled issues a CANCEL-REBILL (cancel) or UNCANCEL-REBILL.
+func (s *Simulator) setCancelled(ctx context.Context, receipt string, cancel bool) ([]INSDelivery, error) {
+	typ, verb := ins.CancelRebill, "cancel"
+	if !cancel {
+		typ, verb = ins.UncancelRebill, "uncancel"
+	}
+	if err := s.ready(string(typ)); err != nil {
+		return nil, err
+	}
+	var tx insTransaction
+	err := s.purchases.update(receipt, func(p *purchase, n int) error {
+		if err := p.subscription(receipt, n, verb); err != nil {
+			return err
+		}
+		if p.ev.TestCard {
+			return &ParamError{"receipt", fmt.Errorf("%s is a test-card order: cbsim does not build %s's test form (CANCEL-TEST-REBILL, UNCANCEL-TEST-REBILL)", receipt, typ)}
+		}
+		if p.cancelled == cancel {
+			if cancel {
+				return &ParamError{"receipt", fmt.Errorf("subscription %s was already cancelled", receipt)}
+			}
+			return &ParamError{"receipt", fmt.Errorf("subscription %s is active: only a cancelled one can be uncancelled", receipt)}
+		}
+		p.cancelled = cancel
+		p.changes++
+		tx = insTransaction{ev: p.ev, p: p.p, known: true, typ: typ, receipt: p.ev.Receipt, payment: p.payments,
+			at: chargeTime(p.ev.Time, p.payments).Add(time.Duration(p.changes) * reversalDelay)}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.notify(ctx, tx, false), nil
+}
+
+// InsufficientFunds tells by INS that the payment-th charge of the
+// subscription whose first receipt is receipt failed: INSF with receipt
+// RECEIPT-B00N and zero amounts. payment 0 = the next one, and it must be
+// the next one; a failed charge does not count, so the next Rebill is
+// still that payment (and it may fail again). A cancelled, refunded or
+// charged-back subscription is refused as Rebill refuses it, and so is a
+// test-card order (ClickBank has no test INSF).
+func (s *Simulator) InsufficientFunds(ctx context.Context, receipt string, payment int) ([]INSDelivery, error) {
+	if err := s.ready(string(ins.InsufFunds)); err != nil {
+		return nil, err
+	}
+	var tx insTransaction
+	err := s.purchases.update(receipt, func(p *purchase, n int) error {
+		if err := p.subscription(receipt, n, "fail a charge of"); err != nil {
+			return err
+		}
+		if p.cancelled {
+			return &ParamError{"receipt", fmt.Errorf("subscription %s was cancelled (CANCEL-REBILL): it charges nothing until UncancelRebill resumes it", receipt)}
+		}
+		if p.ev.TestCard {
+			return &ParamError{"receipt", fmt.Errorf("%s is a test-card order: ClickBank has no test INSF", receipt)}
+		}
+		next := p.payments + 1
+		if payment == 0 {
+			payment = next
+		}
+		if payment != next {
+			return &ParamError{"payment", fmt.Errorf("payment %d of %s: the next charge is %d (-B%03d), the only one that can fail", payment, receipt, next, next)}
+		}
+		if payment > 999 {
+			return &ParamError{"payment", fmt.Errorf("payment %d of %s: a subscription charges at most 999 times (-B999)", payment, receipt)}
+		}
+		tx = insTransaction{ev: p.ev, p: p.p, known: true, typ: ins.InsufFunds, receipt: p.ev.Receipt, payment: payment, at: chargeTime(p.ev.Time, payment)}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.notify(ctx, tx, false), nil
+}
+
+// subscription says why the charge n of p, named receipt, is not a
+// subscription one can verb: a rebill's receipt, a product that is not
+// recurring, or a subscription a refund or chargeback ended.
+func (p *purchase) subscription(receipt string, n int, verb string) error {
+	if n != 1 {
+		return &ParamError{"receipt", fmt.Errorf("%s is a rebill's receipt: %s the subscription by its first receipt %s", receipt, verb, p.ev.Receipt)}
+	}
+	if !p.p.Recurring {
+		return &ParamError{"receipt", fmt.Errorf("%s is a purchase of item %s, which is not recurring: only a subscription rebills", receipt, p.p.Item)}
+	}
+	for _, r := range p.receipts() {
+		// A refund or chargeback of any charge cancels the
+		// subscription (its paymentPlan says CANCELED).
+		if how, ok := p.reversed[r]; ok {
+			return &ParamError{"receipt", fmt.Errorf("subscription %s was cancelled by the %s of %s: it rebills no more", receipt, how, r)}
+		}
+	}
+	return nil
 }
 
 // reverse issues a refund or chargeback of receipt.
@@ -141,6 +249,10 @@ type purchase struct {
 	p        Product
 	payments int                            // charges made: 1, then 2 after -B002, …
 	reversed map[string]ins.TransactionType // receipts refunded or charged back, and how
+	// cancelled is set by CancelRebill and cleared by UncancelRebill;
+	// changes counts both, to date each a day after the one before.
+	cancelled bool
+	changes   int
 }
 
 // receipts lists the receipts of p's charges.

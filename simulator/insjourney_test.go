@@ -534,3 +534,113 @@ func TestDeliverINSUnbuildable(t *testing.T) {
 		t.Error("an unbuildable notification was sent")
 	}
 }
+
+// TestCancelUncancelAndINSF: CANCEL-REBILL stops the rebills until
+// UNCANCEL-REBILL, which resumes them at the next payment; an INSF of
+// -B002 does not count, so the next rebill is still -B002; every one of
+// them moves no money and names the subscription's receipt.
+func TestCancelUncancelAndINSF(t *testing.T) {
+	t.Parallel()
+	jr := newJourneyReceiver(t)
+	sim := subscriptionSim(t, jr)
+	ctx := context.Background()
+	w, _ := runJourney(t, sim, Journey{Funnel: "club", Affiliate: "aff01", TID: "clk42"}, false)
+	first := w.Events[1].Receipt
+	// last checks the latest two notifications (vendor's and affiliate's).
+	last := func(typ ins.TransactionType, receipt, status string, processed int) {
+		t.Helper()
+		hs := jr.got(t, "/ins/")
+		if len(hs) < 2 {
+			t.Fatalf("%d notifications", len(hs))
+		}
+		roles := map[ins.Role]bool{}
+		for _, h := range hs[len(hs)-2:] {
+			n := h.n
+			roles[n.Role] = true
+			if n.TransactionType != typ || n.Receipt != receipt {
+				t.Errorf("%s: %s %s, want %s %s", n.Role, n.TransactionType, n.Receipt, typ, receipt)
+			}
+			if typ != ins.Bill && (n.TotalAccountAmount != 0 || n.TotalOrderAmount != 0 || n.LineItems[0].AccountAmount != 0 || n.LineItems[0].ProductPrice != 0) {
+				t.Errorf("%s %s: amounts %s/%s, want 0.00", n.Role, typ, n.TotalAccountAmount, n.TotalOrderAmount)
+			}
+			pp := n.LineItems[0].PaymentPlan
+			if pp == nil || pp.RebillStatus != status || pp.PaymentsProcessed != processed {
+				t.Errorf("%s %s: payment plan %+v, want %s after %d payments", n.Role, typ, pp, status, processed)
+			}
+		}
+		if !roles[ins.Vendor] || !roles[ins.Affiliate] {
+			t.Errorf("%s went to %v, want both roles", typ, roles)
+		}
+	}
+
+	ds, err := sim.InsufficientFunds(ctx, first, 0)
+	if err != nil || len(ds) != 2 {
+		t.Fatalf("INSF: %d deliveries, %v", len(ds), err)
+	}
+	last(ins.InsufFunds, first+"-B002", "ACTIVE", 1)
+	if _, err := sim.InsufficientFunds(ctx, first, 3); err == nil || !strings.Contains(err.Error(), "next charge is 2") {
+		t.Errorf("INSF of a later payment: %v", err)
+	}
+	if _, err := sim.Rebill(ctx, first, 2); err != nil {
+		t.Fatalf("rebill B002 after its INSF: %v", err)
+	}
+	last(ins.Bill, first+"-B002", "ACTIVE", 2)
+
+	if _, err := sim.UncancelRebill(ctx, first); err == nil || !strings.Contains(err.Error(), "is active") {
+		t.Errorf("uncancel of an active subscription: %v", err)
+	}
+	if _, err := sim.CancelRebill(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	last(ins.CancelRebill, first, "CANCELED", 2)
+	for name, do := range map[string]func() error{
+		"cancel again": func() error { _, err := sim.CancelRebill(ctx, first); return err },
+		"rebill":       func() error { _, err := sim.Rebill(ctx, first, 0); return err },
+		"INSF":         func() error { _, err := sim.InsufficientFunds(ctx, first, 0); return err },
+	} {
+		if err := do(); err == nil || !strings.Contains(err.Error(), "cancelled") {
+			t.Errorf("%s of a cancelled subscription: %v, want an error saying it was cancelled", name, err)
+		}
+	}
+	if _, err := sim.UncancelRebill(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	last(ins.UncancelRebill, first, "ACTIVE", 2)
+	if _, err := sim.Rebill(ctx, first, 0); err != nil {
+		t.Fatal(err)
+	}
+	last(ins.Bill, first+"-B003", "ACTIVE", 3)
+
+	// The errors Rebill gives.
+	if _, err := sim.CancelRebill(ctx, first+"-B002"); err == nil || !strings.Contains(err.Error(), "rebill's receipt") {
+		t.Errorf("cancel by a rebill's receipt: %v", err)
+	}
+	if _, err := sim.UncancelRebill(ctx, "NOPE1234"); !errorsAsNotFound(err) {
+		t.Errorf("uncancel of an unknown receipt: %v", err)
+	}
+	if _, err := sim.InsufficientFunds(ctx, "NOPE1234", 0); !errorsAsNotFound(err) {
+		t.Errorf("INSF of an unknown receipt: %v", err)
+	}
+	// A refund (before the journeys below, whose seed repeats the receipt) ends the subscription: no cancel, no INSF.
+	if _, err := sim.Refund(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sim.CancelRebill(ctx, first); err == nil || !strings.Contains(err.Error(), "rebills no more") {
+		t.Errorf("cancel of a refunded subscription: %v", err)
+	}
+	w, _ = runJourney(t, sim, Journey{Funnel: "book"}, false)
+	if _, err := sim.CancelRebill(ctx, w.Events[1].Receipt); err == nil || !strings.Contains(err.Error(), "not recurring") {
+		t.Errorf("cancel of a one-time product: %v", err)
+	}
+	if _, err := sim.InsufficientFunds(ctx, w.Events[1].Receipt, 0); err == nil || !strings.Contains(err.Error(), "not recurring") {
+		t.Errorf("INSF of a one-time product: %v", err)
+	}
+	// A test-card order: ins has no CANCEL-TEST-REBILL.
+	w, _ = runJourney(t, sim, Journey{Funnel: "club", TestCard: true}, false)
+	if _, err := sim.CancelRebill(ctx, w.Events[1].Receipt); err == nil || !strings.Contains(err.Error(), "test-card") {
+		t.Errorf("cancel of a test-card order: %v", err)
+	}
+	if _, err := sim.InsufficientFunds(ctx, w.Events[1].Receipt, 0); err == nil || !strings.Contains(err.Error(), "test-card") {
+		t.Errorf("INSF of a test-card order: %v", err)
+	}
+}

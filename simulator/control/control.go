@@ -11,6 +11,9 @@
 //	POST   /ins/refund    {"receipt"} → {"ins":[...]}: RFND of an earlier purchase or rebill (Simulator.Refund)
 //	POST   /ins/chargeback {"receipt"} → {"ins":[...]}: CGBK (Simulator.Chargeback)
 //	POST   /ins/rebill    {"receipt","payment"} → {"ins":[...]}: BILL -B00N of a subscription (Simulator.Rebill)
+//	POST   /ins/insf      {"receipt","payment"} → {"ins":[...]}: INSF, a failed charge -B00N (Simulator.InsufficientFunds)
+//	POST   /ins/cancel-rebill {"receipt"} → {"ins":[...]}: CANCEL-REBILL of a subscription (Simulator.CancelRebill)
+//	POST   /ins/uncancel-rebill {"receipt"} → {"ins":[...]}: UNCANCEL-REBILL (Simulator.UncancelRebill)
 //	GET    /journal       ?offset=N&limit=M: a page of the journal's deliveries (limit at most MaxJournalPage,
 //	                      default that), its notes, and "offset","next","total","rolled_off","notes_rolled_off";
 //	                      "ins": the latest MaxJournalPage INS deliveries kept, "ins_omitted": older ones kept
@@ -87,6 +90,13 @@ func NewHandler(sim *simulator.Simulator, seed uint64, opts ...Option) *Handler 
 		return sim.Chargeback(ctx, receipt)
 	}))
 	h.mux.HandleFunc("POST /ins/rebill", h.afterINS(true, sim.Rebill))
+	h.mux.HandleFunc("POST /ins/insf", h.afterINS(true, sim.InsufficientFunds))
+	h.mux.HandleFunc("POST /ins/cancel-rebill", h.afterINS(false, func(ctx context.Context, receipt string, _ int) ([]simulator.INSDelivery, error) {
+		return sim.CancelRebill(ctx, receipt)
+	}))
+	h.mux.HandleFunc("POST /ins/uncancel-rebill", h.afterINS(false, func(ctx context.Context, receipt string, _ int) ([]simulator.INSDelivery, error) {
+		return sim.UncancelRebill(ctx, receipt)
+	}))
 	h.mux.HandleFunc("GET /journal", func(w http.ResponseWriter, r *http.Request) {
 		res, err := journalBody(sim.Journal, r.URL.Query())
 		if err != nil {
@@ -106,7 +116,7 @@ func NewHandler(sim *simulator.Simulator, seed uint64, opts ...Option) *Handler 
 		writeJSON(w, http.StatusOK, macro.Catalog())
 	})
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, refuse(ENotFound, "", "no such endpoint %s %s (endpoints: POST /fire, POST /journeys, POST /ins/refund, POST /ins/chargeback, POST /ins/rebill, GET|DELETE /journal, GET /integrations, GET /macros, GET /healthz)", r.Method, r.URL.Path))
+		writeError(w, refuse(ENotFound, "", "no such endpoint %s %s (endpoints: POST /fire, POST /journeys, POST /ins/refund, POST /ins/chargeback, POST /ins/rebill, POST /ins/insf, POST /ins/cancel-rebill, POST /ins/uncancel-rebill, GET|DELETE /journal, GET /integrations, GET /macros, GET /healthz)", r.Method, r.URL.Path))
 	})
 	return h
 }
@@ -157,7 +167,7 @@ func (m *maskedWriter) Write(p []byte) (int, error) { return m.body.Write(p) }
 // allowed returns the methods a path of the API takes, "" for no such path.
 func allowed(path string) string {
 	switch path {
-	case "/fire", "/journeys", "/ins/refund", "/ins/chargeback", "/ins/rebill":
+	case "/fire", "/journeys", "/ins/refund", "/ins/chargeback", "/ins/rebill", "/ins/insf", "/ins/cancel-rebill", "/ins/uncancel-rebill":
 		return "POST"
 	case "/journal":
 		return "GET, DELETE"

@@ -11,12 +11,13 @@ import (
 	"github.com/cbsim/cbsim/simulator/ins"
 )
 
-// insRequest is the JSON of POST /ins/refund, /ins/chargeback and
-// /ins/rebill: the receipt of an earlier purchase (or of a rebill, -B00N,
-// for a refund or chargeback of it) and, for a rebill, which charge.
+// insRequest is the JSON of POST /ins/refund, /ins/chargeback, /ins/rebill,
+// /ins/insf, /ins/cancel-rebill and /ins/uncancel-rebill: the receipt of
+// an earlier purchase (or of a rebill, -B00N, for a refund or chargeback
+// of it) and, for a rebill or INSF, which charge.
 type insRequest struct {
 	Receipt string `json:"receipt"`
-	Payment int    `json:"payment"` // /ins/rebill only: 2 for -B002; 0 or absent = the next
+	Payment int    `json:"payment"` // /ins/rebill and /ins/insf only: 2 for -B002; 0 or absent = the next
 }
 
 // insResult is the reply of POST /ins/…: every INS delivery made.
@@ -85,18 +86,19 @@ func insRecords(ds []simulator.INSDelivery) []insRecord {
 
 func msOf(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-// afterINS adapts Refund, Chargeback or Rebill to HTTP: the body is
-// decoded strictly; a simulator without INS endpoints is a conflict (409)
+// afterINS adapts Refund, Chargeback, Rebill, InsufficientFunds,
+// CancelRebill or UncancelRebill to HTTP (charge: the request may name a
+// payment): the body is decoded strictly; a simulator without INS endpoints is a conflict (409)
 // that says how to set them; an unknown receipt is a 404 naming it.
-func (h *Handler) afterINS(rebill bool, f func(ctx context.Context, receipt string, payment int) ([]simulator.INSDelivery, error)) http.HandlerFunc {
+func (h *Handler) afterINS(charge bool, f func(ctx context.Context, receipt string, payment int) ([]simulator.INSDelivery, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var b insRequest
 		err := jsonBody(r)
 		if err == nil {
 			err = decodeBody(r, &b)
 		}
-		if err == nil && !rebill && b.Payment != 0 {
-			err = refuse(EInvalid, "payment", "only /ins/rebill takes a payment: a refund or chargeback names its charge by receipt (RECEIPT-B002 for the first rebill)")
+		if err == nil && !charge && b.Payment != 0 {
+			err = refuse(EInvalid, "payment", "only /ins/rebill and /ins/insf take a payment: a refund or chargeback names its charge by receipt (RECEIPT-B002 for the first rebill), a cancel or uncancel the subscription by its first receipt")
 		}
 		if err == nil && len(h.sim.INSEndpoints) == 0 {
 			err = refuse(EConflict, "", "no INS endpoint is set: start cbsim serve with --ins-url ROLE=URL and --ins-secret KEY (from Go: Simulator.INSEndpoints)")
