@@ -70,6 +70,7 @@ func (s *Simulator) Rebill(ctx context.Context, receipt string, payment int) ([]
 			return &ParamError{"payment", fmt.Errorf("payment %d of %s: a subscription charges at most 999 times (-B999)", payment, receipt)}
 		}
 		p.payments = payment
+		p.changes = 0
 		typ := ins.Bill
 		if p.ev.TestCard {
 			typ = ins.TestBill
@@ -250,7 +251,8 @@ type purchase struct {
 	payments int                            // charges made: 1, then 2 after -B002, …
 	reversed map[string]ins.TransactionType // receipts refunded or charged back, and how
 	// cancelled is set by CancelRebill and cleared by UncancelRebill;
-	// changes counts both, to date each a day after the one before.
+	// changes counts both since the latest charge, to date each a day
+	// after the one before.
 	cancelled bool
 	changes   int
 }

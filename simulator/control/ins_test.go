@@ -250,7 +250,7 @@ func TestINSWithoutEndpoints(t *testing.T) {
 	if status != 200 || strings.Contains(body, `"ins"`) {
 		t.Fatalf("/journeys without INS endpoints: %d %s; want 200 without \"ins\"", status, body)
 	}
-	for _, path := range []string{"/ins/refund", "/ins/chargeback", "/ins/rebill"} {
+	for _, path := range []string{"/ins/refund", "/ins/chargeback", "/ins/rebill", "/ins/insf", "/ins/cancel-rebill", "/ins/uncancel-rebill"} {
 		status, body := call(t, srv, "POST", path, `{"receipt":"ABC"}`)
 		if status != http.StatusConflict || !strings.Contains(body, "no INS endpoint") || !strings.Contains(body, "--ins-url") {
 			t.Errorf("%s: %d %s; want 409 saying no INS endpoint is set and how to set one", path, status, body)
@@ -261,5 +261,91 @@ func TestINSWithoutEndpoints(t *testing.T) {
 	}
 	if n := len(rc.notifications()); n != 0 {
 		t.Errorf("receiver opened %d notifications; want none", n)
+	}
+}
+
+// TestINSSubscriptionEndpoints: /ins/insf, /ins/cancel-rebill and
+// /ins/uncancel-rebill tell INSF, CANCEL-REBILL and UNCANCEL-REBILL with
+// zero amounts; an INSF does not count the charge; a cancelled
+// subscription's rebill is refused until it is uncancelled; errors answer
+// as /ins/rebill's do.
+func TestINSSubscriptionEndpoints(t *testing.T) {
+	rc := newINSReceiver(t)
+	srv := serve(t, insSim(t, rc))
+	do := func(path, body string, want int) insAnswer {
+		t.Helper()
+		status, got := call(t, srv, "POST", path, body)
+		if status != want {
+			t.Fatalf("POST %s %s: %d %s; want %d", path, body, status, got, want)
+		}
+		if strings.Contains(got, testINSSecret) {
+			t.Errorf("POST %s shows the INS secret key:\n%s", path, got)
+		}
+		return decodeAnswer(t, got)
+	}
+	// told checks that the answer lists typ for receipt, delivered, to
+	// both roles, with zero amounts unless money moved.
+	told := func(a insAnswer, typ ins.TransactionType, receipt string) {
+		t.Helper()
+		roles := map[string]bool{}
+		for _, d := range a.INS {
+			roles[d.Role] = true
+			if d.Type != string(typ) || d.Receipt != receipt || !d.Delivered || d.Notification["receipt"] != receipt {
+				t.Errorf("INS delivery %s %s delivered %v; want %s %s delivered", d.Type, d.Receipt, d.Delivered, typ, receipt)
+			}
+			if typ != ins.Bill && (d.Notification["totalAccountAmount"] != 0.0 || d.Notification["totalOrderAmount"] != 0.0) {
+				t.Errorf("%s %s: amounts %v/%v; want 0.00", d.Role, typ, d.Notification["totalAccountAmount"], d.Notification["totalOrderAmount"])
+			}
+		}
+		if len(a.INS) != 2 || !roles[string(ins.Vendor)] || !roles[string(ins.Affiliate)] {
+			t.Errorf("%s went to %v in %d deliveries; want VENDOR and AFFILIATE", typ, roles, len(a.INS))
+		}
+	}
+	j := do("/journeys", `{"funnel":"keto","affiliate":"aff01","tid":"clk42","accept":[false]}`, 200)
+	front := j.INS[0].Receipt
+
+	told(do("/ins/insf", `{"receipt":"`+front+`"}`, 200), ins.InsufFunds, front+"-B002")
+	told(do("/ins/rebill", `{"receipt":"`+front+`"}`, 200), ins.Bill, front+"-B002")
+	told(do("/ins/insf", `{"receipt":"`+front+`","payment":3}`, 200), ins.InsufFunds, front+"-B003")
+	told(do("/ins/cancel-rebill", `{"receipt":"`+front+`"}`, 200), ins.CancelRebill, front)
+	for _, c := range []struct {
+		name, path, body string
+		status           int
+		param, says      string
+	}{
+		{"RebillCancelled", "/ins/rebill", `{"receipt":"` + front + `"}`, 400, "receipt", "cancelled"},
+		{"CancelTwice", "/ins/cancel-rebill", `{"receipt":"` + front + `"}`, 400, "receipt", "already cancelled"},
+		{"CancelRebillReceipt", "/ins/cancel-rebill", `{"receipt":"` + front + `-B002"}`, 400, "receipt", "rebill's receipt"},
+		{"UnknownReceipt", "/ins/uncancel-rebill", `{"receipt":"NOSUCHRCPT"}`, 404, "receipt", "NOSUCHRCPT"},
+		{"UnknownINSF", "/ins/insf", `{"receipt":"NOSUCHRCPT"}`, 404, "receipt", "NOSUCHRCPT"},
+		{"PaymentOnCancel", "/ins/cancel-rebill", `{"receipt":"` + front + `","payment":2}`, 400, "payment", "only /ins/rebill and /ins/insf"},
+		{"NoReceipt", "/ins/insf", `{}`, 400, "receipt", "required"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			a := do(c.path, c.body, c.status)
+			if a.Param != c.param || !strings.Contains(a.Error, c.says) {
+				t.Errorf("error %q param %q; want param %q and an error saying %q", a.Error, a.Param, c.param, c.says)
+			}
+		})
+	}
+	told(do("/ins/uncancel-rebill", `{"receipt":"`+front+`"}`, 200), ins.UncancelRebill, front)
+	if a := do("/ins/uncancel-rebill", `{"receipt":"`+front+`"}`, 400); a.Param != "receipt" || !strings.Contains(a.Error, "is active") {
+		t.Errorf("uncancel of an active subscription: %q %q", a.Param, a.Error)
+	}
+	told(do("/ins/rebill", `{"receipt":"`+front+`"}`, 200), ins.Bill, front+"-B003")
+
+	var types []string
+	for _, n := range rc.notifications() {
+		if n.Role == ins.Vendor {
+			types = append(types, string(n.TransactionType))
+		}
+	}
+	if want := "SALE,INSF,BILL,INSF,CANCEL-REBILL,UNCANCEL-REBILL,BILL"; strings.Join(types, ",") != want {
+		t.Errorf("the vendor's receiver opened %v; want %s", types, want)
+	}
+	for _, path := range []string{"/ins/insf", "/ins/cancel-rebill", "/ins/uncancel-rebill"} {
+		if status, body := call(t, srv, "GET", path, ""); status != 405 || !strings.Contains(body, "POST") {
+			t.Errorf("GET %s: %d %s; want 405 allowing POST", path, status, body)
+		}
 	}
 }
