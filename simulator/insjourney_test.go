@@ -610,6 +610,16 @@ func TestCancelUncancelAndINSF(t *testing.T) {
 		t.Fatal(err)
 	}
 	last(ins.Bill, first+"-B003", "ACTIVE", 3)
+	// Dated in the order they happened: the INSF when B002 was due, the
+	// cancel and the uncancel a day apart after B002, then B003.
+	var prev *ins.Notification
+	for _, h := range jr.got(t, "/ins/vendor") {
+		if prev != nil && (h.n.TransactionTime.Before(prev.TransactionTime) ||
+			h.n.TransactionType == ins.UncancelRebill && !h.n.TransactionTime.After(prev.TransactionTime)) {
+			t.Errorf("%s %s at %s, after %s at %s", h.n.TransactionType, h.n.Receipt, h.n.TransactionTime, prev.TransactionType, prev.TransactionTime)
+		}
+		prev = h.n
+	}
 
 	// The errors Rebill gives.
 	if _, err := sim.CancelRebill(ctx, first+"-B002"); err == nil || !strings.Contains(err.Error(), "rebill's receipt") {
