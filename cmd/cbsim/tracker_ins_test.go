@@ -35,24 +35,6 @@ func sealForTest(t *testing.T, secret, plain string) string {
 	return string(env)
 }
 
-// lockedWriter is a bytes.Buffer safe for the command's goroutines.
-type lockedWriter struct {
-	mu sync.Mutex // guards b
-	b  bytes.Buffer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedWriter) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestTrackerINSSecret: `cbsim tracker` takes its INS secret from
 // $CBSIM_TRACKER_INS_SECRET like any flag, decrypts with it on POST /ins,
 // and never prints it, not even in a refusal that quotes it.
@@ -61,7 +43,7 @@ func TestTrackerINSSecret(t *testing.T) {
 	t.Setenv("CBSIM_TRACKER_INS_SECRET", secret)
 	ctx, cancel := context.WithCancel(context.Background())
 	outR, outW := io.Pipe()
-	var stderr lockedWriter
+	var stderr syncBuffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"tracker", "--addr", "127.0.0.1:0", "--api-key", "apikey123", "-v"}, outW, &stderr)
