@@ -347,11 +347,11 @@ func verifyDuration(d, def time.Duration) time.Duration {
 
 // clickOutcome is the judgement of one click.
 type clickOutcome struct {
-	read                               bool // the click was read and judged
-	expected, matched, recordedFailed  int
+	read                                bool // the click was read and judged
+	expected, matched, recordedFailed   int
 	lost, doubled, wrongSum, unexpected int
-	findings                           [4][]Finding // by findLost … findUnexpected
-	skipped                            *Finding     // not judged, and why
+	findings                            [4][]Finding // by findLost … findUnexpected
+	skipped                             *Finding     // not judged, and why
 }
 
 // Kinds of findings, indexes of clickOutcome.findings.
