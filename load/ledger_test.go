@@ -115,3 +115,33 @@ func (f fakeReader) Conversions(_ context.Context, clickID string) ([]profile.Co
 	}
 	return f.convs[clickID], nil
 }
+
+// BenchmarkLedgerFill fills a ledger to DefaultMaxClicks click ids of 5
+// postbacks each: B/op is what a full ledger holds.
+func BenchmarkLedgerFill(b *testing.B) {
+	rs := make([]load.Result, 0, 5*load.DefaultMaxClicks)
+	for i := range load.DefaultMaxClicks {
+		click := fmt.Sprintf("%024x", i)
+		for e := range 5 {
+			rs = append(rs, vpb(click, simulator.UpsellPurchase, fmt.Sprintf("EVT%017d", 5*i+e), 4575))
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		l := &load.Ledger{}
+		l.AddAll(rs)
+	}
+}
+
+// BenchmarkLedgerAddFull adds postbacks past MaxClicks: counted, not kept,
+// so memory stays flat however long the run.
+func BenchmarkLedgerAddFull(b *testing.B) {
+	l := &load.Ledger{MaxClicks: 1}
+	first := vpb("c0", simulator.InitialPurchase, "e0", 1)
+	l.Add(&first)
+	r := vpb("c1", simulator.InitialPurchase, "e1", 1)
+	b.ReportAllocs()
+	for b.Loop() {
+		l.Add(&r)
+	}
+}

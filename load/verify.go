@@ -746,11 +746,14 @@ func (o *clickOutcome) match(clickID string, es []*wantConv, rs []*profile.Conve
 // double counts cv as a doubled conversion of e.
 func (o *clickOutcome) double(clickID string, e *wantConv, cv *profile.Conversion, mode DuplicateMode) {
 	o.doubled++
-	f := e.finding(clickID, cv, fmt.Sprintf("one conversion more than %s allows for what was sent", mode))
-	if e.required && len(e.cands) > 1 && !e.total {
-		f.Note = fmt.Sprintf("sent %d times, recorded more than once; %s allows one", len(e.cands), mode)
+	note := fmt.Sprintf("sent once, recorded more than once (%s)", mode)
+	if n := len(e.cands); n > 1 {
+		note = fmt.Sprintf("%d postbacks of this type, recorded more times than %s allows", n, mode)
+		if !slices.ContainsFunc(e.cands, func(p *ledgerPostback) bool { return p.EventID != e.cands[0].EventID }) {
+			note = fmt.Sprintf("sent %d times with one event id, recorded more times than %s allows", n, mode)
+		}
 	}
-	o.findings[findDoubled] = append(o.findings[findDoubled], f)
+	o.findings[findDoubled] = append(o.findings[findDoubled], e.finding(clickID, cv, note))
 }
 
 // WriteText writes v for a person: the counts, what they mean, and the
@@ -765,9 +768,12 @@ func (v Verdict) WriteText(w io.Writer) error {
 			s.PostbacksNotKept, s.Overflowed, s.NoClickID)
 	}
 	b.WriteString("\n")
-	fmt.Fprintf(&b, "  postbacks    %d answered 2xx (%d deliberate duplicates of all sent)", s.Delivered, s.Duplicates)
+	fmt.Fprintf(&b, "  postbacks    %d kept: %d answered 2xx", s.Postbacks, s.Delivered)
 	if s.Failed > 0 {
-		fmt.Fprintf(&b, "; %d got no 2xx: not expected to be recorded, never counted as lost", s.Failed)
+		fmt.Fprintf(&b, ", %d not (not expected to be recorded, never counted as lost)", s.Failed)
+	}
+	if s.Duplicates > 0 {
+		fmt.Fprintf(&b, "; deliberate duplicates among them: %d", s.Duplicates)
 	}
 	b.WriteString("\n")
 	for _, l := range []struct {
@@ -783,7 +789,7 @@ func (v Verdict) WriteText(w io.Writer) error {
 		{"unexpected", v.Unexpected, "recorded for a type never sent to that click"},
 		{"no-2xx kept", v.RecordedFailed, "recorded although the tracker's reply was not 2xx (or never came)"},
 	} {
-		fmt.Fprintf(&b, "  %-12s %d  %s\n", l.name, l.n, l.what)
+		fmt.Fprintf(&b, "  %-12s %-6d %s\n", l.name, l.n, l.what)
 	}
 	for _, ex := range []struct {
 		name string

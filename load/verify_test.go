@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -77,6 +78,8 @@ func TestVerifyModes(t *testing.T) {
 			[]profile.Conversion{vconv("UpsellPurchase", "e2", 3200)}, counts{1, 1, 0, 0, 0, 0, 0}},
 		{"add_payout short", load.DuplicateAddPayout, []load.Result{up2, up3},
 			[]profile.Conversion{vconv("UpsellPurchase", "e2", 2000)}, counts{1, 0, 0, 0, 1, 0, 0}},
+		{"add_payout too much", load.DuplicateAddPayout, []load.Result{up2, up3},
+			[]profile.Conversion{vconv("UpsellPurchase", "e2", 3300)}, counts{1, 0, 0, 0, 1, 0, 0}},
 		{"wrong sum by event id", load.DuplicateNew, []load.Result{ip1, up2},
 			[]profile.Conversion{vconv("InitialPurchase", "e1", 4576), vconv("UpsellPurchase", "e2", 2000)}, counts{2, 1, 0, 0, 1, 0, 0}},
 		{"by sum when the reader gives no ids", load.DuplicateNew, []load.Result{up2, up3},
@@ -349,4 +352,36 @@ func verdictText(v load.Verdict) string {
 		return err.Error()
 	}
 	return b.String()
+}
+
+func ExampleVerdict_WriteText() {
+	l := &load.Ledger{}
+	l.AddAll([]load.Result{
+		{Kind: load.KindPostback, Event: simulator.InitialPurchase, Role: simulator.RoleAffiliate, ClickID: "c1", EventID: "E1", Receipt: "R1", Sum: 4575, Status: 200},
+		{Kind: load.KindPostback, Event: simulator.InitialPurchase, Role: simulator.RoleAffiliate, ClickID: "c1", EventID: "E1", Receipt: "R1", Sum: 4575, Status: 200, Fault: load.FaultDuplicate},
+		{Kind: load.KindPostback, Event: simulator.UpsellPurchase, Role: simulator.RoleAffiliate, ClickID: "c1", EventID: "E2", Receipt: "R2", Sum: 2000, Status: 503, Reason: load.ReasonStatus5xx},
+	})
+	recorded := fakeReader{convs: map[string][]profile.Conversion{"c1": {
+		{ClickID: "c1", Type: "InitialPurchase", EventID: "E1", Payout: 4575},
+		{ClickID: "c1", Type: "InitialPurchase", EventID: "E1", Payout: 4575},
+	}}}
+	v, err := load.Verify(context.Background(), recorded, l, load.DuplicateIgnoreEventID, load.VerifyOptions{Settle: -1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	v.WriteText(os.Stdout)
+	// Output:
+	// verify: what the tracker recorded, read back through its profile (duplicate mode ignore_event_id)
+	//   clicks       1 checked, 0 skipped
+	//   postbacks    3 kept: 2 answered 2xx, 1 not (not expected to be recorded, never counted as lost); deliberate duplicates among them: 1
+	//   expected     1      conversions the postbacks answered 2xx call for under ignore_event_id
+	//   matched      1      recorded as sent
+	//   lost         0      answered 2xx, not recorded
+	//   doubled      1      recorded more times than ignore_event_id allows
+	//   wrong sum    0      recorded with a sum other than the one sent
+	//   unexpected   0      recorded for a type never sent to that click
+	//   no-2xx kept  0      recorded although the tracker's reply was not 2xx (or never came)
+	//   doubled, for example:
+	//     click c1 InitialPurchase affiliate event E1 receipt R1 (re-sent as a duplicate): sent 45.75, recorded 45.75 — sent 2 times with one event id, recorded more times than ignore_event_id allows
 }
