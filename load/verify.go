@@ -61,6 +61,32 @@ func ParseDuplicateMode(s string) (DuplicateMode, error) {
 	return "", fmt.Errorf("unknown duplicate mode %q (allowed: %s)", s, strings.Join(names, ", "))
 }
 
+// DuplicateModeFor returns the duplicate mode a tracker's profile
+// features describe, for a tracker whose mode is not configurable; set
+// VerifyOptions.PerClick to !f.ConversionTypes beside it. A configurable
+// tracker (RedTrack, the reference tracker) is an error: the mode is set
+// in the account, and the user must say which.
+//
+// [choice] Deduplication by transaction id is judged as ignore_event_id:
+// each ClickBank purchase event has its own receipt (the transaction id)
+// and its own event id, and a duplicate delivery repeats both.
+func DuplicateModeFor(f profile.Features) (DuplicateMode, error) {
+	switch f.Dedup {
+	case profile.DedupNone:
+		return DuplicateNew, nil
+	case profile.DedupEventID, profile.DedupTransactionID:
+		return DuplicateIgnoreEventID, nil
+	case profile.DedupClick:
+		if f.PayoutPerClick == profile.PayoutLast {
+			return DuplicateEdit, nil
+		}
+		return DuplicateIgnore, nil
+	case profile.DedupConfigurable:
+		return "", errors.New("the tracker's duplicate mode is set in its account (features dedup: configurable): say which with --duplicates MODE")
+	}
+	return "", fmt.Errorf("the profile's features do not say how the tracker deduplicates (dedup %q): say it with --duplicates MODE", f.Dedup)
+}
+
 // Reader reads what a tracker recorded for a click id. *profile.Tracker
 // is one, through its profile's read.conversions.
 type Reader interface {
@@ -99,6 +125,11 @@ type VerifyOptions struct {
 	// TypeNames names the tracker's conversion type of an event type where
 	// it is not the event type's own name (see ConversionTypeName).
 	TypeNames map[simulator.EventType]string
+	// PerClick says the tracker has no conversion types (its profile's
+	// features say conversion_types: false): the duplicate mode applies
+	// per click id, all of a click's postbacks as one type, and recorded
+	// types are not compared. See DuplicateModeFor.
+	PerClick bool
 }
 
 // Verdict is what Verify found: counts, and up to MaxExamples examples of
@@ -304,7 +335,7 @@ func verifyRead(ctx context.Context, r Reader, clicks []ledgerClick, idx []int, 
 				case err != nil:
 					outs[i] = clickOutcome{skipped: &Finding{ClickID: c.id, Note: "reading the tracker: " + err.Error()}}
 				default:
-					outs[i] = judgeClick(c, convs, mode, opts.TypeNames)
+					outs[i] = judgeClick(c, convs, mode, opts)
 				}
 			}
 		})
@@ -509,17 +540,18 @@ func (e *wantConv) finding(clickID string, rec *profile.Conversion, note string)
 
 // wantConvs returns the conversions c's postbacks call for under mode,
 // by type key, and the type keys in the order first sent.
-func wantConvs(c *ledgerClick, mode DuplicateMode, names map[simulator.EventType]string) (map[string][]*wantConv, []string) {
+func wantConvs(c *ledgerClick, mode DuplicateMode, opts VerifyOptions) (map[string][]*wantConv, []string) {
 	byType := map[string][]*ledgerPostback{}
 	var order []string
-	display := map[string]string{}
 	for i := range c.postbacks {
 		p := &c.postbacks[i]
-		name := ConversionTypeName(p.Event, names)
+		name := ConversionTypeName(p.Event, opts.TypeNames)
 		k := typeKey(name)
+		if opts.PerClick {
+			k = ""
+		}
 		if _, ok := byType[k]; !ok {
 			order = append(order, k)
-			display[k] = name
 		}
 		byType[k] = append(byType[k], p)
 	}
@@ -527,7 +559,7 @@ func wantConvs(c *ledgerClick, mode DuplicateMode, names map[simulator.EventType
 	for _, k := range order {
 		ps := byType[k]
 		one := func(cands []*ledgerPostback) *wantConv {
-			e := &wantConv{typ: display[k], cands: cands}
+			e := &wantConv{typ: ConversionTypeName(cands[len(cands)-1].Event, opts.TypeNames), cands: cands}
 			for _, p := range cands {
 				e.required = e.required || p.OK
 				e.hi += int64(p.Sum)
@@ -571,9 +603,9 @@ func wantConvs(c *ledgerClick, mode DuplicateMode, names map[simulator.EventType
 
 // judgeClick compares what the tracker recorded for click c with what its
 // postbacks call for under mode.
-func judgeClick(c *ledgerClick, convs []profile.Conversion, mode DuplicateMode, names map[simulator.EventType]string) clickOutcome {
+func judgeClick(c *ledgerClick, convs []profile.Conversion, mode DuplicateMode, opts VerifyOptions) clickOutcome {
 	o := clickOutcome{read: true}
-	exp, order := wantConvs(c, mode, names)
+	exp, order := wantConvs(c, mode, opts)
 	for _, es := range exp {
 		for _, e := range es {
 			if e.required {
@@ -584,7 +616,7 @@ func judgeClick(c *ledgerClick, convs []profile.Conversion, mode DuplicateMode, 
 	// Group the recorded conversions by type; when the reader gives no
 	// type for some, all are compared as one group. [choice]
 	var mine []*profile.Conversion
-	untyped := false
+	untyped := opts.PerClick
 	for i := range convs {
 		if convs[i].ClickID != "" && convs[i].ClickID != c.id {
 			continue

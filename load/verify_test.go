@@ -385,3 +385,48 @@ func ExampleVerdict_WriteText() {
 	//   doubled, for example:
 	//     click c1 InitialPurchase affiliate event E1 receipt R1 (re-sent as a duplicate): sent 45.75, recorded 45.75 — sent 2 times with one event id, recorded more times than ignore_event_id allows
 }
+
+func TestDuplicateModeFor(t *testing.T) {
+	tests := []struct {
+		f    profile.Features
+		want load.DuplicateMode // "" = an error
+	}{
+		{profile.Features{Dedup: profile.DedupNone}, load.DuplicateNew},
+		{profile.Features{Dedup: profile.DedupEventID}, load.DuplicateIgnoreEventID},
+		{profile.Features{Dedup: profile.DedupTransactionID}, load.DuplicateIgnoreEventID},
+		{profile.Features{Dedup: profile.DedupClick, PayoutPerClick: profile.PayoutLast}, load.DuplicateEdit},
+		{profile.Features{Dedup: profile.DedupClick, PayoutPerClick: profile.PayoutFirst}, load.DuplicateIgnore},
+		{profile.Features{Dedup: profile.DedupConfigurable}, ""},
+		{profile.Features{}, ""},
+	}
+	for _, tt := range tests {
+		got, err := load.DuplicateModeFor(tt.f)
+		if got != tt.want || (err != nil) != (tt.want == "") || (err != nil && !strings.Contains(err.Error(), "--duplicates")) {
+			t.Errorf("DuplicateModeFor(%+v) = %q, %v; want %q", tt.f, got, err, tt.want)
+		}
+	}
+}
+
+// TestVerifyPerClick: for a tracker without conversion types, the mode
+// applies per click across types.
+func TestVerifyPerClick(t *testing.T) {
+	l := &load.Ledger{}
+	l.AddAll([]load.Result{vpb("c1", simulator.InitialPurchase, "e1", 4575), vpb("c1", simulator.UpsellPurchase, "e2", 2000)})
+	r := fakeReader{convs: map[string][]profile.Conversion{"c1": {{ClickID: "c1", Payout: 2000}}}}
+	tests := []struct {
+		perClick bool
+		want     counts
+	}{
+		{true, counts{1, 1, 0, 0, 0, 0, 0}},
+		{false, counts{2, 1, 1, 0, 0, 0, 0}},
+	}
+	for _, tt := range tests {
+		v, err := load.Verify(context.Background(), r, l, load.DuplicateEdit, load.VerifyOptions{Settle: -1, PerClick: tt.perClick})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := countsOf(v); got != tt.want {
+			t.Errorf("PerClick %t: counts %+v, want %+v\n%s", tt.perClick, got, tt.want, verdictText(v))
+		}
+	}
+}
