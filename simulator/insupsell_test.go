@@ -12,6 +12,7 @@ import (
 // flow id given in the fixture.
 const upsellCatalog = `{
   "vendors": [{"nickname": "ven01"}],
+  "affiliates": [{"nickname": "aff01"}],
   "products": [
     {"item": "FE", "vendor": "ven01", "title": "Front", "price": "37.00"},
     {"item": "UP1", "vendor": "ven01", "title": "Upsell 1", "price": "47.00"},
