@@ -3,6 +3,7 @@ package simulator
 import (
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"slices"
 
@@ -51,6 +52,27 @@ type Funnel struct {
 	Vendor  string
 	Front   string // item number of the front-end product
 	Upsells []UpsellStep
+	// UpsellFlowID is the id of the funnel's upsell flow in INS
+	// (upsellFlowId, docs/clickbank.md §6.2; fixture field
+	// "upsell_flow_id"); 0 = derived from Vendor and Name (FlowID).
+	UpsellFlowID int
+}
+
+// maxFlowID is the largest upsell flow id: a Java int, as ClickBank's
+// integers are [choice].
+const maxFlowID = 1<<31 - 1
+
+// FlowID returns the funnel's upsell flow id: UpsellFlowID, or else five
+// digits (10000 to 99999) derived from the vendor and the funnel's name,
+// so that the same funnel always has the same id. The one real flow id
+// seen has five digits (docs/clickbank.md §6.2) [choice].
+func (f Funnel) FlowID() int {
+	if f.UpsellFlowID != 0 {
+		return f.UpsellFlowID
+	}
+	h := fnv.New32a()
+	h.Write([]byte(f.Vendor + "/" + f.Name))
+	return 10000 + int(h.Sum32()%90000)
 }
 
 // Catalog holds every vendor, affiliate, product and funnel the simulator
@@ -126,9 +148,12 @@ type catalogFile struct {
 		Recurring  bool   `json:"recurring"`
 	} `json:"products"`
 	Funnels []struct {
-		Name    string `json:"name"`
-		Vendor  string `json:"vendor"`
-		Front   string `json:"front"`
+		Name   string `json:"name"`
+		Vendor string `json:"vendor"`
+		Front  string `json:"front"`
+		// FlowID is a pointer so that an explicit 0 is refused, not
+		// taken for "derive one".
+		FlowID  *int64 `json:"upsell_flow_id"`
 		Upsells []struct {
 			Item   string `json:"item"`
 			Accept bool   `json:"accept"`
@@ -274,6 +299,12 @@ func (c *Catalog) add(file string, data []byte) error {
 			return err
 		}
 		funnel := Funnel{Name: fu.Name, Vendor: fu.Vendor, Front: fu.Front}
+		if fu.FlowID != nil {
+			if id := *fu.FlowID; id < 1 || id > maxFlowID {
+				return bad(fmt.Errorf("upsell flow id %d is not allowed: want a positive integer up to %d", id, maxFlowID), "funnels", i, "upsell_flow_id")
+			}
+			funnel.UpsellFlowID = int(*fu.FlowID)
+		}
 		for j, u := range fu.Upsells {
 			if err := check(u.Item, "funnels", i, "upsells", j, "item"); err != nil {
 				return err

@@ -42,6 +42,14 @@ type Event struct {
 	Tracking map[string]string // affiliate tracking parameters (aff_sub1, traffic_source, ...)
 	Buyer    Buyer
 	TestCard bool // a test-card order: affiliate postbacks are not fired
+
+	// The order's upsell flow, for INS's upsell block (docs/clickbank.md
+	// §6.2, §6.4); no postback macro carries them. A purchase in a funnel
+	// with upsells has the flow id and the session; an upsell also the
+	// path. All are empty otherwise.
+	UpsellFlowID  int    // the funnel's Funnel.FlowID
+	UpsellSession string // 10 characters: the order's first receipt's first 6, then 4 derived from it
+	UpsellPath    string // an upsell's: one letter per offer shown so far, this one included ('a' accepted, 'd' declined)
 }
 
 // Values computes the value of every macro for this event as seen by an

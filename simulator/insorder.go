@@ -23,8 +23,11 @@ type INSRequest struct {
 	// rebill (-B002); 0 = 2.
 	Payment int
 	// Sale is the purchase: product, accounts, TID and vtid, tracking
-	// parameters, buyer, seed and time, with Fire's defaults. Its Event,
-	// Role, URL, Integration, TestFire and DryRun are not used.
+	// parameters, buyer, seed and time, with Fire's defaults. Its Event
+	// UpsellPurchase makes it an upsell, as Fire builds one: a line item
+	// UPSELL and an upsell block naming a fresh original receipt (any
+	// other Event is a front-end purchase). Its Role, URL, Integration,
+	// TestFire and DryRun are not used.
 	Sale FireRequest
 }
 
@@ -69,7 +72,11 @@ func (s *Simulator) BuildINS(req INSRequest) ([]*ins.Notification, []Note, error
 	}
 	j := Journey{Affiliate: sale.Affiliate, TID: sale.TID, TIDRule: sale.TIDRule, VTID: sale.VTID,
 		Tracking: sale.Tracking, Buyer: sale.Buyer, TestCard: sale.TestCard}
-	ev, notes, err := s.Catalog.single(InitialPurchase, p, j, NewRand(sale.Seed), at)
+	t := InitialPurchase
+	if sale.Event == UpsellPurchase {
+		t = UpsellPurchase
+	}
+	ev, notes, err := s.Catalog.single(t, p, j, NewRand(sale.Seed), at)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -119,11 +126,21 @@ func (c *Catalog) insOrder(ev *Event, p Product, req INSRequest) (ins.Order, err
 		Buyer: ins.Buyer{Address: ins.Address{State: b.State, PostalCode: b.PostalCode, Country: b.Country}},
 		TID:   ev.TID, VTID: ev.VTID, Tracking: ev.Tracking,
 	}
+	if ev.UpsellFlowID != 0 {
+		// A purchase in a funnel with an upsell flow names the flow and
+		// the session (docs/clickbank.md §6.2).
+		o.Upsell = &ins.UpsellBlock{UpsellFlowID: ev.UpsellFlowID, UpsellSession: ev.UpsellSession}
+	}
 	if ev.Type == UpsellPurchase && ev.OrderID != "" {
 		// An upsell is its own receipt, linked to the order's first
-		// through upsellOriginalReceipt (docs/clickbank.md §2, §6).
+		// through upsellOriginalReceipt, with its path (docs/clickbank.md
+		// §2, §6.2).
 		o.Items[0].Type = ins.Upsell
-		o.Upsell = &ins.UpsellBlock{UpsellOriginalReceipt: ev.OrderID}
+		if o.Upsell == nil {
+			o.Upsell = &ins.UpsellBlock{}
+		}
+		o.Upsell.UpsellOriginalReceipt = ev.OrderID
+		o.Upsell.UpsellPath = ev.UpsellPath
 	}
 	// The click's common tracking parameters that the simulator knows
 	// (docs/clickbank.md §6.2, printed by 8.0 only).

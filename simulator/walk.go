@@ -1,6 +1,7 @@
 package simulator
 
 import (
+	"crypto/sha1"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -55,15 +56,21 @@ func (c *Catalog) Walk(j Journey, r *rand.Rand, start time.Time) (Walk, error) {
 	if j.Abandon {
 		return w, nil
 	}
+	if len(f.Upsells) > 0 {
+		o.flow = f.FlowID()
+	}
 	w.Events = append(w.Events, o.event(InitialPurchase, front))
 	for i, step := range f.Upsells {
 		accept := step.Accept
 		if j.Accept != nil {
 			accept = i < len(j.Accept) && j.Accept[i]
 		}
-		if accept {
-			w.Events = append(w.Events, o.event(UpsellPurchase, c.Products[step.Item]))
+		if !accept {
+			o.path += "d"
+			continue
 		}
+		o.path += "a"
+		w.Events = append(w.Events, o.event(UpsellPurchase, c.Products[step.Item]))
 	}
 	if err := o.err; err != nil {
 		return Walk{}, err
@@ -84,9 +91,50 @@ func (c *Catalog) single(t EventType, p Product, j Journey, r *rand.Rand, at tim
 	if t == UpsellPurchase {
 		o.orderID = ids.Receipt(r)
 		o.last = o.orderID
+		// The upsell names an upsell flow as a walked one does: its
+		// funnel's, a session of the fresh original receipt, and the path
+		// "a" of a first offer accepted (docs/clickbank.md §6.4) [choice].
+		o.flow = c.upsellFunnel(p).FlowID()
+		o.path = "a"
 	}
 	ev := o.event(t, p)
 	return ev, notes, o.err
+}
+
+// upsellFunnel is the funnel that offers p as an upsell, the first by
+// name; without one, a funnel named after p's item, whose derived flow id
+// stands for a flow the catalog does not describe [choice].
+func (c *Catalog) upsellFunnel(p Product) Funnel {
+	for _, name := range keys(c.Funnels) {
+		f := c.Funnels[name]
+		for _, u := range f.Upsells {
+			if u.Item == p.Item && f.Vendor == p.Vendor {
+				return f
+			}
+		}
+	}
+	return Funnel{Name: p.Item, Vendor: p.Vendor}
+}
+
+// upsellSession is the upsell session of an order whose first receipt is
+// original, in the flow of that id: the receipt's first 6 characters,
+// then 4 of [A-Z0-9] derived from the receipt and the flow id. The one
+// real session seen begins with its original receipt's first 6
+// characters (docs/clickbank.md §6.2) [likely]; the other 4 are [choice].
+// Nothing is drawn from the journey's random source, so receipts and
+// event ids stay those of a walk without upsell flows.
+func upsellSession(original string, flow int) string {
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	head := original
+	if len(head) > 6 {
+		head = head[:6]
+	}
+	sum := sha1.Sum([]byte(fmt.Sprintf("%s/%d", original, flow)))
+	b := []byte(head)
+	for i := 0; len(b) < 10; i++ {
+		b = append(b, alphabet[int(sum[i])%len(alphabet)])
+	}
+	return string(b)
 }
 
 // order is the state shared by the events of one order.
@@ -101,6 +149,9 @@ type order struct {
 	last     string // the receipt an upsell follows
 	buyer    Buyer
 	tracking map[string]string
+	flow     int    // the upsell flow's id; 0 = the order is in none
+	session  string // the upsell session, once the order has a receipt
+	path     string // the answers to the upsell offers so far ('a', 'd')
 	err      error
 }
 
@@ -163,6 +214,15 @@ func (o *order) event(t EventType, p Product) Event {
 		e.Original = o.last
 	}
 	o.last = e.Receipt
+	if o.flow != 0 {
+		if o.session == "" {
+			o.session = upsellSession(o.orderID, o.flow)
+		}
+		e.UpsellFlowID, e.UpsellSession = o.flow, o.session
+		if t == UpsellPurchase {
+			e.UpsellPath = o.path
+		}
+	}
 	amount, split, err := o.c.sale(p, o.currency, o.j.Affiliate)
 	if err != nil && o.err == nil {
 		o.err = err
