@@ -250,6 +250,7 @@ func runINSSend(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	attempts := fs.Int("attempts", ins.MaxAttempts, "attempts in all per notification and URL (ClickBank's: 5)")
 	factor := fs.Float64("time-factor", 1e-4, "scales the 4h between attempts: 1e-4 waits 1.44s, 1 waits ClickBank's 4 hours")
 	seed := fs.Uint64("seed", 1, "seed of the receipt and buyer; the same seed gives the same notifications")
+	upsell := fs.Bool("upsell", false, "the purchase is a one-click upsell: an UPSELL line item and the upsell block (upsellOriginalReceipt, flow id, session, path)")
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
@@ -274,6 +275,9 @@ func runINSSend(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	req := simulator.INSRequest{Type: ins.TransactionType(strings.ToUpper(*typ)), Version: opts.Version, Receipt: *receipt, Payment: *payment,
 		Sale: simulator.FireRequest{Vendor: *vendor, Affiliate: *affiliate, Item: *item, TID: *tid, VTID: *vtid, Tracking: params, Seed: *seed, TIDRule: ids.TIDCurrent}}
+	if *upsell {
+		req.Sale.Event = simulator.UpsellPurchase
+	}
 	switch r := strings.ToUpper(*role); r {
 	case "BOTH":
 	case string(ins.Vendor), string(ins.Affiliate):

@@ -272,3 +272,27 @@ func TestINSSendRefused(t *testing.T) {
 		t.Errorf("the URL's token is not masked:\n%s", out)
 	}
 }
+
+// TestINSSendUpsell: --upsell sends the purchase as a one-click upsell,
+// an UPSELL line item with the whole upsell block.
+func TestINSSendUpsell(t *testing.T) {
+	t.Parallel()
+	a := newINSReceiver(t, 200, "OK")
+	code, out, errs := cli(t, "ins", "send", "--url", a.URL+"/ins", "--secret", testINSSecret, "--role", "VENDOR", "--upsell")
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errs)
+	}
+	ns := a.notifications()
+	if len(ns) != 1 {
+		t.Fatalf("received %d notifications, want 1", len(ns))
+	}
+	n := ns[0]
+	u := n.Upsell
+	if u == nil || u.UpsellOriginalReceipt == "" || u.UpsellOriginalReceipt == n.Receipt || u.UpsellFlowID <= 0 ||
+		len(u.UpsellSession) != 10 || u.UpsellSession[:6] != u.UpsellOriginalReceipt[:6] || u.UpsellPath != "a" {
+		t.Fatalf("upsell block %+v of receipt %s", u, n.Receipt)
+	}
+	if len(n.LineItems) != 1 || n.LineItems[0].LineItemType != ins.Upsell {
+		t.Errorf("line items %+v, want one UPSELL", n.LineItems)
+	}
+}
