@@ -1,0 +1,208 @@
+package load
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// HistogramJSON is an HDR histogram as the JSON report carries it: the
+// geometry and counts of hdrhistogram-go's Snapshot (Export / Import), with
+// the counts kept sparse, as [index, count] pairs of the non-zero counts,
+// so that a report stays small and merges exactly. [choice] The compressed
+// V2 encoding (Histogram.Encode) would be smaller still but opaque in a
+// file people read.
+type HistogramJSON struct {
+	Lowest             int64      `json:"lowest"`
+	Highest            int64      `json:"highest"`
+	SignificantFigures int64      `json:"significant_figures"`
+	Counts             [][2]int64 `json:"counts"`
+}
+
+func exportHistogram(h *hdrhistogram.Histogram) *HistogramJSON {
+	s := h.Export()
+	out := &HistogramJSON{Lowest: s.LowestTrackableValue, Highest: s.HighestTrackableValue,
+		SignificantFigures: s.SignificantFigures, Counts: [][2]int64{}}
+	for i, c := range s.Counts {
+		if c != 0 {
+			out.Counts = append(out.Counts, [2]int64{int64(i), c})
+		}
+	}
+	return out
+}
+
+// histogram rebuilds the histogram, which must have the geometry of
+// digits significant figures over 1 µs..60 s (the only one cbsim writes,
+// so that merges are exact).
+func (j *HistogramJSON) histogram(digits int64) (*hdrhistogram.Histogram, error) {
+	if j == nil {
+		return nil, errors.New("missing histogram")
+	}
+	if j.Lowest != latencyLowestUS || j.Highest != latencyHighestUS || j.SignificantFigures != digits {
+		return nil, fmt.Errorf("histogram geometry %d..%d µs with %d digits, want %d..%d µs with %d",
+			j.Lowest, j.Highest, j.SignificantFigures, latencyLowestUS, latencyHighestUS, digits)
+	}
+	s := &hdrhistogram.Snapshot{LowestTrackableValue: j.Lowest, HighestTrackableValue: j.Highest, SignificantFigures: j.SignificantFigures}
+	n := len(newGeometryCounts(digits))
+	s.Counts = make([]int64, n)
+	for _, p := range j.Counts {
+		if p[0] < 0 || p[0] >= int64(n) {
+			return nil, fmt.Errorf("histogram count index %d out of 0..%d", p[0], n-1)
+		}
+		s.Counts[p[0]] += p[1]
+	}
+	if err := s.Validate(); err != nil {
+		return nil, fmt.Errorf("histogram: %w", err)
+	}
+	return hdrhistogram.Import(s), nil
+}
+
+// newGeometryCounts returns the (empty) counts of a histogram of our
+// geometry with digits significant figures.
+func newGeometryCounts(digits int64) []int64 {
+	if digits == seriesDigits {
+		return newSeriesHistogram().Export().Counts
+	}
+	return newLatencyHistogram().Export().Counts
+}
+
+// WriteJSON writes the report as indented JSON in the ReportFormat format.
+func (r *Report) WriteJSON(w io.Writer) error {
+	r.fill()
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// ReadReportFile reads a JSON report from a file; its errors name the file.
+func ReadReportFile(path string) (*Report, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read report: %w", err)
+	}
+	r, err := ReadReport(bytes.NewReader(data))
+	if err != nil {
+		return nil, fmt.Errorf("report %s: %w", path, err)
+	}
+	r.source = path
+	return r, nil
+}
+
+// ReadReport reads a JSON report written by WriteJSON. It refuses another
+// format version and a report whose counts disagree with its histograms.
+func ReadReport(rd io.Reader) (*Report, error) {
+	var probe struct {
+		Format string `json:"format"`
+	}
+	data, err := io.ReadAll(rd)
+	if err != nil {
+		return nil, fmt.Errorf("read report: %w", err)
+	}
+	if err := json.Unmarshal(data, &probe); err != nil {
+		return nil, fmt.Errorf("not a JSON report: %w", err)
+	}
+	if probe.Format != ReportFormat {
+		return nil, fmt.Errorf("unknown report format %q (this cbsim reads %q)", probe.Format, ReportFormat)
+	}
+	r := &Report{}
+	if err := json.Unmarshal(data, r); err != nil {
+		return nil, fmt.Errorf("decode report: %w", err)
+	}
+	if err := r.restore(); err != nil {
+		return nil, err
+	}
+	r.fill()
+	return r, nil
+}
+
+// restore rebuilds the counts by reason and the histograms from the JSON
+// fields, checking that they agree.
+func (r *Report) restore() error {
+	if r.Params.ShardCount <= 0 {
+		r.Params.ShardCount = 1
+	}
+	if len(r.Shards) == 0 {
+		return errors.New("no shards listed")
+	}
+	if err := r.Postbacks.restore("postbacks", true); err != nil {
+		return err
+	}
+	if err := r.Clicks.restore("clicks", true); err != nil {
+		return err
+	}
+	for i := range r.Events {
+		if err := r.Events[i].restore("event "+r.Events[i].Name, true); err != nil {
+			return err
+		}
+	}
+	for i := range r.Faults {
+		if err := r.Faults[i].restore("fault "+r.Faults[i].Name, false); err != nil {
+			return err
+		}
+	}
+	if r.Series.BucketNS <= 0 {
+		return fmt.Errorf("series: bucket_ns %d is not positive", r.Series.BucketNS)
+	}
+	for i := range r.Series.Buckets {
+		b := &r.Series.Buckets[i]
+		if b.Histogram == nil {
+			if b.Requests != 0 {
+				return fmt.Errorf("series bucket %d: %d requests but no histogram", i, b.Requests)
+			}
+			continue
+		}
+		h, err := b.Histogram.histogram(seriesDigits)
+		if err != nil {
+			return fmt.Errorf("series bucket %d: %w", i, err)
+		}
+		if uint64(h.TotalCount()) != b.Requests {
+			return fmt.Errorf("series bucket %d: %d requests but its histogram holds %d", i, b.Requests, h.TotalCount())
+		}
+		b.hist = h
+	}
+	return nil
+}
+
+func (g *Group) restore(what string, withLatency bool) error {
+	g.byReason = [reasonSlots]uint64{}
+	var failed uint64
+	for name, c := range g.FailedByReason {
+		slot := -1
+		for i := 1; i < reasonSlots; i++ {
+			if Reason(i).String() == name {
+				slot = i
+			}
+		}
+		if slot < 0 {
+			return fmt.Errorf("%s: unknown failure reason %q", what, name)
+		}
+		g.byReason[slot] = c
+		failed += c
+	}
+	if failed != g.Failed || g.Delivered+g.Failed != g.Requests {
+		return fmt.Errorf("%s: requests %d, delivered %d, failed %d and failures by reason %d disagree",
+			what, g.Requests, g.Delivered, g.Failed, failed)
+	}
+	g.byReason[ReasonOK] = g.Delivered
+	if !withLatency {
+		g.Latency = nil
+		return nil
+	}
+	if g.Latency == nil {
+		return fmt.Errorf("%s: missing latency", what)
+	}
+	h, err := g.Latency.Histogram.histogram(latencyDigits)
+	if err != nil {
+		return fmt.Errorf("%s latency: %w", what, err)
+	}
+	if uint64(h.TotalCount()) != g.Requests {
+		return fmt.Errorf("%s: %d requests but the latency histogram holds %d", what, g.Requests, h.TotalCount())
+	}
+	g.Latency.hist = h
+	return nil
+}
