@@ -22,10 +22,10 @@ func syntheticResults(seed uint64, journeys int, rate float64) []Result {
 		start := time.Duration(float64(j) / rate * float64(time.Second))
 		add := func(kind Kind, ev simulator.EventType, role simulator.Role) {
 			r := Result{Kind: kind, Event: ev, Role: role, Journey: uint64(j), Start: start, Status: 200}
-			// A log-uniform latency from 100 µs to ~1 s, with a rare 70 s outlier.
+			// A log-uniform latency from 100 µs to 1 s, with a rare 5 s outlier.
 			r.Latency = time.Duration(100 * float64(time.Microsecond) * math.Pow(10, rng.Float64()*4))
 			if rng.IntN(1000) == 0 {
-				r.Latency = 70 * time.Second
+				r.Latency = 5 * time.Second
 			}
 			if rng.IntN(50) == 0 {
 				r.Reason = reasons[1+rng.IntN(len(reasons)-1)]

@@ -316,6 +316,7 @@ func (r *Report) ShardLabel() string {
 
 // WriteText prints the report as a table for people.
 func (r *Report) WriteText(w io.Writer) error {
+	r.fill()
 	var b strings.Builder
 	p := r.Params
 	fmt.Fprintf(&b, "cbsim load %s against %s\n", p.Version, p.Target)
@@ -336,16 +337,19 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "wall %s, %d journeys\n\n", fmtDuration(time.Duration(r.WallNS)), r.Journeys)
 
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "\trequests\tdelivered\tfailed\t")
-	fmt.Fprintf(tw, "postbacks\t%d\t%d\t%d\t\n", r.Postbacks.Requests, r.Postbacks.Delivered, r.Postbacks.Failed)
-	fmt.Fprintf(tw, "clicks\t%d\t%d\t%d\t\n", r.Clicks.Requests, r.Clicks.Delivered, r.Clicks.Failed)
-	fmt.Fprintf(tw, "total\t%d\t%d\t%d\t\n", r.Requests, r.Delivered, r.Failed)
+	counts := []Group{r.Postbacks, r.Clicks, {Requests: r.Requests, Delivered: r.Delivered, Failed: r.Failed}}
+	counts[0].Name, counts[1].Name, counts[2].Name = "postbacks", "clicks", "total"
 	for _, f := range r.Faults {
-		if f.Name == FaultNone.String() || f.Requests == 0 {
-			continue
+		if f.Name != FaultNone.String() && f.Requests > 0 {
+			f.Name = "fault " + f.Name
+			counts = append(counts, f)
 		}
-		fmt.Fprintf(tw, "fault %s\t%d\t%d\t%d\t\n", f.Name, f.Requests, f.Delivered, f.Failed)
+	}
+	pad := padder(counts)
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "%s\trequests\tdelivered\tfailed\t\n", pad(""))
+	for _, g := range counts {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t\n", pad(g.Name), g.Requests, g.Delivered, g.Failed)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -372,11 +376,13 @@ func (r *Report) WriteText(w io.Writer) error {
 		r.PostbacksPerSecond, r.JourneysPerSecond, r.RequestsPerSecond)
 
 	b.WriteString("\nlatency\n")
+	rows := r.latencyRows()
+	pad = padder(rows)
 	tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "\tcount\tp50\tp90\tp99\tp99.9\tmax\tmean\t")
-	for _, g := range r.latencyRows() {
+	fmt.Fprintf(tw, "%s\tcount\tp50\tp90\tp99\tp99.9\tmax\tmean\t\n", pad(""))
+	for _, g := range rows {
 		l := g.Latency
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t\n", g.Name, l.Count, fmtUS(l.P50US), fmtUS(l.P90US),
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t\n", pad(g.Name), l.Count, fmtUS(l.P50US), fmtUS(l.P90US),
 			fmtUS(l.P99US), fmtUS(l.P999US), fmtUS(l.MaxUS), fmtUS(int64(math.Round(l.MeanUS))))
 	}
 	if err := tw.Flush(); err != nil {
@@ -403,6 +409,16 @@ func (r *Report) latencyRows() []Group {
 	c := r.Clicks
 	c.Name = "clicks"
 	return append(rows, c)
+}
+
+// padder left-aligns the names of rows in a right-aligned table: it pads
+// each to the longest.
+func padder(rows []Group) func(string) string {
+	width := 0
+	for _, g := range rows {
+		width = max(width, len(g.Name))
+	}
+	return func(s string) string { return s + strings.Repeat(" ", width-len(s)) }
 }
 
 func sortedKeys(m map[string]string) []string {
