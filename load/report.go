@@ -207,10 +207,9 @@ func (r *Report) fill() {
 	}
 	for i := range r.Series.Buckets {
 		b := &r.Series.Buckets[i]
-		b.P50US, b.P99US, b.Histogram = 0, 0, nil
+		b.P50US, b.P99US = 0, 0
 		if b.hist != nil && b.hist.TotalCount() > 0 {
 			b.P50US, b.P99US = b.hist.ValueAtQuantile(50), b.hist.ValueAtQuantile(99)
-			b.Histogram = exportHistogram(b.hist)
 		}
 	}
 }
@@ -230,7 +229,7 @@ func (g *Group) fill() {
 
 func (l *Latency) fill() {
 	h := l.hist
-	*l = Latency{hist: h, Count: h.TotalCount(), Histogram: exportHistogram(h)}
+	*l = Latency{hist: h, Count: h.TotalCount(), Histogram: l.Histogram}
 	if l.Count == 0 {
 		return
 	}

@@ -74,9 +74,26 @@ func newGeometryCounts(digits int64) []int64 {
 // WriteJSON writes the report as indented JSON in the ReportFormat format.
 func (r *Report) WriteJSON(w io.Writer) error {
 	r.fill()
+	r.exportHistograms()
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(r)
+}
+
+// exportHistograms sets the JSON form of every histogram.
+func (r *Report) exportHistograms() {
+	for _, g := range append(append([]Group{r.Postbacks, r.Clicks}, r.Events...), r.Faults...) {
+		if g.Latency != nil {
+			g.Latency.Histogram = exportHistogram(g.Latency.hist)
+		}
+	}
+	for i := range r.Series.Buckets {
+		b := &r.Series.Buckets[i]
+		b.Histogram = nil
+		if b.hist != nil && b.hist.TotalCount() > 0 {
+			b.Histogram = exportHistogram(b.hist)
+		}
+	}
 }
 
 // ReadReportFile reads a JSON report from a file; its errors name the file.
