@@ -297,9 +297,6 @@ func (r *Report) ShardLabel() string {
 		return ""
 	}
 	if len(r.Shards) == n {
-		if n == 1 {
-			return ""
-		}
 		return fmt.Sprintf("all %d shards", n)
 	}
 	parts := make([]string, len(r.Shards))

@@ -7,33 +7,41 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
 
 	"github.com/HdrHistogram/hdrhistogram-go"
 )
 
 // HistogramJSON is an HDR histogram as the JSON report carries it: the
 // geometry and counts of hdrhistogram-go's Snapshot (Export / Import), with
-// the counts kept sparse, as [index, count] pairs of the non-zero counts,
-// so that a report stays small and merges exactly. [choice] The compressed
-// V2 encoding (Histogram.Encode) would be smaller still but opaque in a
-// file people read.
+// the counts kept sparse, as "index:count" pairs of the non-zero counts
+// separated by spaces, so that a report stays small, one line a histogram,
+// and merges exactly. [choice] The compressed V2 encoding
+// (Histogram.Encode) would be smaller still but opaque in a file people
+// read.
 type HistogramJSON struct {
-	Lowest             int64      `json:"lowest"`
-	Highest            int64      `json:"highest"`
-	SignificantFigures int64      `json:"significant_figures"`
-	Counts             [][2]int64 `json:"counts"`
+	Lowest             int64  `json:"lowest"`
+	Highest            int64  `json:"highest"`
+	SignificantFigures int64  `json:"significant_figures"`
+	Counts             string `json:"counts"`
 }
 
 func exportHistogram(h *hdrhistogram.Histogram) *HistogramJSON {
 	s := h.Export()
-	out := &HistogramJSON{Lowest: s.LowestTrackableValue, Highest: s.HighestTrackableValue,
-		SignificantFigures: s.SignificantFigures, Counts: [][2]int64{}}
+	var b []byte
 	for i, c := range s.Counts {
 		if c != 0 {
-			out.Counts = append(out.Counts, [2]int64{int64(i), c})
+			if len(b) > 0 {
+				b = append(b, ' ')
+			}
+			b = strconv.AppendInt(b, int64(i), 10)
+			b = append(b, ':')
+			b = strconv.AppendInt(b, c, 10)
 		}
 	}
-	return out
+	return &HistogramJSON{Lowest: s.LowestTrackableValue, Highest: s.HighestTrackableValue,
+		SignificantFigures: s.SignificantFigures, Counts: string(b)}
 }
 
 // histogram rebuilds the histogram, which must have the geometry of
@@ -50,11 +58,17 @@ func (j *HistogramJSON) histogram(digits int64) (*hdrhistogram.Histogram, error)
 	s := &hdrhistogram.Snapshot{LowestTrackableValue: j.Lowest, HighestTrackableValue: j.Highest, SignificantFigures: j.SignificantFigures}
 	n := len(newGeometryCounts(digits))
 	s.Counts = make([]int64, n)
-	for _, p := range j.Counts {
-		if p[0] < 0 || p[0] >= int64(n) {
-			return nil, fmt.Errorf("histogram count index %d out of 0..%d", p[0], n-1)
+	for _, pair := range strings.Fields(j.Counts) {
+		is, cs, ok := strings.Cut(pair, ":")
+		i, err1 := strconv.Atoi(is)
+		c, err2 := strconv.ParseInt(cs, 10, 64)
+		if !ok || err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("histogram counts: %q is not index:count", pair)
 		}
-		s.Counts[p[0]] += p[1]
+		if i < 0 || i >= n {
+			return nil, fmt.Errorf("histogram count index %d out of 0..%d", i, n-1)
+		}
+		s.Counts[i] += c
 	}
 	if err := s.Validate(); err != nil {
 		return nil, fmt.Errorf("histogram: %w", err)

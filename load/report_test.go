@@ -186,6 +186,8 @@ func TestReadReportErrors(t *testing.T) {
 			}
 			return string(out)
 		}, `clicks: unknown failure reason "gremlins"`},
+		{"bad histogram counts", replace(`"counts": "`, `"counts": "x:1 `), `"x:1" is not index:count`},
+		{"negative histogram count", replace(`"counts": "`, `"counts": "5:-3 `), "negative"},
 		{"no shards", replace(`"shards": [`, `"shards": [], "x": [`), "no shards listed"},
 	}
 	for _, tt := range tests {
