@@ -79,7 +79,9 @@ func sameFigures(t *testing.T, n int, want, got *Report) {
 		{"series width", got.Series.BucketNS, want.Series.BucketNS}, {"series length", len(got.Series.Buckets), len(want.Series.Buckets)},
 	}
 	groups := func(r *Report) []Group {
-		return append(append([]Group{r.Postbacks, r.Clicks}, r.Events...), r.Faults...)
+		p, c := r.Postbacks, r.Clicks
+		p.Name, c.Name = "postbacks", "clicks"
+		return append(append([]Group{p, c}, r.Events...), r.Faults...)
 	}
 	gg, wg := groups(got), groups(want)
 	if len(gg) != len(wg) {
