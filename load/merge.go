@@ -86,8 +86,8 @@ func merge(partial bool, reports []*Report) (*Report, error) {
 	out := &Report{Format: ReportFormat, Params: first.Params, UsageKnown: true}
 	out.Params.ShardIndex = 0
 	out.Params.Other = maps.Clone(first.Params.Other)
-	out.Postbacks = Group{Latency: &Latency{hist: newLatencyHistogram()}}
-	out.Clicks = Group{Latency: &Latency{hist: newLatencyHistogram()}}
+	out.Postbacks = Figures{Latency: &LatencyFigures{hist: newLatencyHistogram()}}
+	out.Clicks = Figures{Latency: &LatencyFigures{hist: newLatencyHistogram()}}
 	out.Series.BucketNS = first.Series.BucketNS
 	for _, r := range reports {
 		out.Shards = append(out.Shards, r.Shards...)
@@ -152,7 +152,7 @@ func paramsDiff(a, b RunParams) string {
 	return strings.Join(d, ", ")
 }
 
-func (g *Group) merge(from *Group) error {
+func (g *Figures) merge(from *Figures) error {
 	for i, c := range from.byReason {
 		g.byReason[i] += c
 	}
@@ -169,16 +169,16 @@ func (g *Group) merge(from *Group) error {
 }
 
 // mergeNamed merges groups by name, keeping the order of first sight.
-func mergeNamed(into, from []Group, latency bool) []Group {
+func mergeNamed(into, from []Figures, latency bool) []Figures {
 	for i := range from {
 		j := 0
 		for j < len(into) && into[j].Name != from[i].Name {
 			j++
 		}
 		if j == len(into) {
-			g := Group{Name: from[i].Name}
+			g := Figures{Name: from[i].Name}
 			if latency {
-				g.Latency = &Latency{hist: newLatencyHistogram()}
+				g.Latency = &LatencyFigures{hist: newLatencyHistogram()}
 			}
 			into = append(into, g)
 		}
@@ -189,7 +189,7 @@ func mergeNamed(into, from []Group, latency bool) []Group {
 
 // merge adds another series, coarsening either to the wider bucket width
 // (widths are 1 s doubled, so one divides the other).
-func (s *Series) merge(from *Series) error {
+func (s *TimeSeries) merge(from *TimeSeries) error {
 	if from.BucketNS <= 0 || s.BucketNS%from.BucketNS != 0 {
 		return fmt.Errorf("series bucket width %d ns does not divide %d ns", from.BucketNS, s.BucketNS)
 	}
@@ -200,7 +200,7 @@ func (s *Series) merge(from *Series) error {
 		}
 		j := i / k
 		for len(s.Buckets) <= j {
-			s.Buckets = append(s.Buckets, SeriesPoint{})
+			s.Buckets = append(s.Buckets, TimeBucket{})
 		}
 		t := &s.Buckets[j]
 		t.Requests += b.Requests

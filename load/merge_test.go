@@ -78,10 +78,10 @@ func sameFigures(t *testing.T, n int, want, got *Report) {
 		{"failed by reason", mapString(got.FailedByReason), mapString(want.FailedByReason)},
 		{"series width", got.Series.BucketNS, want.Series.BucketNS}, {"series length", len(got.Series.Buckets), len(want.Series.Buckets)},
 	}
-	groups := func(r *Report) []Group {
+	groups := func(r *Report) []Figures {
 		p, c := r.Postbacks, r.Clicks
 		p.Name, c.Name = "postbacks", "clicks"
-		return append(append([]Group{p, c}, r.Events...), r.Faults...)
+		return append(append([]Figures{p, c}, r.Events...), r.Faults...)
 	}
 	gg, wg := groups(got), groups(want)
 	if len(gg) != len(wg) {

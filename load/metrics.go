@@ -59,7 +59,7 @@ type Metrics struct {
 	clicks    latencyGroup
 	byEvent   []latencyGroup // indexed like events, plus one for an unknown type
 	byFault   [faultSlots]countGroup
-	series    series
+	series    latencySeries
 	journeys  journeySet
 	end       time.Duration // the largest Start+Latency seen
 	n         uint64        // results added, for the live counters' cadence
@@ -136,7 +136,7 @@ func NewMetrics() *Metrics {
 		events:    macro.EventTypes(),
 		postbacks: newLatencyGroup(),
 		clicks:    newLatencyGroup(),
-		series:    series{width: time.Second},
+		series:    latencySeries{width: time.Second},
 		usage0:    ReadUsage(),
 	}
 	m.byEvent = make([]latencyGroup, len(m.events)+1)
@@ -239,11 +239,11 @@ func (m *Metrics) Live() LiveStats {
 	}
 }
 
-// series is the time series of the postbacks, bucketed by the second in
+// latencySeries is the time series of the postbacks, bucketed by the second in
 // which each was sent (its Start). [choice] Start, not the reply's time:
 // a bucket then says what the run sent in that second and how slowly it was
 // answered.
-type series struct {
+type latencySeries struct {
 	width   time.Duration // the width of one bucket: 1 s, doubled past seriesMaxBuckets
 	buckets []seriesBucket
 	last    int // the highest bucket seen, for the live p99
@@ -259,7 +259,7 @@ func newSeriesHistogram() *hdrhistogram.Histogram {
 	return hdrhistogram.New(latencyLowestUS, latencyHighestUS, seriesDigits)
 }
 
-func (s *series) add(start time.Duration, us int64, failed bool, live *liveCounters) {
+func (s *latencySeries) add(start time.Duration, us int64, failed bool, live *liveCounters) {
 	if start < 0 {
 		start = 0
 	}
@@ -294,7 +294,7 @@ func (s *series) add(start time.Duration, us int64, failed bool, live *liveCount
 }
 
 // coarsen doubles the bucket width, merging buckets 2k and 2k+1 into k.
-func (s *series) coarsen() {
+func (s *latencySeries) coarsen() {
 	s.width *= 2
 	n := (len(s.buckets) + 1) / 2
 	for k := 0; k < n; k++ {

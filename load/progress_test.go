@@ -10,20 +10,20 @@ import (
 	"time"
 )
 
-// lockedBuffer is a bytes.Buffer safe for the progress goroutine and the
+// progressBuffer is a bytes.Buffer safe for the progress goroutine and the
 // test to share.
-type lockedBuffer struct {
+type progressBuffer struct {
 	mu sync.Mutex // guards b
 	b  bytes.Buffer
 }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) {
+func (l *progressBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)
 }
 
-func (l *lockedBuffer) String() string {
+func (l *progressBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
@@ -44,7 +44,7 @@ func TestProgressLine(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var b lockedBuffer
+			var b progressBuffer
 			p := NewProgress(&b, tt.tty, tt.total)
 			if p.Quiet() == tt.tty {
 				t.Errorf("Quiet() = %v with isTTY %v", p.Quiet(), tt.tty)
@@ -71,7 +71,7 @@ func TestProgressLine(t *testing.T) {
 }
 
 func TestProgressRun(t *testing.T) {
-	var b lockedBuffer
+	var b progressBuffer
 	p := NewProgress(&b, true, time.Minute)
 	m := NewMetrics()
 	for i := 0; i < 2*liveEvery; i++ {
@@ -96,7 +96,7 @@ func TestProgressRun(t *testing.T) {
 }
 
 func TestProgressQuietRunReturns(t *testing.T) {
-	var b lockedBuffer
+	var b progressBuffer
 	p := NewProgress(&b, false, time.Minute)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()

@@ -64,30 +64,30 @@ type Report struct {
 
 	FailedByReason map[string]uint64 `json:"failed_by_reason"` // reasons with a count only
 
-	Postbacks Group   `json:"postbacks"`
-	Clicks    Group   `json:"clicks"`
-	Events    []Group `json:"events"` // per event type, funnel order; "other" only when seen
-	Faults    []Group `json:"faults"` // per fault, latency left out
-	Series    Series  `json:"series"`
+	Postbacks Figures    `json:"postbacks"`
+	Clicks    Figures    `json:"clicks"`
+	Events    []Figures  `json:"events"` // per event type, funnel order; "other" only when seen
+	Faults    []Figures  `json:"faults"` // per fault, latency left out
+	Series    TimeSeries `json:"series"`
 
 	source string // the file it was read from, for Merge's errors
 }
 
-// Group is the figures of one slice of the requests: a kind, an event type
-// or a fault.
-type Group struct {
+// Figures are the counts (and, but for a fault, the latency) of one slice
+// of the requests: a kind, an event type or a fault.
+type Figures struct {
 	Name           string            `json:"name,omitempty"`
 	Requests       uint64            `json:"requests"`
 	Delivered      uint64            `json:"delivered"`
 	Failed         uint64            `json:"failed"`
 	FailedByReason map[string]uint64 `json:"failed_by_reason"`
-	Latency        *Latency          `json:"latency,omitempty"`
+	Latency        *LatencyFigures   `json:"latency,omitempty"`
 
 	byReason [reasonSlots]uint64
 }
 
-// Latency is a latency distribution, in microseconds, with its histogram.
-type Latency struct {
+// LatencyFigures is a latency distribution, in microseconds, with its histogram.
+type LatencyFigures struct {
 	Count     int64          `json:"count"`
 	P50US     int64          `json:"p50_us"`
 	P90US     int64          `json:"p90_us"`
@@ -100,16 +100,16 @@ type Latency struct {
 	hist *hdrhistogram.Histogram
 }
 
-// Series is the postbacks' time series, one bucket per BucketNS from the
+// TimeSeries is the postbacks' time series, one bucket per BucketNS from the
 // start of the run.
-type Series struct {
-	BucketNS int64         `json:"bucket_ns"`
-	Buckets  []SeriesPoint `json:"buckets"`
+type TimeSeries struct {
+	BucketNS int64        `json:"bucket_ns"`
+	Buckets  []TimeBucket `json:"buckets"`
 }
 
-// SeriesPoint is one bucket of a Series: the postbacks sent in it, how
+// TimeBucket is one bucket of a TimeSeries: the postbacks sent in it, how
 // many failed and how fast they were answered.
-type SeriesPoint struct {
+type TimeBucket struct {
 	Requests  uint64         `json:"requests"`
 	Errors    uint64         `json:"errors"`
 	P50US     int64          `json:"p50_us"`
@@ -147,8 +147,8 @@ func (m *Metrics) Report(p RunParams, redact func(string) string) *Report {
 	if m.usage.Known {
 		r.PeakRSSBytes = m.usage.PeakRSS
 	}
-	r.Postbacks = Group{byReason: m.postbacks.byReason, Latency: &Latency{hist: m.postbacks.hist}}
-	r.Clicks = Group{byReason: m.clicks.byReason, Latency: &Latency{hist: m.clicks.hist}}
+	r.Postbacks = Figures{byReason: m.postbacks.byReason, Latency: &LatencyFigures{hist: m.postbacks.hist}}
+	r.Clicks = Figures{byReason: m.clicks.byReason, Latency: &LatencyFigures{hist: m.clicks.hist}}
 	for i, g := range m.byEvent {
 		name := otherEvent
 		if i < len(m.events) {
@@ -156,7 +156,7 @@ func (m *Metrics) Report(p RunParams, redact func(string) string) *Report {
 		} else if g.requests() == 0 {
 			continue
 		}
-		r.Events = append(r.Events, Group{Name: name, byReason: g.byReason, Latency: &Latency{hist: g.hist}})
+		r.Events = append(r.Events, Figures{Name: name, byReason: g.byReason, Latency: &LatencyFigures{hist: g.hist}})
 	}
 	for f, g := range m.byFault {
 		name := Fault(f).String()
@@ -166,11 +166,11 @@ func (m *Metrics) Report(p RunParams, redact func(string) string) *Report {
 			}
 			name = "unknown"
 		}
-		r.Faults = append(r.Faults, Group{Name: name, byReason: g.byReason})
+		r.Faults = append(r.Faults, Figures{Name: name, byReason: g.byReason})
 	}
 	r.Series.BucketNS = int64(m.series.width)
 	for _, b := range m.series.buckets {
-		r.Series.Buckets = append(r.Series.Buckets, SeriesPoint{Requests: b.requests, Errors: b.errors, hist: b.hist})
+		r.Series.Buckets = append(r.Series.Buckets, TimeBucket{Requests: b.requests, Errors: b.errors, hist: b.hist})
 	}
 	r.fill()
 	return r
@@ -180,7 +180,7 @@ func (m *Metrics) Report(p RunParams, redact func(string) string) *Report {
 func (r *Report) fill() {
 	r.Format = ReportFormat
 	r.WallSeconds = time.Duration(r.WallNS).Seconds()
-	groups := []*Group{&r.Postbacks, &r.Clicks}
+	groups := []*Figures{&r.Postbacks, &r.Clicks}
 	for i := range r.Events {
 		groups = append(groups, &r.Events[i])
 	}
@@ -214,7 +214,7 @@ func (r *Report) fill() {
 	}
 }
 
-func (g *Group) fill() {
+func (g *Figures) fill() {
 	g.Delivered = g.byReason[ReasonOK]
 	g.Requests = 0
 	for _, c := range g.byReason {
@@ -227,9 +227,9 @@ func (g *Group) fill() {
 	}
 }
 
-func (l *Latency) fill() {
+func (l *LatencyFigures) fill() {
 	h := l.hist
-	*l = Latency{hist: h, Count: h.TotalCount(), Histogram: l.Histogram}
+	*l = LatencyFigures{hist: h, Count: h.TotalCount(), Histogram: l.Histogram}
 	if l.Count == 0 {
 		return
 	}
@@ -328,12 +328,12 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(&b, ", profile %s", p.Profile)
 	}
 	b.WriteString("\n")
-	for _, k := range sortedKeys(p.Other) {
+	for _, k := range sortedParamKeys(p.Other) {
 		fmt.Fprintf(&b, "  %s %s\n", k, p.Other[k])
 	}
 	fmt.Fprintf(&b, "wall %s, %d journeys\n\n", fmtDuration(time.Duration(r.WallNS)), r.Journeys)
 
-	counts := []Group{r.Postbacks, r.Clicks, {Requests: r.Requests, Delivered: r.Delivered, Failed: r.Failed}}
+	counts := []Figures{r.Postbacks, r.Clicks, {Requests: r.Requests, Delivered: r.Delivered, Failed: r.Failed}}
 	counts[0].Name, counts[1].Name, counts[2].Name = "postbacks", "clicks", "total"
 	for _, f := range r.Faults {
 		if f.Name != FaultNone.String() && f.Requests > 0 {
@@ -398,8 +398,8 @@ func (r *Report) WriteText(w io.Writer) error {
 
 // latencyRows are the rows of the latency table: all postbacks, each event
 // type, then the clicks.
-func (r *Report) latencyRows() []Group {
-	rows := []Group{r.Postbacks}
+func (r *Report) latencyRows() []Figures {
+	rows := []Figures{r.Postbacks}
 	rows[0].Name = "all postbacks"
 	rows = append(rows, r.Events...)
 	c := r.Clicks
@@ -409,7 +409,7 @@ func (r *Report) latencyRows() []Group {
 
 // padder left-aligns the names of rows in a right-aligned table: it pads
 // each to the longest.
-func padder(rows []Group) func(string) string {
+func padder(rows []Figures) func(string) string {
 	width := 0
 	for _, g := range rows {
 		width = max(width, len(g.Name))
@@ -417,7 +417,7 @@ func padder(rows []Group) func(string) string {
 	return func(s string) string { return s + strings.Repeat(" ", width-len(s)) }
 }
 
-func sortedKeys(m map[string]string) []string {
+func sortedParamKeys(m map[string]string) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

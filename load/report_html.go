@@ -48,7 +48,7 @@ type htmlView struct {
 	PeakRSS       string
 	Other         []htmlNameValue
 	Reasons       []htmlNameValue
-	Faults        []Group
+	Faults        []Figures
 	Latency       []htmlLatencyRow
 	Charts        []chart
 }
@@ -60,7 +60,7 @@ func (r *Report) htmlView() htmlView {
 		v.CPUPerRequest = time.Duration(r.CPUPerRequestNS).String()
 		v.PeakRSS = fmtBytes(r.PeakRSSBytes)
 	}
-	for _, k := range sortedKeys(r.Params.Other) {
+	for _, k := range sortedParamKeys(r.Params.Other) {
 		v.Other = append(v.Other, htmlNameValue{k, r.Params.Other[k]})
 	}
 	for i := 1; i < reasonSlots; i++ {

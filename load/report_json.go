@@ -85,7 +85,14 @@ func newGeometryCounts(digits int64) []int64 {
 	return newLatencyHistogram().Export().Counts
 }
 
-// WriteJSON writes the report as indented JSON in the ReportFormat format.
+// WriteJSON writes the report as indented JSON in the ReportFormat format:
+// one object whose top-level numbers are "wall_ns", "wall_seconds",
+// "requests", "delivered", "failed", "journeys", "postbacks_per_second",
+// "journeys_per_second", "requests_per_second", "cpu_ns",
+// "cpu_per_request_ns" and "peak_rss_bytes" (0 when "usage_known" is
+// false), beside "format", "params", "shards", "failed_by_reason",
+// "postbacks", "clicks", "events", "faults" and "series"; every latency
+// carries its HDR histogram, so that reports merge exactly.
 func (r *Report) WriteJSON(w io.Writer) error {
 	r.fill()
 	r.exportHistograms()
@@ -96,7 +103,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 
 // exportHistograms sets the JSON form of every histogram.
 func (r *Report) exportHistograms() {
-	for _, g := range append(append([]Group{r.Postbacks, r.Clicks}, r.Events...), r.Faults...) {
+	for _, g := range append(append([]Figures{r.Postbacks, r.Clicks}, r.Events...), r.Faults...) {
 		if g.Latency != nil {
 			g.Latency.Histogram = exportHistogram(g.Latency.hist)
 		}
@@ -199,7 +206,7 @@ func (r *Report) restore() error {
 	return nil
 }
 
-func (g *Group) restore(what string, withLatency bool) error {
+func (g *Figures) restore(what string, withLatency bool) error {
 	g.byReason = [reasonSlots]uint64{}
 	var failed uint64
 	for name, c := range g.FailedByReason {

@@ -29,7 +29,7 @@ func updatingGolden() bool {
 }
 
 // golden compares got with testdata/name, or rewrites it under -update.
-func golden(t *testing.T, name string, got []byte) {
+func goldenFile(t *testing.T, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
 	if updatingGolden() {
@@ -46,12 +46,12 @@ func golden(t *testing.T, name string, got []byte) {
 		t.Fatalf("read golden file (run go test ./load -update to create it): %v", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the output (run go test ./load -update after checking it):\n%s", path, firstDiff(string(want), string(got)))
+		t.Errorf("%s differs from the output (run go test ./load -update after checking it):\n%s", path, firstLineDiff(string(want), string(got)))
 	}
 }
 
-// firstDiff shows the first line where two texts differ.
-func firstDiff(want, got string) string {
+// firstLineDiff shows the first line where two texts differ.
+func firstLineDiff(want, got string) string {
 	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
 	for i := 0; i < len(wl) || i < len(gl); i++ {
 		var w, g string
@@ -97,7 +97,7 @@ func TestReportText(t *testing.T) {
 	if strings.Contains(b.String(), "hunter2") || strings.Contains(b.String(), "token=abc") {
 		t.Error("the text report shows the target's credentials")
 	}
-	golden(t, "report.txt", b.Bytes())
+	goldenFile(t, "report.txt", b.Bytes())
 }
 
 func TestReportJSONFields(t *testing.T) {
@@ -142,7 +142,7 @@ func TestReportJSONRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	if first.String() != second.String() {
-		t.Errorf("a report read back writes differently:\n%s", firstDiff(first.String(), second.String()))
+		t.Errorf("a report read back writes differently:\n%s", firstLineDiff(first.String(), second.String()))
 	}
 	if !back.Postbacks.Latency.hist.Equals(r.Postbacks.Latency.hist) {
 		t.Error("the postbacks' histogram changed on the way through JSON")
@@ -220,7 +220,7 @@ func TestReportHTML(t *testing.T) {
 	if err := r.WriteHTML(&b); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "report.html", b.Bytes())
+	goldenFile(t, "report.html", b.Bytes())
 	checkHTML(t, b.String())
 	for _, want := range []string{"initial_purchase", "upsell_purchase", "clicks", "status_5xx", "duplicate=0.05", "upsell-rate", "48.0 MiB"} {
 		if !strings.Contains(b.String(), want) {
