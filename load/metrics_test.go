@@ -284,3 +284,20 @@ func BenchmarkMetricsAdd(b *testing.B) {
 		m.Add(&r)
 	}
 }
+
+func TestMetricsAddDoesNotAllocate(t *testing.T) {
+	m := NewMetrics()
+	results := syntheticResults(2, 200, 1000)
+	for i := range results {
+		results[i].Start = time.Duration(i) * time.Microsecond // all in the first second
+	}
+	m.AddBatch(results) // the first second's bucket exists from here on
+	i := 0
+	allocs := testing.AllocsPerRun(1000, func() {
+		m.Add(&results[i%len(results)])
+		i++
+	})
+	if allocs != 0 {
+		t.Errorf("Add allocates %v times per result, want 0", allocs)
+	}
+}
