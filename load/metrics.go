@@ -48,6 +48,8 @@ const (
 //
 // Postbacks and clicks are counted apart: the latency and throughput
 // figures of a report are the postbacks'; the clicks have their own group.
+// Journeys are the distinct Journey numbers of all results (see
+// journeySet); journeys/s and postbacks/s are over Wall.
 type Metrics struct {
 	// Wall is the run's wall time. Set it before Close to the time the run
 	// really took; when it is zero Close takes the end of the last reply

@@ -23,7 +23,7 @@ type RunParams struct {
 	Target      string            `json:"target"` // the tracker's URL, credentials redacted
 	Profile     string            `json:"profile,omitempty"`
 	Seed        int64             `json:"seed"`
-	ShardIndex  int               `json:"shard_index"` // 0-based; the CLI's --shard i/n is 1-based or 0-based as it documents
+	ShardIndex  int               `json:"shard_index"` // 0-based (the CLI converts its --shard spelling); reports print it 1-based
 	ShardCount  int               `json:"shard_count"` // 0 or 1: not sharded
 	Rate        string            `json:"rate"`        // as given: "1000/s", "max", a ramp …
 	Duration    time.Duration     `json:"duration_ns"` // the requested duration
@@ -124,7 +124,7 @@ type TimeBucket struct {
 const otherEvent = "other"
 
 // Report closes m if it is not closed and returns its report for the run
-// p describes. redact, when not nil, rewrites p.Target (to hide
+// p describes. The report shares m's histograms, which no longer change. redact, when not nil, rewrites p.Target (to hide
 // credentials); when nil, RedactURL does.
 func (m *Metrics) Report(p RunParams, redact func(string) string) *Report {
 	m.Close()
