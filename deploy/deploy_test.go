@@ -102,7 +102,8 @@ type job struct {
 		Parallelism    *int   `yaml:"parallelism"`
 		Template       struct {
 			Spec struct {
-				Containers []container `yaml:"containers"`
+				RestartPolicy string      `yaml:"restartPolicy"`
+				Containers    []container `yaml:"containers"`
 			} `yaml:"spec"`
 		} `yaml:"template"`
 	} `yaml:"spec"`
@@ -216,6 +217,11 @@ func checkJob(data []byte) error {
 		return errors.New("completions and parallelism must both be set")
 	}
 	completions, parallelism := *j.Spec.Completions, *j.Spec.Parallelism
+	// A Job's pods may restart Never or OnFailure; Never keeps a failed
+	// shard's pod, and its log, apart from a retry's.
+	if rp := j.Spec.Template.Spec.RestartPolicy; rp != "Never" {
+		return fmt.Errorf("restartPolicy %q, want Never", rp)
+	}
 	if len(j.Spec.Template.Spec.Containers) != 1 {
 		return fmt.Errorf("%d containers, want 1", len(j.Spec.Template.Spec.Containers))
 	}
@@ -528,6 +534,7 @@ func refuses(t *testing.T, file string, check func([]byte) error, edits []edit) 
 func TestJobRefuses(t *testing.T) {
 	refuses(t, jobFile, checkJob, []edit{
 		{"NonIndexed", "completionMode: Indexed", "completionMode: NonIndexed", "want Indexed"},
+		{"RestartOnFailure", "restartPolicy: Never", "restartPolicy: OnFailure", "want Never"},
 		{"CompletionsUnset", "completions: 4", "", "must both be set"},
 		{"FewerCompletions", "completions: 4", "completions: 3", "want all three n = 4"},
 		{"MoreParallelism", "parallelism: 4", "parallelism: 5", "want all three n = 4"},
