@@ -3,7 +3,7 @@ PKGS    ?= ./...
 export TESTCONTAINERS_RYUK_DISABLED ?= true
 export TESTCONTAINERS_HOST_OVERRIDE ?= 127.0.0.1
 
-.PHONY: run test test-postgres test-postgres-up test-mariadb test-mariadb-up build vet vet-cross staticcheck fmt bench bench-tracker cbsim image fuzz dist
+.PHONY: run test test-postgres test-postgres-up test-mariadb test-mariadb-up build vet vet-cross staticcheck fmt bench bench-tracker bench-load cbsim image fuzz dist
 
 ## run: the main job — the demo funnels on the embedded defaults
 run:
@@ -90,6 +90,15 @@ bench:
 BENCH_TRACKER_N ?= 20000x
 bench-tracker:
 	$(GO) test -run '^$$' -bench '^BenchmarkPostbackHTTP$$' -benchtime $(BENCH_TRACKER_N) ./tracker/
+
+## bench-load: `cbsim load` beside wrk, vegeta and hey against a loopback nginx answering 200, one after
+## another with the same connections and duration; prints one line with each rate and cbsim's ratio to each
+## (BENCH_LOAD_LONG=1 adds a 60 s cbsim run sampling its RSS; installs nginx-light, wrk, jq, vegeta and hey
+## when missing; .ci/bench-load says the settings)
+BENCH_LOAD_DURATION    ?= 10s
+BENCH_LOAD_CONNECTIONS ?= 64
+bench-load:
+	BENCH_LOAD_DURATION=$(BENCH_LOAD_DURATION) BENCH_LOAD_CONNECTIONS=$(BENCH_LOAD_CONNECTIONS) .ci/bench-load
 
 ## fuzz: every fuzz target (a func FuzzX in a _test.go file, found by grep) for FUZZTIME each, one at a
 ## time; a failing target is listed at the end and its input kept in the package's testdata/fuzz/FuzzX
