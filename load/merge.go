@@ -105,6 +105,12 @@ func merge(partial bool, reports []*Report) (*Report, error) {
 		}
 		out.Events = mergeNamed(out.Events, r.Events, true)
 		out.Faults = mergeNamed(out.Faults, r.Faults, false)
+		if r.Verdict != nil {
+			if out.Verdict == nil {
+				out.Verdict = &Verdict{Mode: r.Verdict.Mode}
+			}
+			out.Verdict.Merge(*r.Verdict)
+		}
 	}
 	if !out.UsageKnown {
 		out.CPUNS, out.PeakRSSBytes = 0, 0

@@ -70,6 +70,11 @@ type Report struct {
 	Faults    []Figures  `json:"faults"` // per fault, latency left out
 	Series    TimeSeries `json:"series"`
 
+	// Verdict is what the tracker recorded of the delivered postbacks,
+	// read back through its profile (Verify); nil when the run did not
+	// check.
+	Verdict *Verdict `json:"verdict,omitempty"`
+
 	source string // the file it was read from, for Merge's errors
 }
 
@@ -391,6 +396,12 @@ func (r *Report) WriteText(w io.Writer) error {
 			time.Duration(r.CPUPerRequestNS), fmtBytes(r.PeakRSSBytes))
 	} else {
 		b.WriteString("cpu and peak rss unknown on this platform\n")
+	}
+	if r.Verdict != nil {
+		b.WriteString("\n")
+		if err := r.Verdict.WriteText(&b); err != nil {
+			return err
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

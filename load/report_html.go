@@ -51,6 +51,7 @@ type htmlView struct {
 	Faults        []Figures
 	Latency       []htmlLatencyRow
 	Charts        []chart
+	Verdict       string // the verdict's text, "" without one
 }
 
 func (r *Report) htmlView() htmlView {
@@ -80,6 +81,12 @@ func (r *Report) htmlView() htmlView {
 			P99: fmtUS(l.P99US), P999: fmtUS(l.P999US), Max: fmtUS(l.MaxUS), Mean: fmtUS(int64(math.Round(l.MeanUS)))})
 	}
 	v.Charts = r.charts()
+	if r.Verdict != nil {
+		var b strings.Builder
+		if err := r.Verdict.WriteText(&b); err == nil {
+			v.Verdict = b.String()
+		}
+	}
 	return v
 }
 
