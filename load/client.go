@@ -197,6 +197,7 @@ func (c *client) do(uri string) reply {
 	if err != nil {
 		r := c.fail(classifyIOErr(err, ReasonBadResponse), err)
 		r.latency = lat
+		r.status = status // the status line's, when one was read before the failure
 		return r
 	}
 	if !keep {
