@@ -60,6 +60,10 @@ type Attacker struct {
 	target Target
 	limit  uint64 // journeys of this shard; 0: no limit
 
+	// newConn makes a worker's connection; nil: the HTTP/1.1 client of
+	// client.go (the benchmark swaps in net/http to compare).
+	newConn func() conn
+
 	start   time.Time
 	hits    atomic.Uint64 // journeys claimed by workers, local numbering
 	stopped atomic.Bool   // no more journeys start
@@ -114,9 +118,15 @@ func (a *Attacker) Attack(ctx context.Context, results chan<- []Result) error {
 	defer cancel()
 	workers := make([]*worker, a.cfg.Connections)
 	for i := range workers {
+		var c conn
+		if a.newConn != nil {
+			c = a.newConn()
+		} else {
+			c = newClient(a.target, a.cfg.TLS, a.cfg.Timeout)
+		}
 		workers[i] = &worker{
 			a:       a,
-			c:       newClient(a.target, a.cfg.TLS, a.cfg.Timeout),
+			c:       c,
 			b:       a.cfg.Source.NewBuilder(),
 			results: results,
 		}
@@ -139,6 +149,14 @@ func (a *Attacker) Attack(ctx context.Context, results chan<- []Result) error {
 	return a.err
 }
 
+// conn is one worker's connection to the target.
+type conn interface {
+	do(uri string) reply // sends GET uri and reads the reply
+	lastBody() []byte    // the first 4 KiB of the last reply's body
+	cancel()             // fails the request in flight and every later one
+	close()
+}
+
 // fatal ends the run for a reason of cbsim's own (not the tracker's).
 func (a *Attacker) fatal(err error) {
 	a.errOnce.Do(func() { a.err = err })
@@ -148,7 +166,7 @@ func (a *Attacker) fatal(err error) {
 // worker owns one connection and builds its own journeys.
 type worker struct {
 	a       *Attacker
-	c       *client
+	c       conn
 	b       *Builder
 	results chan<- []Result
 	timer   *time.Timer
@@ -289,7 +307,7 @@ func (w *worker) send(pb *Postback, k uint64, fault Fault) {
 		ClickID: pb.ClickID, EventID: pb.EventID, Receipt: pb.Receipt, Sum: pb.Sum,
 	}
 	if rep.reason == ReasonOK {
-		r.Reason = w.a.classify(rep.status, w.c.body)
+		r.Reason = w.a.classify(rep.status, w.c.lastBody())
 	}
 	w.emit(r)
 }

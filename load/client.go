@@ -116,6 +116,9 @@ func (c *client) cancel() {
 	c.mu.Unlock()
 }
 
+// lastBody returns the kept start of the last reply's body.
+func (c *client) lastBody() []byte { return c.body }
+
 // close drops the connection.
 func (c *client) close() {
 	c.mu.Lock()
