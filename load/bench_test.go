@@ -177,3 +177,26 @@ func newTestSourceAt(b *testing.B, target string) *Source {
 	}
 	return s
 }
+
+// BenchmarkClient is the transport alone: 16 goroutines, each with one
+// client, replaying one URL against the raw-TCP server (no journeys).
+func BenchmarkClient(b *testing.B) {
+	target, err := ParseTarget(fastServer(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetParallelism(8) // 16 goroutines on 2 cores
+	b.ReportAllocs()
+	t0 := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		c := newClient(target, nil, 5*time.Second)
+		defer c.close()
+		for pb.Next() {
+			if r := c.do("/postback?clickid=65a1f0c2e4b0a1b2c3d4e5f6&sum=12.34"); r.status != 200 {
+				b.Errorf("status %d reason %s", r.status, r.reason)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(t0).Seconds(), "requests/s")
+}

@@ -3,8 +3,12 @@ package load
 import (
 	"bufio"
 	"bytes"
+	"crypto/tls"
+	"crypto/x509"
 	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -264,4 +268,32 @@ func FuzzReadReply(f *testing.F) {
 			t.Fatalf("kept %d bytes", len(c.body))
 		}
 	})
+}
+
+func TestClientTLS(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.RequestURI() != "/postback?clickid=abc" || r.UserAgent() != "cbsim-load" {
+			w.WriteHeader(http.StatusBadRequest)
+			return
+		}
+		io.WriteString(w, "accepted")
+	}))
+	defer srv.Close()
+	target, err := ParseTarget(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(srv.Certificate())
+	c := newClient(target, &tls.Config{RootCAs: pool}, 5*time.Second)
+	defer c.close()
+	for range 3 {
+		if r := c.do("/postback?clickid=abc"); r.status != 200 || r.reason != ReasonOK || string(c.body) != "accepted" {
+			t.Fatalf("status %d reason %s (%v) body %q", r.status, r.reason, r.err, c.body)
+		}
+	}
+	untrusted := newClient(target, nil, 5*time.Second)
+	if r := untrusted.do("/"); r.reason != ReasonConnect {
+		t.Errorf("an untrusted certificate: reason %s (%v), want connect", r.reason, r.err)
+	}
 }

@@ -106,3 +106,21 @@ func (s *stream) float() float64 { return float64(s.next()>>11) / (1 << 53) }
 
 // intn returns a number in [0, n); n > 0.
 func (s *stream) intn(n int) int { return int(s.next() % uint64(n)) }
+
+// ShardFromIndex makes shard index of count from an index given as text,
+// such as Kubernetes' JOB_COMPLETION_INDEX in an Indexed Job or a CI
+// matrix index (both count from 0). from names where the index came from,
+// for the error.
+func ShardFromIndex(from, index string, count int) (Shard, error) {
+	i, err := strconv.Atoi(strings.TrimSpace(index))
+	if err != nil {
+		return Shard{}, fmt.Errorf("%s %q: not a whole number; want a shard index from 0 to %d", from, index, count-1)
+	}
+	if count < 1 {
+		return Shard{}, fmt.Errorf("%s: shard count %d must be at least 1", from, count)
+	}
+	if i < 0 || i >= count {
+		return Shard{}, fmt.Errorf("%s %q: outside 0..%d (indexes count from 0)", from, index, count-1)
+	}
+	return Shard{Index: i, Count: count}, nil
+}

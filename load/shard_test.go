@@ -75,3 +75,23 @@ func TestShardsDisjointAndReproducible(t *testing.T) {
 		}
 	}
 }
+
+func TestShardFromIndex(t *testing.T) {
+	if s, err := ShardFromIndex("JOB_COMPLETION_INDEX", "2", 4); err != nil || s != (Shard{2, 4}) {
+		t.Fatalf("got %v, %v", s, err)
+	}
+	for _, tt := range []struct {
+		index string
+		count int
+		want  string
+	}{
+		{"", 4, `JOB_COMPLETION_INDEX "": not a whole number`},
+		{"4", 4, `JOB_COMPLETION_INDEX "4": outside 0..3`},
+		{"-1", 4, "outside"},
+		{"0", 0, "at least 1"},
+	} {
+		if _, err := ShardFromIndex("JOB_COMPLETION_INDEX", tt.index, tt.count); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%q of %d: error %v, want %q", tt.index, tt.count, err, tt.want)
+		}
+	}
+}
