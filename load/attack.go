@@ -116,13 +116,24 @@ func NewAttacker(cfg Config) (*Attacker, error) {
 func (a *Attacker) Attack(ctx context.Context, results chan<- []Result) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	tlsConf := a.cfg.TLS
+	if a.target.Scheme == "https" {
+		// one session cache for all workers, so reconnects resume
+		if tlsConf == nil {
+			tlsConf = &tls.Config{}
+		}
+		tlsConf = tlsConf.Clone()
+		if tlsConf.ClientSessionCache == nil {
+			tlsConf.ClientSessionCache = tls.NewLRUClientSessionCache(a.cfg.Connections)
+		}
+	}
 	workers := make([]*worker, a.cfg.Connections)
 	for i := range workers {
 		var c conn
 		if a.newConn != nil {
 			c = a.newConn()
 		} else {
-			c = newClient(a.target, a.cfg.TLS, a.cfg.Timeout)
+			c = newClient(a.target, tlsConf, a.cfg.Timeout)
 		}
 		workers[i] = &worker{
 			a:       a,

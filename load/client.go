@@ -82,6 +82,8 @@ type client struct {
 	nc       net.Conn
 	canceled atomic.Bool
 
+	idleAt time.Time // when the last reply ended, to check an idle connection before reuse
+
 	br   *bufio.Reader
 	req  []byte
 	body []byte // the kept first keepBody bytes of the last reply's body
@@ -160,6 +162,25 @@ func (c *client) connect(deadline time.Time) error {
 	return nil
 }
 
+// idleCheck is how long a connection may sit idle before the client
+// checks, before reusing it, that the server has not closed it. [choice]
+// A server's idle timeout (Node's 5 s keepAliveTimeout, nginx's 75 s)
+// closes a connection a slow-paced worker still holds; the request sent
+// on it would fail as a reset although the tracker did nothing wrong, and
+// retrying it could deliver it twice. One second keeps the check off the
+// hot path.
+const idleCheck = time.Second
+
+// alive reports whether an idle connection is still open: a read that
+// finds nothing before an immediate deadline means open; EOF, an error or
+// unexpected bytes mean the server closed (or broke) it.
+func (c *client) alive(now time.Time) bool {
+	c.nc.SetReadDeadline(now.Add(time.Millisecond))
+	_, err := c.br.Peek(1)
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
 // reply is what one request got back.
 type reply struct {
 	status  int
@@ -174,7 +195,11 @@ func (c *client) do(uri string) reply {
 	if c.canceled.Load() {
 		return reply{reason: ReasonCanceled}
 	}
-	deadline := time.Now().Add(c.timeout)
+	now := time.Now()
+	deadline := now.Add(c.timeout)
+	if c.nc != nil && now.Sub(c.idleAt) >= idleCheck && !c.alive(now) {
+		c.close()
+	}
 	if c.nc == nil {
 		if err := c.connect(deadline); err != nil {
 			return c.fail(ReasonConnect, err)
@@ -206,6 +231,7 @@ func (c *client) do(uri string) reply {
 	if !keep {
 		c.close()
 	}
+	c.idleAt = t0.Add(lat)
 	return reply{status: status, latency: lat}
 }
 

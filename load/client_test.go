@@ -297,3 +297,20 @@ func TestClientTLS(t *testing.T) {
 		t.Errorf("an untrusted certificate: reason %s (%v), want connect", r.reason, r.err)
 	}
 }
+
+func TestClientIdleClosedByServer(t *testing.T) {
+	srv := newRawServer(t, func(int) string { return "CLOSE:" + ok200 }) // answers, then closes without saying
+	target, _ := ParseTarget(srv.url())
+	c := newClient(target, nil, time.Second)
+	defer c.close()
+	if r := c.do("/1"); r.reason != ReasonOK {
+		t.Fatalf("first: %s (%v)", r.reason, r.err)
+	}
+	c.idleAt = c.idleAt.Add(-2 * idleCheck) // as if idle for a while
+	if r := c.do("/2"); r.reason != ReasonOK {
+		t.Fatalf("after the server closed an idle connection: %s (%v), want a new connection", r.reason, r.err)
+	}
+	if n := srv.requests(); n != 2 {
+		t.Errorf("server saw %d requests, want 2", n)
+	}
+}
