@@ -80,8 +80,8 @@ func (f ClickFunc) ClickID(ctx context.Context, role simulator.Role, journey uin
 		r.Reason = classifyClickErr(ctx, err)
 		return "", r, fmt.Errorf("click for journey %d: %w", journey, err)
 	}
-	r.Status = 200
-	r.ClickID = id
+	// Status stays 0: a ClickFunc does not tell the reply's status, and
+	// ClickID stays empty, as result.go has it for clicks.
 	return id, r, nil
 }
 

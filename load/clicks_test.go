@@ -43,7 +43,7 @@ func TestClickFuncAndPool(t *testing.T) {
 		t.Fatalf("pool: %v, %d results", err, len(results))
 	}
 	for _, r := range results {
-		if r.Kind != KindClick || !r.OK() || r.ClickID == "" {
+		if r.Kind != KindClick || !r.OK() || r.Role == "" {
 			t.Errorf("click result %+v", r)
 		}
 	}
