@@ -2,7 +2,12 @@ package load
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"net"
+	"net/http"
+	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -254,4 +259,53 @@ func TestNewAttackerErrors(t *testing.T) {
 			t.Errorf("%+v: no error", cfg)
 		}
 	}
+}
+
+// ExampleAttacker runs 10 journeys of the default catalog against a
+// tracker and counts the postbacks by event and outcome.
+func ExampleAttacker() {
+	tracker := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	defer tracker.Close()
+
+	catalog, integrations, err := simulator.LoadDefaults()
+	if err != nil {
+		panic(err)
+	}
+	for i := range integrations {
+		integrations[i], _ = integrations[i].Rebase(tracker.URL)
+	}
+	src, err := NewSource(SourceConfig{Catalog: catalog, Integrations: integrations})
+	if err != nil {
+		panic(err)
+	}
+	pacer, _ := ParseRate("max", 0)
+	a, err := NewAttacker(Config{Target: tracker.URL, Source: src, Pacer: pacer, Journeys: 10, Connections: 4, Seed: 1})
+	if err != nil {
+		panic(err)
+	}
+	results := make(chan []Result)
+	done := make(chan error, 1)
+	go func() {
+		done <- a.Attack(context.Background(), results)
+		close(results) // Attack leaves its channel to the caller
+	}()
+	counts := map[string]int{}
+	for batch := range results {
+		for _, r := range batch {
+			counts[fmt.Sprintf("%s %s %s", r.Role, r.Event, r.Reason)]++
+		}
+	}
+	if err := <-done; err != nil {
+		panic(err)
+	}
+	for _, k := range slices.Sorted(maps.Keys(counts)) {
+		fmt.Println(k, counts[k])
+	}
+	// Output:
+	// affiliate initial_purchase ok 10
+	// affiliate order_form_impression ok 10
+	// affiliate upsell_purchase ok 16
+	// vendor initial_purchase ok 4
+	// vendor order_form_impression ok 4
+	// vendor upsell_purchase ok 4
 }
