@@ -309,3 +309,56 @@ func ExampleAttacker() {
 	// vendor order_form_impression ok 4
 	// vendor upsell_purchase ok 4
 }
+
+// TestAttackDelayDoesNotBlock holds half the postbacks for an hour: the
+// worker (one connection) must still send every other postback of every
+// journey; the run is then canceled and the held ones are not sent.
+func TestAttackDelayDoesNotBlock(t *testing.T) {
+	srv := newRawServer(t, func(int) string { return ok200 })
+	const total, seed = 20, 3
+	f := Faults{Delay: time.Hour, DelayRate: 0.5}
+	cfg := Config{Target: srv.url(), Journeys: total, Connections: 1, Seed: seed, Faults: f}
+	c, ins, _ := simulator.LoadDefaults()
+	for i := range ins {
+		ins[i], _ = ins[i].Rebase(cfg.Target)
+	}
+	cfg.Source, _ = NewSource(SourceConfig{Catalog: c, Integrations: ins})
+	_, _, faults := expected(t, cfg.Source, seed, Shard{}, total, f)
+	prompt := faults[FaultNone] + faults[FaultReordered]
+	if faults[FaultDelayed] == 0 || prompt == 0 {
+		t.Fatalf("the seed holds nothing back: %v", faults)
+	}
+	a, err := NewAttacker(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ch := make(chan []Result)
+	done := make(chan error, 1)
+	go func() { done <- a.Attack(ctx, ch) }()
+	var got []Result
+	for {
+		select {
+		case b := <-ch:
+			got = append(got, b...)
+			if len(got) >= prompt {
+				cancel()
+			}
+			continue
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		break
+	}
+	if len(got) != prompt {
+		t.Errorf("%d results, want the %d postbacks not held", len(got), prompt)
+	}
+	for _, r := range got {
+		if r.Fault == FaultDelayed {
+			t.Errorf("a postback held for an hour was sent: %+v", r)
+		}
+	}
+}
