@@ -81,6 +81,8 @@ type client struct {
 	mu       sync.Mutex // guards nc against cancel
 	nc       net.Conn
 	canceled atomic.Bool
+	life     context.Context // done when canceled: ends a dial in progress
+	stop     context.CancelFunc
 
 	idleAt time.Time // when the last reply ended, to check an idle connection before reuse
 
@@ -91,6 +93,7 @@ type client struct {
 
 func newClient(t Target, tlsConf *tls.Config, timeout time.Duration) *client {
 	c := &client{target: t, timeout: timeout, req: make([]byte, 0, 1024), body: make([]byte, 0, keepBody)}
+	c.life, c.stop = context.WithCancel(context.Background())
 	if t.Scheme == "https" {
 		if tlsConf == nil {
 			tlsConf = &tls.Config{}
@@ -111,6 +114,7 @@ func newClient(t Target, tlsConf *tls.Config, timeout time.Duration) *client {
 // fail as canceled.
 func (c *client) cancel() {
 	c.canceled.Store(true)
+	c.stop()
 	c.mu.Lock()
 	if c.nc != nil {
 		c.nc.SetDeadline(time.Unix(1, 0))
@@ -133,7 +137,7 @@ func (c *client) close() {
 
 // connect opens the connection (and TLS) within the timeout.
 func (c *client) connect(deadline time.Time) error {
-	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	ctx, cancel := context.WithDeadline(c.life, deadline)
 	defer cancel()
 	nc, err := c.dialer.DialContext(ctx, "tcp", c.target.Addr)
 	if err != nil {
@@ -145,7 +149,7 @@ func (c *client) connect(deadline time.Time) error {
 	if c.tls != nil {
 		tc := tls.Client(nc, c.tls)
 		tc.SetDeadline(deadline)
-		if err := tc.Handshake(); err != nil {
+		if err := tc.HandshakeContext(ctx); err != nil {
 			nc.Close()
 			return err
 		}
