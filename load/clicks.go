@@ -122,9 +122,11 @@ type Pool struct {
 	ids map[simulator.Role][]string
 }
 
-// NewPool makes n clicks for each role through click and keeps their ids.
-// It returns the clicks' Results (for the metrics) and stops at the first
-// failure, naming it.
+// NewPool makes n clicks for each role through click, one after another,
+// and keeps their ids. It returns the clicks' Results for the metrics
+// (their Journey is the click's place in the pool, their Start 0) and
+// stops at the first failure, naming it. The ids are the tracker's, so a
+// pooled run is reproducible on one tracker, not across trackers.
 func NewPool(ctx context.Context, n int, roles []simulator.Role, click ClickFunc) (*Pool, []Result, error) {
 	if n < 1 {
 		return nil, nil, fmt.Errorf("--clicks %d: must be at least 1", n)
