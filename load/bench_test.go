@@ -1,0 +1,202 @@
+package load
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+)
+
+// fastServer is a loopback raw-TCP server answering every request with
+// "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", as cheaply as it can:
+// it counts request heads in what it reads and writes that many replies.
+func fastServer(b *testing.B) string {
+	b.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var conns []net.Conn
+	b.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		for _, c := range conns {
+			c.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+	reply := []byte(ok200)
+	wg.Go(func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+			wg.Go(func() {
+				defer c.Close()
+				buf := make([]byte, 64<<10)
+				out := make([]byte, 0, 64<<10)
+				var carry int // bytes of a head boundary split across reads
+				for {
+					n, err := c.Read(buf[carry:])
+					if err != nil {
+						return
+					}
+					data := buf[:carry+n]
+					heads := bytes.Count(data, []byte("\r\n\r\n"))
+					last := bytes.LastIndex(data, []byte("\r\n\r\n"))
+					rest := data
+					if last >= 0 {
+						rest = data[last+4:]
+					}
+					carry = min(len(rest), 3)
+					copy(buf, rest[len(rest)-carry:])
+					out = out[:0]
+					for range heads {
+						out = append(out, reply...)
+					}
+					if heads > 0 {
+						if _, err := c.Write(out); err != nil {
+							return
+						}
+					}
+				}
+			})
+		}
+	})
+	return "http://" + ln.Addr().String()
+}
+
+// stdConn sends through net/http: mode B of BenchmarkAttack.
+type stdConn struct {
+	base   string
+	client *http.Client
+	ctx    context.Context
+	stop   context.CancelFunc
+	body   []byte
+}
+
+func (s *stdConn) do(uri string) reply {
+	req, err := http.NewRequestWithContext(s.ctx, http.MethodGet, s.base+uri, nil)
+	if err != nil {
+		return reply{reason: ReasonBadResponse, err: err}
+	}
+	req.Header.Set("User-Agent", "cbsim-load")
+	t0 := time.Now()
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return reply{reason: ReasonReset, err: err, latency: time.Since(t0)}
+	}
+	s.body = s.body[:0]
+	n, _ := io.ReadFull(resp.Body, s.body[:cap(s.body)])
+	s.body = s.body[:n]
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return reply{status: resp.StatusCode, latency: time.Since(t0)}
+}
+func (s *stdConn) lastBody() []byte { return s.body }
+func (s *stdConn) cancel()          { s.stop() }
+func (s *stdConn) close()           {}
+
+// BenchmarkAttack runs b.N journeys of the default catalog (about five
+// postbacks each) against a loopback raw-TCP server with 16 connections,
+// through the engine's own HTTP/1.1 client (mode A) and through net/http
+// (mode B), and reports postbacks/s. Compare with
+//
+//	go test -run '^$' -bench Attack -benchtime 20000x ./load/
+func BenchmarkAttack(b *testing.B) {
+	const conns = 16
+	for _, mode := range []string{"A-cbsim", "B-net-http"} {
+		b.Run(mode, func(b *testing.B) {
+			target := fastServer(b)
+			src := newTestSourceAt(b, target)
+			a, err := NewAttacker(Config{Target: target, Source: src, Journeys: uint64(b.N), Connections: conns, Seed: 1})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if mode == "B-net-http" {
+				tr := &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}
+				b.Cleanup(tr.CloseIdleConnections)
+				a.newConn = func() conn {
+					ctx, stop := context.WithCancel(context.Background())
+					return &stdConn{base: target, client: &http.Client{Transport: tr}, ctx: ctx, stop: stop, body: make([]byte, 0, keepBody)}
+				}
+			}
+			ch := make(chan []Result, 64)
+			var postbacks, failed int
+			done := make(chan struct{})
+			go func() {
+				for batch := range ch {
+					for i := range batch {
+						postbacks++
+						if !batch[i].OK() {
+							failed++
+						}
+					}
+				}
+				close(done)
+			}()
+			b.ReportAllocs()
+			b.ResetTimer()
+			t0 := time.Now()
+			if err := a.Attack(context.Background(), ch); err != nil {
+				b.Fatal(err)
+			}
+			el := time.Since(t0)
+			close(ch)
+			<-done
+			if failed > 0 {
+				b.Fatalf("%d of %d postbacks failed", failed, postbacks)
+			}
+			b.ReportMetric(float64(postbacks)/el.Seconds(), "postbacks/s")
+			b.ReportMetric(float64(el.Nanoseconds())/float64(postbacks), "ns/postback")
+		})
+	}
+}
+
+// newTestSourceAt is the default source rebased on target.
+func newTestSourceAt(b *testing.B, target string) *Source {
+	b.Helper()
+	s := newTestSource(b, nil)
+	for i, in := range s.cfg.Integrations {
+		r, err := in.Rebase(target)
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.cfg.Integrations[i] = r
+	}
+	return s
+}
+
+// BenchmarkClient is the transport alone: 16 goroutines, each with one
+// client, replaying one URL against the raw-TCP server (no journeys).
+func BenchmarkClient(b *testing.B) {
+	target, err := ParseTarget(fastServer(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetParallelism(8) // 16 goroutines on 2 cores
+	b.ReportAllocs()
+	t0 := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		c := newClient(target, nil, 5*time.Second)
+		defer c.close()
+		for pb.Next() {
+			if r := c.do("/postback?clickid=65a1f0c2e4b0a1b2c3d4e5f6&sum=12.34"); r.status != 200 {
+				b.Errorf("status %d reason %s", r.status, r.reason)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(t0).Seconds(), "requests/s")
+}
