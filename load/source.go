@@ -89,6 +89,11 @@ type SourceConfig struct {
 	// own answers apply.
 	UpsellRate    float64
 	SetUpsellRate bool
+	// Carrier is the ClickBank hoplink parameter that carries the
+	// affiliate's click id (Integrations' carrier): "" or "tid" puts it in
+	// the TID; another (extclid …) in that tracking parameter, for a
+	// tracker whose click ids ClickBank's TID rule drops.
+	Carrier string
 	Start         time.Time // when every journey begins; zero: simulator.DefaultTime
 }
 
@@ -234,6 +239,9 @@ func (b *Builder) Build(mix uint64, p Plan, tid, vtid string) ([]Postback, error
 	f := s.funnels[p.funnel]
 	b.pcg.Seed(mix, mix^0x9e3779b97f4a7c15)
 	j := simulator.Journey{Funnel: f.name, Affiliate: s.cfg.Affiliate, TID: tid, VTID: vtid}
+	if c := s.cfg.Carrier; c != "" && c != "tid" && tid != "" {
+		j.TID, j.Tracking = "", map[string]string{c: tid}
+	}
 	if s.cfg.SetUpsellRate {
 		b.accept = b.accept[:0]
 		for range f.upsells {
@@ -257,7 +265,7 @@ func (b *Builder) Build(mix uint64, p Plan, tid, vtid string) ([]Postback, error
 			if in.Role == simulator.RoleVendor {
 				pb.ClickID, pb.Sum = ev.VTID, ev.Split.Vendor
 			} else {
-				pb.ClickID, pb.Sum = ev.TID, ev.Split.Affiliate
+				pb.ClickID, pb.Sum = tid, ev.Split.Affiliate
 			}
 			b.out = append(b.out, pb)
 		}
