@@ -325,7 +325,11 @@ func (r *Report) WriteText(w io.Writer) error {
 	if s := r.ShardLabel(); s != "" {
 		fmt.Fprintf(&b, ", shard %s", s)
 	}
-	fmt.Fprintf(&b, ", rate %s, duration %s, connections %d", p.Rate, p.Duration, p.Connections)
+	dur := p.Duration.String()
+	if p.Duration <= 0 {
+		dur = "unlimited"
+	}
+	fmt.Fprintf(&b, ", rate %s, duration %s, connections %d", p.Rate, dur, p.Connections)
 	if p.Faults != "" {
 		fmt.Fprintf(&b, ", faults %s", p.Faults)
 	}

@@ -200,6 +200,7 @@ func TestEveryCommandIsConfigurable(t *testing.T) {
 		"demo":    {env: "CBSIM_DEMO_TRACKER=http://127.0.0.1:1", want: "127.0.0.1:1", code: 1},
 		"fire":    {env: "CBSIM_FIRE_DRY_RUN=true", args: []string{"--event", "initial_purchase", "--role", "affiliate", "--url", "http://127.0.0.1:1/p?c={tid}"}, want: "dry-run", code: 0},
 		"init":    {env: "CBSIM_INIT_ROLE=buyer", args: []string{filepath.Join(t.TempDir(), "qa")}, want: `--role: unknown role "buyer"`, code: 2},
+		"load":    {env: "CBSIM_LOAD_CONNECTIONS=0", args: []string{"--tracker", "http://127.0.0.1:1"}, want: "--connections must be at least 1", code: 2},
 		"lint":    {env: "CBSIM_LINT_CONFIG=" + filepath.Join(t.TempDir(), "missing.yaml"), args: []string{"x.json"}, want: "config file: open", code: 2},
 		"serve":   {env: "CBSIM_SERVE_JOURNAL_CAPACITY=0", want: "--journal-capacity must be at least 1", code: 2},
 		"test":    {env: "CBSIM_TEST_CONCURRENCY=0", want: "--concurrency must be at least 1", code: 2},

@@ -34,6 +34,7 @@ func commands() map[string]command {
 		"macros":  {"print the macro catalog", catalogCommand("macros", true, writeMacros), true},
 		"init":    {"write a ready QA project: a starter feature, integrations, catalog, cbsim.yaml and CI recipes", runInit, false},
 		"lint":    {"check an integration file for mapping mistakes", runLint, false},
+		"load":    {"ClickBank-shaped load against a tracker, then what it lost, doubled or summed wrong: load --tracker URL [--profile NAME] --rate max --duration 30s; load merge a.json b.json", runLoad, false},
 		"tracker": {"run the reference tracker (a RedTrack-compatible postback receiver)", runTracker, false},
 		"test":    {"run the Gherkin feature suite against a tracker", runTest, false},
 		"steps":   {"print the step catalog", catalogCommand("steps", false, writeSteps), true},

@@ -237,6 +237,10 @@ func Of(w io.Writer) *Redactor {
 	return nil
 }
 
+// Unwrap returns the writer w passes on to (a terminal's file, for a
+// caller that asks whether it writes to one).
+func (w *Writer) Unwrap() io.Writer { return w.w }
+
 // Write masks p and passes on what it can; it reports len(p) unless the
 // underlying writer fails.
 func (w *Writer) Write(p []byte) (int, error) {

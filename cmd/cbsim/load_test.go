@@ -1,0 +1,174 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/cbsim/cbsim/tracker"
+)
+
+// loadTracker starts the reference tracker in process for cbsim load.
+func loadTracker(t *testing.T) *tracker.Server {
+	t.Helper()
+	srv, err := tracker.NewServer(tracker.Config{APIKey: "key1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// loadReport is the part of cbsim load's JSON report the tests read.
+type loadReport struct {
+	Requests  uint64 `json:"requests"`
+	Delivered uint64 `json:"delivered"`
+	Journeys  uint64 `json:"journeys"`
+	Postbacks struct {
+		Requests uint64 `json:"requests"`
+	} `json:"postbacks"`
+	Shards  []int `json:"shards"`
+	Verdict *struct {
+		Matched, Lost, Doubled, WrongSum int
+	} `json:"verdict"`
+}
+
+func parseLoadReport(t *testing.T, out string) loadReport {
+	t.Helper()
+	var r loadReport
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("report is not JSON: %v\n%s", err, out)
+	}
+	return r
+}
+
+// TestLoadChecksTheReferenceTracker: cbsim load through the cbsim profile
+// sends real clicks and postbacks with ClickBank-side faults, reads the
+// tracker back and finds every accepted postback recorded; the HTML
+// report is written.
+func TestLoadChecksTheReferenceTracker(t *testing.T) {
+	t.Parallel()
+	srv := loadTracker(t)
+	html := filepath.Join(t.TempDir(), "load.html")
+	code, out, errs := cli(t, "load", "--tracker", srv.URL, "--profile", "cbsim", "--api-key", "key1", "--journeys", "30",
+		"--rate", "max", "--connections", "4", "--fault", "duplicate=0.1,reorder=0.1,delay=5ms", "--json", "--report", html)
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errs)
+	}
+	r := parseLoadReport(t, out)
+	if r.Journeys != 30 || r.Postbacks.Requests == 0 || r.Delivered != r.Requests || r.Verdict == nil ||
+		r.Verdict.Matched != int(r.Postbacks.Requests) || r.Verdict.Lost+r.Verdict.Doubled+r.Verdict.WrongSum != 0 {
+		t.Errorf("report %+v verdict %+v", r, r.Verdict)
+	}
+	if strings.Contains(out+errs, "key1") {
+		t.Errorf("the API key was printed:\n%s\n%s", out, errs)
+	}
+	page, err := os.ReadFile(html)
+	if err != nil || !strings.Contains(string(page), "<svg") || !strings.Contains(string(page), "What the tracker recorded") {
+		t.Errorf("HTML report: %v\n%.300s", err, page)
+	}
+}
+
+// TestLoadShardsMerge: two shards of a run send, between them, what one
+// machine sends, and their merged report says so.
+func TestLoadShardsMerge(t *testing.T) {
+	t.Parallel()
+	srv := loadTracker(t)
+	dir := t.TempDir()
+	args := []string{"load", "--tracker", srv.URL, "--profile", "cbsim", "--api-key", "key1", "--journeys", "24", "--rate", "max",
+		"--connections", "2", "--seed", "9", "--json"}
+	var files []string
+	for _, shard := range []string{"0/2", "1/2"} {
+		code, out, errs := cli(t, append(args, "--shard", shard)...)
+		if code != 0 {
+			t.Fatalf("shard %s: exit %d\n%s", shard, code, errs)
+		}
+		f := filepath.Join(dir, strings.ReplaceAll(shard, "/", "-")+".json")
+		os.WriteFile(f, []byte(out), 0o644)
+		files = append(files, f)
+	}
+	code, out, errs := cli(t, append([]string{"load", "merge", "--json"}, files...)...)
+	if code != 0 {
+		t.Fatalf("merge: exit %d\n%s", code, errs)
+	}
+	merged := parseLoadReport(t, out)
+	code, out, errs = cli(t, args...)
+	if code != 0 {
+		t.Fatalf("one machine: exit %d\n%s", code, errs)
+	}
+	one := parseLoadReport(t, out)
+	if merged.Journeys != 24 || merged.Requests != one.Requests || merged.Postbacks.Requests != one.Postbacks.Requests ||
+		len(merged.Shards) != 2 || merged.Verdict == nil || merged.Verdict.Matched != one.Verdict.Matched {
+		t.Errorf("merged %+v (verdict %+v), one machine %+v (verdict %+v)", merged, merged.Verdict, one, one.Verdict)
+	}
+	code, _, errs = cli(t, "load", "merge", files[0])
+	if code != 1 || !strings.Contains(errs, "missing shard") {
+		t.Errorf("merging one of two shards: exit %d, %s", code, errs)
+	}
+}
+
+// TestLoadReportsLosses: a proxy that answers every fourth postback 200
+// without passing it on makes cbsim load exit 1, naming the loss.
+func TestLoadReportsLosses(t *testing.T) {
+	t.Parallel()
+	srv := loadTracker(t)
+	var n atomic.Int64
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/postback" && n.Add(1)%4 == 0 {
+			io.WriteString(w, "ok")
+			return
+		}
+		req, _ := http.NewRequestWithContext(r.Context(), r.Method, srv.URL+r.URL.RequestURI(), r.Body)
+		req.Header = r.Header.Clone()
+		resp, err := http.DefaultTransport.RoundTrip(req)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		for k, v := range resp.Header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(resp.StatusCode)
+		io.Copy(w, resp.Body)
+	}))
+	defer proxy.Close()
+	code, out, errs := cli(t, "load", "--tracker", proxy.URL, "--api", srv.URL, "--profile", "cbsim", "--api-key", "key1",
+		"--journeys", "12", "--rate", "max", "--connections", "2", "--settle", "0s")
+	swallowed := n.Load() / 4
+	if code != 1 || !strings.Contains(errs, "the tracker lost") || !strings.Contains(out, "lost ") || swallowed == 0 {
+		t.Fatalf("exit %d (swallowed %d)\nstdout %s\nstderr %s", code, swallowed, out, errs)
+	}
+}
+
+func TestLoadUsageErrors(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "--tracker is required"},
+		{[]string{"--tracker", "ftp://x"}, "--tracker"},
+		{[]string{"--tracker", "http://127.0.0.1:1", "--rate", "fast"}, `--rate "fast"`},
+		{[]string{"--tracker", "http://127.0.0.1:1", "--shard", "2/2"}, "2/2"},
+		{[]string{"--tracker", "http://127.0.0.1:1", "--fault", "lose=0.1"}, "lose"},
+		{[]string{"--tracker", "http://127.0.0.1:1", "--connections", "0"}, "--connections must be at least 1"},
+		{[]string{"--tracker", "http://127.0.0.1:1", "--upsell-rate", "2"}, "--upsell-rate"},
+		{[]string{"--tracker", "http://127.0.0.1:1", "--clicks", "5"}, "--clicks"},
+		{[]string{"--tracker", "http://127.0.0.1:1", "--duplicates", "new"}, "--duplicates belongs to a profile"},
+		{[]string{"--tracker", "http://127.0.0.1:1", "--profile", "cbsim", "--api-key", "k", "--duplicates", "twice"}, `unknown duplicate mode "twice"`},
+		{[]string{"--tracker", "http://127.0.0.1:1", "--rate", "10/s..20/s", "--journeys", "5"}, "needs a positive --duration"},
+		{[]string{"--tracker", "http://127.0.0.1:1", "--funnel-mix", "/no/such/mix.yaml"}, "--funnel-mix"},
+	} {
+		code, _, errs := cliStopped(t, append([]string{"load"}, c.args...)...)
+		if code != 2 || !strings.Contains(errs, c.want) {
+			t.Errorf("cbsim load %v: exit %d, want 2 and %q:\n%s", c.args, code, c.want, errs)
+		}
+	}
+}
