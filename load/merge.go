@@ -37,9 +37,14 @@ func (r *Report) name() string {
 }
 
 func shardList(shards []int, n int) string {
-	parts := make([]string, len(shards))
+	const most = 20 // a list longer than that is cut, saying how many more
+	parts := make([]string, 0, min(len(shards), most+1))
 	for i, s := range shards {
-		parts[i] = fmt.Sprintf("%d/%d", s+1, n)
+		if i == most {
+			parts = append(parts, fmt.Sprintf("and %d more", len(shards)-most))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%d/%d", s, n))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -66,7 +71,7 @@ func merge(partial bool, reports []*Report) (*Report, error) {
 				return nil, fmt.Errorf("merge: %s holds shard index %d, outside 0..%d", r.name(), s, n-1)
 			}
 			if o, ok := owner[s]; ok {
-				return nil, fmt.Errorf("merge: %s and %s both hold shard %d/%d", o.name(), r.name(), s+1, n)
+				return nil, fmt.Errorf("merge: %s and %s both hold shard %d/%d", o.name(), r.name(), s, n)
 			}
 			owner[s] = r
 		}
@@ -89,7 +94,23 @@ func merge(partial bool, reports []*Report) (*Report, error) {
 	out.Postbacks = Figures{Latency: &LatencyFigures{hist: newLatencyHistogram()}}
 	out.Clicks = Figures{Latency: &LatencyFigures{hist: newLatencyHistogram()}}
 	out.Series.BucketNS = first.Series.BucketNS
+	checked := 0
 	for _, r := range reports {
+		if r.Verdict != nil {
+			checked++
+		}
+	}
+	if checked > 0 && checked < len(reports) {
+		var unchecked []int
+		for _, r := range reports {
+			if r.Verdict == nil {
+				unchecked = append(unchecked, r.Shards...)
+			}
+		}
+		return nil, fmt.Errorf("merge: shard %s holds no check of what the tracker recorded, the others do: run every shard with the same check", shardList(unchecked, n))
+	}
+	for _, r := range reports {
+		out.Interrupted = out.Interrupted || r.Interrupted
 		out.Shards = append(out.Shards, r.Shards...)
 		out.WallNS = max(out.WallNS, r.WallNS)
 		out.Journeys += r.Journeys

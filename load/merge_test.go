@@ -124,7 +124,7 @@ func TestMergeErrors(t *testing.T) {
 	}{
 		{"no reports", func(*testing.T) []*Report { return nil }, false, "no reports"},
 		{"different seeds", func(t *testing.T) []*Report {
-			return shardReports(t, results, 2, func(i int, p *RunParams) { p.Seed += int64(i) })
+			return shardReports(t, results, 2, func(i int, p *RunParams) { p.Seed += uint64(i) })
 		}, false, "not shards of one run: seed 42 vs 43"},
 		{"different rates", func(t *testing.T) []*Report {
 			return shardReports(t, results, 2, func(i int, p *RunParams) {
@@ -136,7 +136,7 @@ func TestMergeErrors(t *testing.T) {
 		{"same shard twice", func(t *testing.T) []*Report {
 			s := shardReports(t, results, 3, nil)
 			return []*Report{s[0], s[1], s[1], s[2]}
-		}, false, "both hold shard 2/3"},
+		}, false, "both hold shard 1/3"},
 		{"different shard counts", func(t *testing.T) []*Report {
 			a := shardReports(t, results, 2, nil)
 			b := shardReports(t, results, 3, nil)
@@ -145,7 +145,7 @@ func TestMergeErrors(t *testing.T) {
 		{"missing shard", func(t *testing.T) []*Report {
 			s := shardReports(t, results, 4, nil)
 			return []*Report{s[0], s[2]}
-		}, false, "missing shard 2/4, 4/4"},
+		}, false, "missing shard 1/4, 3/4"},
 		{"unknown format", func(t *testing.T) []*Report {
 			s := shardReports(t, results, 2, nil)
 			s[1].Format = "cbsim-load/0"
@@ -173,8 +173,8 @@ func TestMergePartial(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := r.ShardLabel(); got != "2,4/4 (partial)" {
-		t.Errorf("shard label %q, want %q", got, "2,4/4 (partial)")
+	if got := r.ShardLabel(); got != "1,3/4 (partial)" {
+		t.Errorf("shard label %q, want %q", got, "1,3/4 (partial)")
 	}
 	if r.Requests != s[1].Requests+s[3].Requests {
 		t.Errorf("requests %d, want %d", r.Requests, s[1].Requests+s[3].Requests)
@@ -194,7 +194,7 @@ func TestMergeNamesFiles(t *testing.T) {
 	s := shardReports(t, results, 2, nil)
 	s[0].source, s[1].source = "a.json", "b.json"
 	_, err := Merge(s[0], s[1], s[1])
-	if err == nil || !strings.Contains(err.Error(), "b.json and b.json both hold shard 2/2") {
+	if err == nil || !strings.Contains(err.Error(), "b.json and b.json both hold shard 1/2") {
 		t.Errorf("error = %v, want one naming b.json", err)
 	}
 }

@@ -169,7 +169,6 @@ func (m *Metrics) Add(r *Result) {
 	if end := r.Start + r.Latency; end > m.end {
 		m.end = end
 	}
-	m.journeys.add(r.Journey)
 	f := int(r.Fault)
 	if f >= faultSlots {
 		f = faultSlots - 1
@@ -179,6 +178,10 @@ func (m *Metrics) Add(r *Result) {
 		m.clicks.count(r.Reason)
 		_ = m.clicks.hist.RecordValue(us) // us is in range: no error
 	} else {
+		// [choice] A journey counts once it sends a postback: the
+		// clicks of a --clicks pool belong to no journey, and a journey
+		// whose click failed sent nothing.
+		m.journeys.add(r.Journey)
 		m.postbacks.count(r.Reason)
 		_ = m.postbacks.hist.RecordValue(us)
 		g := &m.byEvent[m.eventIndex(r.Event)]
@@ -195,6 +198,9 @@ func (m *Metrics) Add(r *Result) {
 func (m *Metrics) AddBatch(batch []Result) {
 	for i := range batch {
 		m.Add(&batch[i])
+	}
+	if len(batch) > 0 && !m.closed {
+		m.publish() // a slow run's progress line keeps up with its batches
 	}
 }
 

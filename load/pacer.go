@@ -3,6 +3,7 @@ package load
 import (
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -173,8 +174,33 @@ func (sp StepPacer) rateOf(i int) float64 {
 	return r
 }
 
-// Pace implements Pacer, walking the steps until the one in which journey
-// n falls due.
+// lastStep is the step from which the rate no longer changes: the first
+// that reaches Max, the first at or below 0 for a falling rate, or step 0
+// when the rate never steps; 1<<20 at most.
+func (sp StepPacer) lastStep() int {
+	const most = 1 << 20
+	E := sp.Every.Seconds()
+	switch {
+	case E <= 0 || sp.Step == 0:
+		return 0
+	case sp.Step > 0 && sp.Max > 0:
+		return int(min(math.Max(math.Ceil((sp.Max-sp.Start)/sp.Step), 0), most))
+	case sp.Step < 0:
+		return int(min(math.Max(math.Ceil(sp.Start/-sp.Step), 0), most))
+	}
+	return most
+}
+
+// before is how many journeys are due before step k starts, for k up to
+// lastStep: the steps' rates form an arithmetic series until then.
+func (sp StepPacer) before(k int) float64 {
+	kf := float64(k)
+	return sp.Every.Seconds() * (kf*sp.Start + sp.Step*kf*(kf-1)/2)
+}
+
+// Pace implements Pacer. It finds the step in which journey n falls due by
+// bisection over the steps' running sums (the rates are an arithmetic
+// series up to the ceiling), so a call costs the same late in a long run.
 func (sp StepPacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, bool) {
 	if sp.Start < 0 {
 		return 0, true
@@ -184,22 +210,17 @@ func (sp StepPacer) Pace(elapsed time.Duration, hits uint64) (time.Duration, boo
 	}
 	n := float64(hits)
 	E := sp.Every.Seconds()
-	var t, done float64
-	for i := 0; ; i++ {
-		r := sp.rateOf(i)
-		final := E <= 0 || sp.Step == 0 || (sp.Max > 0 && r >= sp.Max) || (sp.Step < 0 && r == 0) || i >= 1<<20
-		if final {
-			if r == 0 {
-				return 0, true
-			}
-			return waitUntil(t+(n-done)/r, elapsed)
+	last := sp.lastStep()
+	if sp.before(last) < n {
+		r := sp.rateOf(last)
+		if r == 0 {
+			return 0, true
 		}
-		if r > 0 && done+r*E >= n {
-			return waitUntil(t+(n-done)/r, elapsed)
-		}
-		done += r * E
-		t += E
+		return waitUntil(float64(last)*E+(n-sp.before(last))/r, elapsed)
 	}
+	// the smallest k < last with before(k+1) >= n: journey n falls due in step k
+	k := sort.Search(last, func(k int) bool { return sp.before(k+1) >= n })
+	return waitUntil(float64(k)*E+(n-sp.before(k))/sp.rateOf(k), elapsed)
 }
 
 // Rate implements Pacer.

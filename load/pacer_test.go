@@ -123,3 +123,65 @@ func TestParseRate(t *testing.T) {
 		t.Errorf("a ramp without a duration: error %v, want one naming --duration", err)
 	}
 }
+
+// stepWalk is StepPacer.Pace as it was first written: walking the steps
+// one by one from the start. The bisection must agree with it.
+func stepWalk(sp StepPacer, elapsed time.Duration, hits uint64) (time.Duration, bool) {
+	if sp.Start < 0 {
+		return 0, true
+	}
+	if hits == 0 {
+		return 0, false
+	}
+	n := float64(hits)
+	E := sp.Every.Seconds()
+	var t, done float64
+	for i := 0; ; i++ {
+		r := sp.rateOf(i)
+		final := E <= 0 || sp.Step == 0 || (sp.Max > 0 && r >= sp.Max) || (sp.Step < 0 && r == 0) || i >= 1<<20
+		if final {
+			if r == 0 {
+				return 0, true
+			}
+			return waitUntil(t+(n-done)/r, elapsed)
+		}
+		if r > 0 && done+r*E >= n {
+			return waitUntil(t+(n-done)/r, elapsed)
+		}
+		done += r * E
+		t += E
+	}
+}
+
+func TestStepPacerAgreesWithTheWalk(t *testing.T) {
+	pacers := []StepPacer{
+		{Start: 100, Step: 100, Every: 10 * time.Second},
+		{Start: 100, Step: 100, Every: 10 * time.Second, Max: 450},
+		{Start: 0, Step: 50, Every: time.Second},
+		{Start: 500, Step: -100, Every: 2 * time.Second},
+		{Start: 500, Step: -150, Every: 2 * time.Second},
+		{Start: 10, Step: 0, Every: time.Second},
+		{Start: 10, Step: 5, Every: 0},
+		{Start: 3, Step: 1.5, Every: 250 * time.Millisecond, Max: 1000},
+	}
+	for _, sp := range pacers {
+		for _, hits := range []uint64{0, 1, 2, 99, 100, 101, 999, 1000, 1001, 5000, 123456} {
+			for _, elapsed := range []time.Duration{0, time.Second, 17 * time.Second, time.Hour} {
+				w1, s1 := sp.Pace(elapsed, hits)
+				w2, s2 := stepWalk(sp, elapsed, hits)
+				if s1 != s2 || (w1-w2).Abs() > time.Microsecond {
+					t.Errorf("%v hits %d at %s: Pace = %s, %v; the walk gives %s, %v", sp, hits, elapsed, w1, s1, w2, s2)
+				}
+			}
+		}
+	}
+}
+
+// BenchmarkStepPacerLate: a call costs the same a million journeys into
+// a run as at its start.
+func BenchmarkStepPacerLate(b *testing.B) {
+	sp := StepPacer{Start: 100, Step: 1, Every: time.Millisecond}
+	for b.Loop() {
+		sp.Pace(time.Hour, 1_000_000)
+	}
+}

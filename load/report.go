@@ -22,8 +22,8 @@ const ReportFormat = "cbsim-load/1"
 type RunParams struct {
 	Target      string            `json:"target"` // the tracker's URL, credentials redacted
 	Profile     string            `json:"profile,omitempty"`
-	Seed        int64             `json:"seed"`
-	ShardIndex  int               `json:"shard_index"` // 0-based (the CLI converts its --shard spelling); reports print it 1-based
+	Seed        uint64            `json:"seed"`
+	ShardIndex  int               `json:"shard_index"` // from 0, as --shard i/n spells it
 	ShardCount  int               `json:"shard_count"` // 0 or 1: not sharded
 	Rate        string            `json:"rate"`        // as given: "1000/s", "max", a ramp …
 	Duration    time.Duration     `json:"duration_ns"` // the requested duration
@@ -69,6 +69,10 @@ type Report struct {
 	Events    []Figures  `json:"events"` // per event type, funnel order; "other" only when seen
 	Faults    []Figures  `json:"faults"` // per fault, latency left out
 	Series    TimeSeries `json:"series"`
+
+	// Interrupted says the run was stopped (a signal, a deadline) before
+	// its end: the figures cover what was sent until then.
+	Interrupted bool `json:"interrupted,omitempty"`
 
 	// Verdict is what the tracker recorded of the delivered postbacks,
 	// read back through its profile (Verify); nil when the run did not
@@ -294,7 +298,7 @@ func RedactURL(target string) string {
 	return u.String()
 }
 
-// ShardLabel is "i/n" (1-based, as people count) for a sharded report,
+// ShardLabel is "i/n" (from 0, as --shard spells it) for a sharded report,
 // "i,j/n (partial)" for an incomplete merge and "" for one machine.
 func (r *Report) ShardLabel() string {
 	n := r.Params.ShardCount
@@ -306,7 +310,7 @@ func (r *Report) ShardLabel() string {
 	}
 	parts := make([]string, len(r.Shards))
 	for i, s := range r.Shards {
-		parts[i] = fmt.Sprint(s + 1)
+		parts[i] = fmt.Sprint(s)
 	}
 	label := strings.Join(parts, ",") + "/" + fmt.Sprint(n)
 	if len(r.Shards) > 1 {
@@ -340,7 +344,11 @@ func (r *Report) WriteText(w io.Writer) error {
 	for _, k := range sortedParamKeys(p.Other) {
 		fmt.Fprintf(&b, "  %s %s\n", k, p.Other[k])
 	}
-	fmt.Fprintf(&b, "wall %s, %d journeys\n\n", fmtDuration(time.Duration(r.WallNS)), r.Journeys)
+	fmt.Fprintf(&b, "wall %s, %d journeys\n", fmtDuration(time.Duration(r.WallNS)), r.Journeys)
+	if r.Interrupted {
+		b.WriteString("INTERRUPTED before the end of the run: the figures cover what was sent until then\n")
+	}
+	b.WriteString("\n")
 
 	counts := []Figures{r.Postbacks, r.Clicks, {Requests: r.Requests, Delivered: r.Delivered, Failed: r.Failed}}
 	counts[0].Name, counts[1].Name, counts[2].Name = "postbacks", "clicks", "total"

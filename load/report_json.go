@@ -164,6 +164,9 @@ func (r *Report) restore() error {
 	if r.Params.ShardCount <= 0 {
 		r.Params.ShardCount = 1
 	}
+	if r.Params.ShardCount > MaxShards {
+		return fmt.Errorf("shard_count %d: at most %d shards", r.Params.ShardCount, MaxShards)
+	}
 	if len(r.Shards) == 0 {
 		return errors.New("no shards listed")
 	}

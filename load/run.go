@@ -16,6 +16,9 @@ type Check struct {
 	// MaxClicks bounds the click ids the ledger keeps (and so the reads
 	// afterwards); 0: DefaultMaxClicks.
 	MaxClicks int
+	// MaxPerClick bounds the postbacks kept per click id; 0:
+	// DefaultMaxPerClick. Journeys that share clicks (a Pool) need more.
+	MaxPerClick int
 }
 
 // Run is one `cbsim load` run: the attack, its metrics, the live
@@ -34,6 +37,8 @@ type Run struct {
 }
 
 // Do runs the attack to its end, then the check, and returns the report.
+// When ctx ends first, the report covers what was sent until then, says
+// Interrupted, and holds no check.
 // The tracker's faults are in the report; the error is cbsim's own (a bad
 // configuration, a check that cannot read the tracker at all).
 func (r *Run) Do(ctx context.Context) (*Report, error) {
@@ -45,7 +50,7 @@ func (r *Run) Do(ctx context.Context) (*Report, error) {
 	m.AddBatch(r.Before)
 	var ledger *Ledger
 	if r.Check != nil {
-		ledger = &Ledger{MaxClicks: r.Check.MaxClicks}
+		ledger = &Ledger{MaxClicks: r.Check.MaxClicks, MaxPerClick: r.Check.MaxPerClick}
 	}
 	results := make(chan []Result, 4*max(r.Attack.Connections, 1))
 	var consumed sync.WaitGroup
@@ -75,7 +80,8 @@ func (r *Run) Do(ctx context.Context) (*Report, error) {
 	m.Wall = wall
 	m.Close()
 	rep := m.Report(r.Params, r.Redact)
-	if r.Check != nil && ctx.Err() == nil {
+	rep.Interrupted = ctx.Err() != nil
+	if r.Check != nil && !rep.Interrupted {
 		v, err := Verify(ctx, r.Check.Reader, ledger, r.Check.Mode, r.Check.Options)
 		if err != nil {
 			return rep, fmt.Errorf("check what the tracker recorded: %w", err)

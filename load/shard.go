@@ -47,6 +47,9 @@ func (s Shard) String() string {
 	return fmt.Sprintf("%d/%d", s.Index, s.count())
 }
 
+// MaxShards is the most shards one run may be split into.
+const MaxShards = 1 << 16
+
 // ParseShard parses --shard "i/n": shard i (from 0) of n.
 func ParseShard(v string) (Shard, error) {
 	bad := func(why string) (Shard, error) {
@@ -64,8 +67,8 @@ func ParseShard(v string) (Shard, error) {
 	if err != nil {
 		return bad(fmt.Sprintf("count %q is not a whole number", b))
 	}
-	if n < 1 {
-		return bad("the count must be at least 1")
+	if n < 1 || n > MaxShards {
+		return bad(fmt.Sprintf("the count must be from 1 to %d", MaxShards))
 	}
 	if i < 0 || i >= n {
 		return bad(fmt.Sprintf("index %d is outside 0..%d (shards count from 0)", i, n-1))

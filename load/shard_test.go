@@ -11,12 +11,13 @@ func TestParseShard(t *testing.T) {
 		t.Fatalf("3/4: %v %v", s, err)
 	}
 	for in, want := range map[string]string{
-		"4/4":  "index 4 is outside 0..3",
-		"1/0":  "at least 1",
-		"x/4":  `index "x"`,
-		"1/y":  `count "y"`,
-		"2":    "missing /",
-		"-1/4": "outside",
+		"4/4":     "index 4 is outside 0..3",
+		"1/0":     "from 1 to 65536",
+		"0/70000": "from 1 to 65536",
+		"x/4":     `index "x"`,
+		"1/y":     `count "y"`,
+		"2":       "missing /",
+		"-1/4":    "outside",
 	} {
 		_, err := ParseShard(in)
 		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), `--shard "`+in+`"`) {

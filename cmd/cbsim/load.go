@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strconv"
 	"time"
@@ -64,6 +65,9 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if _, err := load.ParseTarget(*trackerURL); err != nil {
 		return usageError(fs, "--tracker: %v", err)
+	}
+	if u, err := url.Parse(*trackerURL); err == nil && (u.RawQuery != "" || u.Fragment != "") {
+		return usageError(fs, "--tracker %s: give the tracker's base URL without a query or fragment (a postback token goes in --set, or the profile's settings)", load.RedactURL(*trackerURL))
 	}
 	if *connections < 1 {
 		return usageError(fs, "--connections must be at least 1, got %d", *connections)
@@ -139,16 +143,17 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	run := load.Run{
 		Attack: load.Config{Target: *trackerURL, Pacer: pacer, Duration: *duration, Journeys: *journeys, Connections: *connections,
 			Timeout: *timeout, Faults: fl, Seed: *seed, Shard: sh},
-		Params: load.RunParams{Seed: int64(*seed), ShardIndex: sh.Index, ShardCount: sh.Count, Rate: *rate, Duration: *duration,
+		Params: load.RunParams{Seed: *seed, ShardIndex: sh.Index, ShardCount: sh.Count, Rate: *rate, Duration: *duration,
 			Connections: *connections, Faults: *faults, Other: other, Version: buildinfo.Read().Version},
 	}
 	if *journeys > 0 {
 		other["journeys"] = strconv.FormatUint(*journeys, 10)
 	}
 	var tr *profile.Tracker
+	perClick := 0 // the ledger's default
 	if *prof.name == "" {
 		sc.Integrations = load.Integrations(load.RedTrack(*trackerURL), roles, "", nil)
-		run.Params.Target = *trackerURL
+		run.Params.Target = load.RedactURL(*trackerURL)
 	} else {
 		var code int
 		tr, _, code = prof.bind(fs, profileInput{name: *prof.name, tracker: *trackerURL, api: *apiURL, apiKey: *apiKey,
@@ -160,8 +165,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		carrier := tr.Profile().ClickBankParam(profile.RoleAffiliate)
 		sc.Integrations = load.Integrations(tr, roles, carrier, nil)
 		sc.Carrier = carrier
-		run.Params.Target, run.Params.Profile = tr.Redact(*trackerURL), tr.Profile().Name
-		run.Redact = tr.Redact
+		run.Redact = func(s string) string { return load.RedactURL(tr.Redact(s)) }
+		run.Params.Target, run.Params.Profile = run.Redact(*trackerURL), tr.Profile().Name
 		run.Attack.Refused = tr.Refused
 		click := load.ClickFunc(func(ctx context.Context, role simulator.Role) (string, error) {
 			c, err := tr.Click(ctx, string(role))
@@ -176,6 +181,10 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			}
 			run.Attack.Clicks, run.Before = pool, before
 			other["clicks"] = strconv.Itoa(*clicks)
+			// Journeys share the pool's clicks: each click id gathers
+			// the postbacks of many journeys. The ledger keeps as many
+			// postbacks in all as without a pool.
+			perClick = max(load.DefaultMaxPerClick, load.DefaultMaxClicks*load.DefaultMaxPerClick/(len(roles)**clicks))
 		}
 		if *check && tr.Reads() {
 			mode, code := duplicateMode(fs, tr, *duplicates)
@@ -186,7 +195,9 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			if opts.Settle == 0 {
 				opts.Settle = -1 // read each click once
 			}
-			run.Check = &load.Check{Reader: tr, Mode: mode, MaxClicks: *checkClicks, Options: opts}
+			run.Check = &load.Check{Reader: tr, Mode: mode, MaxClicks: *checkClicks, MaxPerClick: perClick, Options: opts}
+			// Shards merge only when they were checked alike.
+			other["check"] = fmt.Sprintf("duplicates=%s settle=%s check-clicks=%d", mode, *settle, *checkClicks)
 		} else if *check {
 			fmt.Fprintf(stderr, "cbsim load: note: profile %s reads nothing back (no read.conversions): no check of what the tracker recorded\n", tr.Profile().Name)
 		}
@@ -206,6 +217,10 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	code := writeLoadReport(stdout, stderr, rep, *asJSON, *report)
 	if err != nil {
 		fmt.Fprintf(stderr, "cbsim load: %v\n", err)
+		return 1
+	}
+	if rep.Interrupted {
+		fmt.Fprintf(stderr, "cbsim load: interrupted after %s: the report covers what was sent until then, and nothing was read back\n", time.Duration(rep.WallNS).Round(time.Millisecond))
 		return 1
 	}
 	if rep.Verdict != nil && !rep.Verdict.OK() {
@@ -316,7 +331,7 @@ func runLoadMerge(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	code := writeLoadReport(stdout, stderr, rep, *asJSON, *report)
-	if code == 0 && rep.Verdict != nil && !rep.Verdict.OK() {
+	if code == 0 && (rep.Interrupted || rep.Verdict != nil && !rep.Verdict.OK()) {
 		return 1
 	}
 	return code

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/cbsim/cbsim/tracker"
 )
@@ -165,10 +167,82 @@ func TestLoadUsageErrors(t *testing.T) {
 		{[]string{"--tracker", "http://127.0.0.1:1", "--profile", "cbsim", "--api-key", "k", "--duplicates", "twice"}, `unknown duplicate mode "twice"`},
 		{[]string{"--tracker", "http://127.0.0.1:1", "--rate", "10/s..20/s", "--journeys", "5"}, "needs a positive --duration"},
 		{[]string{"--tracker", "http://127.0.0.1:1", "--funnel-mix", "/no/such/mix.yaml"}, "--funnel-mix"},
+		{[]string{"--tracker", "http://127.0.0.1:1/?ptoken=abc"}, "without a query"},
 	} {
 		code, _, errs := cliStopped(t, append([]string{"load"}, c.args...)...)
 		if code != 2 || !strings.Contains(errs, c.want) {
 			t.Errorf("cbsim load %v: exit %d, want 2 and %q:\n%s", c.args, code, c.want, errs)
+		}
+	}
+}
+
+// TestLoadClickPool: journeys that share a few clicks made up front are
+// all checked, and the pool's clicks count as clicks, not journeys.
+func TestLoadClickPool(t *testing.T) {
+	t.Parallel()
+	srv := loadTracker(t)
+	code, out, errs := cli(t, "load", "--tracker", srv.URL, "--profile", "cbsim", "--api-key", "key1", "--journeys", "60",
+		"--clicks", "2", "--rate", "max", "--connections", "2", "--settle", "0s", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errs)
+	}
+	r := parseLoadReport(t, out)
+	if r.Journeys != 60 || r.Verdict == nil || r.Verdict.Matched != int(r.Postbacks.Requests) {
+		t.Errorf("journeys %d, postbacks %d, verdict %+v", r.Journeys, r.Postbacks.Requests, r.Verdict)
+	}
+}
+
+// TestLoadHidesCredentials: a password in --tracker is in no report.
+func TestLoadHidesCredentials(t *testing.T) {
+	t.Parallel()
+	srv := loadTracker(t)
+	withUser := strings.Replace(srv.URL, "http://", "http://bob:hunter2pw@", 1)
+	html := filepath.Join(t.TempDir(), "r.html")
+	for _, extra := range [][]string{{"--profile", "cbsim", "--api-key", "key1"}, nil} {
+		args := append([]string{"load", "--tracker", withUser, "--journeys", "2", "--rate", "max", "--json", "--report", html}, extra...)
+		_, out, errs := cli(t, args...)
+		page, _ := os.ReadFile(html)
+		if strings.Contains(out+errs+string(page), "hunter2pw") || !strings.Contains(out, "127.0.0.1") {
+			t.Errorf("cbsim %v printed the password:\n%s\n%s", args, out, errs)
+		}
+	}
+}
+
+// TestLoadInterrupted: a run stopped before its end exits 1 and says so.
+func TestLoadInterrupted(t *testing.T) {
+	t.Parallel()
+	srv := loadTracker(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	code, out, errs := cliContext(ctx, "load", "--tracker", srv.URL, "--profile", "cbsim", "--api-key", "key1", "--duration", "1m", "--rate", "50/s")
+	if code != 1 || !strings.Contains(errs, "interrupted") || !strings.Contains(out, "INTERRUPTED") || strings.Contains(out, "verify:") {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out, errs)
+	}
+}
+
+// TestLoadMergeRefusesMixedChecks: shards checked differently, or some not
+// at all, do not merge.
+func TestLoadMergeRefusesMixedChecks(t *testing.T) {
+	t.Parallel()
+	srv := loadTracker(t)
+	dir := t.TempDir()
+	base := []string{"load", "--tracker", srv.URL, "--profile", "cbsim", "--api-key", "key1", "--journeys", "4", "--rate", "max", "--json"}
+	shard := func(name string, extra ...string) string {
+		code, out, errs := cli(t, append(base, extra...)...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", name, code, errs)
+		}
+		f := filepath.Join(dir, name+".json")
+		os.WriteFile(f, []byte(out), 0o644)
+		return f
+	}
+	a := shard("a", "--shard", "0/2")
+	b := shard("b", "--shard", "1/2", "--duplicates", "ignore_event_id")
+	c := shard("c", "--shard", "1/2", "--check=false")
+	for _, pair := range [][2]string{{a, b}, {a, c}} {
+		code, _, errs := cli(t, "load", "merge", pair[0], pair[1])
+		if code != 1 || !strings.Contains(errs, "merge:") {
+			t.Errorf("merge %v: exit %d: %s", pair, code, errs)
 		}
 	}
 }
