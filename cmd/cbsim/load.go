@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/cbsim/cbsim/internal/buildinfo"
@@ -150,7 +151,8 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		other["journeys"] = strconv.FormatUint(*journeys, 10)
 	}
 	var tr *profile.Tracker
-	perClick := 0 // the ledger's default
+	perClick := 0                           // the ledger's default
+	var firstClickErr atomic.Pointer[error] // why the first click failed, for the message after the run
 	if *prof.name == "" {
 		sc.Integrations = load.Integrations(load.RedTrack(*trackerURL), roles, "", nil)
 		run.Params.Target = load.RedactURL(*trackerURL)
@@ -170,6 +172,9 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		run.Attack.Refused = tr.Refused
 		click := load.ClickFunc(func(ctx context.Context, role simulator.Role) (string, error) {
 			c, err := tr.Click(ctx, string(role))
+			if err != nil && ctx.Err() == nil {
+				firstClickErr.CompareAndSwap(nil, &err)
+			}
 			return c.ID, err
 		})
 		run.Attack.Clicks = click
@@ -219,8 +224,19 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "cbsim load: %v\n", err)
 		return 1
 	}
+	if err := firstClickErr.Load(); err != nil {
+		fmt.Fprintf(stderr, "cbsim load: %d of %d clicks failed (their journeys sent nothing); the first: %v\n", rep.Clicks.Failed, rep.Clicks.Requests, *err)
+	}
 	if rep.Interrupted {
 		fmt.Fprintf(stderr, "cbsim load: interrupted after %s: the report covers what was sent until then, and nothing was read back\n", time.Duration(rep.WallNS).Round(time.Millisecond))
+		return 1
+	}
+	switch {
+	case rep.Postbacks.Requests == 0:
+		fmt.Fprintf(stderr, "cbsim load: no postback was sent: nothing was tested\n")
+		return 1
+	case rep.Postbacks.Delivered == 0:
+		fmt.Fprintf(stderr, "cbsim load: the tracker accepted none of %d postbacks: nothing was tested (see failed by reason)\n", rep.Postbacks.Requests)
 		return 1
 	}
 	if rep.Verdict != nil && !rep.Verdict.OK() {

@@ -246,3 +246,19 @@ func TestLoadMergeRefusesMixedChecks(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadNothingDelivered: a run whose clicks all fail (a wrong API key)
+// or whose postbacks are all refused tested nothing: exit 1, saying why.
+func TestLoadNothingDelivered(t *testing.T) {
+	t.Parallel()
+	srv := loadTracker(t)
+	code, _, errs := cli(t, "load", "--tracker", srv.URL, "--profile", "cbsim", "--api-key", "wrongkey", "--journeys", "3", "--rate", "max")
+	if code != 1 || !strings.Contains(errs, "3 of 3 clicks failed") || !strings.Contains(errs, "HTTP 401") || !strings.Contains(errs, "no postback was sent") {
+		t.Errorf("wrong API key: exit %d\n%s", code, errs)
+	}
+	// Without a profile the click ids are made up: the reference tracker refuses every postback (404).
+	code, out, errs := cli(t, "load", "--tracker", srv.URL, "--journeys", "3", "--rate", "max")
+	if code != 1 || !strings.Contains(errs, "accepted none of") || !strings.Contains(out, "status_4xx") {
+		t.Errorf("unknown clicks: exit %d\n%s\n%s", code, out, errs)
+	}
+}
