@@ -238,7 +238,7 @@ func BenchmarkAttackURL(b *testing.B) {
 	src := newTestSourceAt(b, strings.TrimSuffix(target, "/"))
 	b.ReportAllocs()
 	var postbacks, failed int
-	var el time.Duration
+	var el, cpu time.Duration
 	for i := 0; b.Loop(); i++ {
 		a, err := NewAttacker(Config{Target: target, Source: src, Duration: dur, Connections: conns, Seed: uint64(i + 1)})
 		if err != nil {
@@ -257,11 +257,12 @@ func BenchmarkAttackURL(b *testing.B) {
 			}
 			close(done)
 		}()
-		t0 := time.Now()
+		u0, t0 := ReadUsage(), time.Now()
 		if err := a.Attack(context.Background(), ch); err != nil {
 			b.Fatal(err)
 		}
 		el += time.Since(t0)
+		cpu += ReadUsage().CPU - u0.CPU
 		close(ch)
 		<-done
 	}
@@ -270,4 +271,7 @@ func BenchmarkAttackURL(b *testing.B) {
 	}
 	b.ReportMetric(float64(postbacks)/el.Seconds(), "postbacks/s")
 	b.ReportMetric(float64(el.Nanoseconds())/float64(postbacks), "ns/postback")
+	// CPU per postback depends less on what else the machine runs than
+	// the rate does.
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(postbacks), "cpu-ns/postback")
 }

@@ -128,7 +128,12 @@ func TestWithhold(t *testing.T) {
 		{RoleAffiliate, []string{"vtid"}},
 	} {
 		v := TestValues(InitialPurchase, c.role)
+		dropped := v
+		dropped.Drop(c.role)
 		lost := v.Withhold(c.role)
+		if dropped != v {
+			t.Errorf("%s: Drop left %v; Withhold %v", c.role, dropped.Map(), v.Map())
+		}
 		for _, name := range c.withheld {
 			if v.Get(name) != "" || !slices.Contains(lost, name) {
 				t.Errorf("%s: {%s} = %q after Withhold (reported lost: %v)", c.role, name, v.Get(name), lost)

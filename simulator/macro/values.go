@@ -98,6 +98,16 @@ func (v *Values) Withhold(r Role) []string {
 	return lost
 }
 
+// Drop empties the role-specific macros of the other role, as Withhold
+// does, without saying which lost a value: for callers that only expand.
+func (v *Values) Drop(r Role) {
+	for i := range catalog {
+		if !catalog[i].Roles.Has(r) {
+			v.val[i] = ""
+		}
+	}
+}
+
 // TestValues returns the placeholder values a Test fire of event t sends
 // to an integration of role r: every macro's TestValue, with {event_type}
 // set to t and {role} to r, under the rules of a real event of type t —
