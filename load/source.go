@@ -94,7 +94,7 @@ type SourceConfig struct {
 	// the TID; another (extclid …) in that tracking parameter, for a
 	// tracker whose click ids ClickBank's TID rule drops.
 	Carrier string
-	Start         time.Time // when every journey begins; zero: simulator.DefaultTime
+	Start   time.Time // when every journey begins; zero: simulator.DefaultTime
 }
 
 // Source turns journey numbers into the postbacks they send. It is
