@@ -85,6 +85,7 @@ type client struct {
 	stop     context.CancelFunc
 
 	idleAt time.Time // when the last reply ended, to check an idle connection before reuse
+	until  time.Time // the deadline set on nc; zero: none known
 
 	br   *bufio.Reader
 	req  []byte
@@ -158,6 +159,7 @@ func (c *client) connect(deadline time.Time) error {
 	c.mu.Lock()
 	c.nc = nc
 	c.mu.Unlock()
+	c.until = time.Time{}
 	if c.br == nil {
 		c.br = bufio.NewReaderSize(nc, 8<<10)
 	} else {
@@ -180,6 +182,7 @@ const idleCheck = time.Second
 // unexpected bytes mean the server closed (or broke) it.
 func (c *client) alive(now time.Time) bool {
 	c.nc.SetReadDeadline(now.Add(time.Millisecond))
+	c.until = time.Time{} // the write deadline is still set, the read one is not
 	_, err := c.br.Peek(1)
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
@@ -204,12 +207,22 @@ func (c *client) do(uri string) reply {
 	if c.nc != nil && now.Sub(c.idleAt) >= idleCheck && !c.alive(now) {
 		c.close()
 	}
+	t0 := now // when the request is sent, for its latency
 	if c.nc == nil {
 		if err := c.connect(deadline); err != nil {
 			return c.fail(ReasonConnect, err)
 		}
+		t0 = time.Now()
 	}
-	c.nc.SetDeadline(deadline)
+	// [choice] The deadline is set for a request only when the one already
+	// set on the connection would end it early, and then timeout/8 later
+	// than it needs: each request is bounded by between timeout and 9/8
+	// timeout, and SetDeadline (a runtime timer change) runs a few times a
+	// second per connection instead of once per request.
+	if c.until.Before(deadline) {
+		c.until = deadline.Add(c.timeout / 8)
+		c.nc.SetDeadline(c.until)
+	}
 	if c.canceled.Load() { // cancel may have run before the line above
 		return c.fail(ReasonCanceled, context.Canceled)
 	}
@@ -218,7 +231,6 @@ func (c *client) do(uri string) reply {
 	c.req = append(c.req, " HTTP/1.1\r\nHost: "...)
 	c.req = append(c.req, c.target.Host...)
 	c.req = append(c.req, "\r\nUser-Agent: cbsim-load\r\nAccept: */*\r\n\r\n"...)
-	t0 := time.Now()
 	if _, err := c.nc.Write(c.req); err != nil {
 		r := c.fail(classifyIOErr(err, ReasonReset), err)
 		r.latency = time.Since(t0)
