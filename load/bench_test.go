@@ -151,11 +151,12 @@ func BenchmarkAttack(b *testing.B) {
 			}()
 			b.ReportAllocs()
 			b.ResetTimer()
-			t0 := time.Now()
+			u0, t0 := ReadUsage(), time.Now()
 			if err := a.Attack(context.Background(), ch); err != nil {
 				b.Fatal(err)
 			}
 			el := time.Since(t0)
+			cpu := ReadUsage().CPU - u0.CPU // the server's too: it runs in this process
 			close(ch)
 			<-done
 			if failed > 0 {
@@ -163,6 +164,7 @@ func BenchmarkAttack(b *testing.B) {
 			}
 			b.ReportMetric(float64(postbacks)/el.Seconds(), "postbacks/s")
 			b.ReportMetric(float64(el.Nanoseconds())/float64(postbacks), "ns/postback")
+			b.ReportMetric(float64(cpu.Nanoseconds())/float64(postbacks), "cpu-ns/postback")
 		})
 	}
 }
