@@ -41,7 +41,7 @@ func Expand(template string, values *Values) string {
 			break
 		}
 		pos = end
-		i, known := index[template[start+1:end-1]]
+		i, known := find(template[start+1 : end-1])
 		if !known {
 			continue // sent literally, as ClickBank does with a typo
 		}
@@ -76,7 +76,7 @@ func AppendExpand(dst []byte, template string, values *Values) []byte {
 			break
 		}
 		pos = end
-		i, known := index[template[start+1:end-1]]
+		i, known := find(template[start+1 : end-1])
 		if !known {
 			continue // sent literally, as in Expand
 		}
