@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -87,6 +88,12 @@ type client struct {
 	idleAt time.Time // when the last reply ended, to check an idle connection before reuse
 	until  time.Time // the deadline set on nc; zero: none known
 
+	raw     syscall.RawConn // nc's descriptor, for writeWait; nil over TLS
+	rawReq  []byte          // the request writeWait sends
+	rawN    int             // how much of rawReq it wrote
+	rawErr  error           // the write's error
+	rawWait func(fd uintptr) bool
+
 	br   *bufio.Reader
 	req  []byte
 	body []byte // the kept first keepBody bytes of the last reply's body
@@ -155,6 +162,12 @@ func (c *client) connect(deadline time.Time) error {
 			return err
 		}
 		nc = tc
+	}
+	c.raw = nil
+	if tc, ok := nc.(*net.TCPConn); ok && canWriteWait {
+		if rc, err := tc.SyscallConn(); err == nil {
+			c.raw = rc
+		}
 	}
 	c.mu.Lock()
 	c.nc = nc
@@ -231,7 +244,7 @@ func (c *client) do(uri string) reply {
 	c.req = append(c.req, " HTTP/1.1\r\nHost: "...)
 	c.req = append(c.req, c.target.Host...)
 	c.req = append(c.req, "\r\nUser-Agent: cbsim-load\r\nAccept: */*\r\n\r\n"...)
-	if _, err := c.nc.Write(c.req); err != nil {
+	if err := c.send(); err != nil {
 		r := c.fail(classifyIOErr(err, ReasonReset), err)
 		r.latency = time.Since(t0)
 		return r
@@ -249,6 +262,36 @@ func (c *client) do(uri string) reply {
 	}
 	c.idleAt = t0.Add(lat)
 	return reply{status: status, latency: lat}
+}
+
+// send writes c.req and, over plain TCP, waits until the reply can be
+// read. The wait saves a system call per request: a read right after the
+// write nearly always finds nothing yet (EAGAIN) and only then parks; here
+// the write runs inside RawConn.Read, after the poller forgot the socket's
+// past readiness and before it waits for the next, so the reply (which
+// cannot come before its request) always wakes it, and the read that
+// follows finds it. Over TLS, with bytes already buffered, or after a
+// short write, it writes plainly and the read waits as usual.
+func (c *client) send() error {
+	if c.raw == nil || c.br.Buffered() > 0 {
+		_, err := c.nc.Write(c.req)
+		return err
+	}
+	if c.rawWait == nil {
+		c.rawWait = c.writeWait
+	}
+	c.rawReq, c.rawN, c.rawErr = c.req, -1, nil
+	if err := c.raw.Read(c.rawWait); err != nil {
+		return err
+	}
+	if c.rawErr != nil {
+		return c.rawErr
+	}
+	if c.rawN < len(c.req) { // a short write: the rest the usual way
+		_, err := c.nc.Write(c.req[c.rawN:])
+		return err
+	}
+	return nil
 }
 
 // fail closes the connection and reports reason, or canceled when the run
