@@ -6,6 +6,9 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
+	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -148,11 +151,12 @@ func BenchmarkAttack(b *testing.B) {
 			}()
 			b.ReportAllocs()
 			b.ResetTimer()
-			t0 := time.Now()
+			u0, t0 := ReadUsage(), time.Now()
 			if err := a.Attack(context.Background(), ch); err != nil {
 				b.Fatal(err)
 			}
 			el := time.Since(t0)
+			cpu := ReadUsage().CPU - u0.CPU // the server's too: it runs in this process
 			close(ch)
 			<-done
 			if failed > 0 {
@@ -160,6 +164,7 @@ func BenchmarkAttack(b *testing.B) {
 			}
 			b.ReportMetric(float64(postbacks)/el.Seconds(), "postbacks/s")
 			b.ReportMetric(float64(el.Nanoseconds())/float64(postbacks), "ns/postback")
+			b.ReportMetric(float64(cpu.Nanoseconds())/float64(postbacks), "cpu-ns/postback")
 		})
 	}
 }
@@ -199,4 +204,76 @@ func BenchmarkClient(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/time.Since(t0).Seconds(), "requests/s")
+}
+
+// BenchmarkAttackURL runs the engine at max rate for a fixed time against
+// the server in $CBSIM_BENCH_URL (skipped when unset), like a loopback
+// nginx answering `return 200;` from .ci/bench-load, with
+// $CBSIM_BENCH_CONNECTIONS connections (default 64) and
+// $CBSIM_BENCH_DURATION (a Go duration, default 10s). Journeys are the
+// default catalog's with synthetic click ids: every request a distinct
+// journey's real URL. Compare with wrk on the same URL:
+//
+//	CBSIM_BENCH_URL=http://127.0.0.1:PORT/ go test -run '^$' -bench AttackURL -benchtime 1x ./load/
+//	wrk -t1 -c64 -d10s http://127.0.0.1:PORT/
+func BenchmarkAttackURL(b *testing.B) {
+	target := os.Getenv("CBSIM_BENCH_URL")
+	if target == "" {
+		b.Skip("CBSIM_BENCH_URL not set")
+	}
+	conns := 64
+	if s := os.Getenv("CBSIM_BENCH_CONNECTIONS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 {
+			b.Fatalf("CBSIM_BENCH_CONNECTIONS=%q: want a positive whole number", s)
+		}
+		conns = n
+	}
+	dur := 10 * time.Second
+	if s := os.Getenv("CBSIM_BENCH_DURATION"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			b.Fatalf("CBSIM_BENCH_DURATION=%q: want a positive Go duration, like 10s", s)
+		}
+		dur = d
+	}
+	src := newTestSourceAt(b, strings.TrimSuffix(target, "/"))
+	b.ReportAllocs()
+	var postbacks, failed int
+	var el, cpu time.Duration
+	for i := 0; b.Loop(); i++ {
+		a, err := NewAttacker(Config{Target: target, Source: src, Duration: dur, Connections: conns, Seed: uint64(i + 1)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ch := make(chan []Result, 64)
+		done := make(chan struct{})
+		go func() {
+			for batch := range ch {
+				for i := range batch {
+					postbacks++
+					if !batch[i].OK() {
+						failed++
+					}
+				}
+			}
+			close(done)
+		}()
+		u0, t0 := ReadUsage(), time.Now()
+		if err := a.Attack(context.Background(), ch); err != nil {
+			b.Fatal(err)
+		}
+		el += time.Since(t0)
+		cpu += ReadUsage().CPU - u0.CPU
+		close(ch)
+		<-done
+	}
+	if failed > 0 {
+		b.Fatalf("%d of %d postbacks failed", failed, postbacks)
+	}
+	b.ReportMetric(float64(postbacks)/el.Seconds(), "postbacks/s")
+	b.ReportMetric(float64(el.Nanoseconds())/float64(postbacks), "ns/postback")
+	// CPU per postback depends less on what else the machine runs than
+	// the rate does.
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(postbacks), "cpu-ns/postback")
 }

@@ -221,6 +221,8 @@ type Builder struct {
 	r      *rand.Rand
 	accept []bool
 	out    []Postback
+	urls   []byte // the journey's URLs, one after another
+	ends   []int  // where each postback's URL ends in urls
 }
 
 // NewBuilder returns a Builder of s's journeys.
@@ -253,15 +255,23 @@ func (b *Builder) Build(mix uint64, p Plan, tid, vtid string) ([]Postback, error
 	if err != nil {
 		return nil, fmt.Errorf("walk funnel %s: %w", f.name, err)
 	}
+	// Every URL of the journey is appended to one buffer and becomes one
+	// string, sliced per postback: one allocation per journey, not one
+	// per postback. simulator.AppendURL gives Build's URL byte for byte
+	// (simulator's TestAppendURLMatchesBuild) without the Delivery and
+	// its notes, which a load run never reads.
 	b.out = b.out[:0]
+	b.urls = b.urls[:0]
+	b.ends = b.ends[:0]
 	for i := range w.Events {
 		ev := &w.Events[i]
 		for _, in := range s.cfg.Integrations {
-			d := simulator.Build(ev, in)
-			if d.Skipped != "" {
+			var ok bool
+			if b.urls, ok = simulator.AppendURL(b.urls, ev, in); !ok {
 				continue
 			}
-			pb := Postback{Event: ev.Type, Role: in.Role, URL: d.URL, EventID: ev.ID, Receipt: ev.Receipt}
+			b.ends = append(b.ends, len(b.urls))
+			pb := Postback{Event: ev.Type, Role: in.Role, EventID: ev.ID, Receipt: ev.Receipt}
 			if in.Role == simulator.RoleVendor {
 				pb.ClickID, pb.Sum = ev.VTID, ev.Split.Vendor
 			} else {
@@ -269,6 +279,12 @@ func (b *Builder) Build(mix uint64, p Plan, tid, vtid string) ([]Postback, error
 			}
 			b.out = append(b.out, pb)
 		}
+	}
+	all := string(b.urls)
+	start := 0
+	for i, end := range b.ends {
+		b.out[i].URL = all[start:end]
+		start = end
 	}
 	return b.out, nil
 }

@@ -44,3 +44,16 @@ func BenchmarkEventValues(b *testing.B) {
 		ev.Values(RoleAffiliate, "aff01")
 	}
 }
+
+// BenchmarkAppendURL is Build's URL alone, appended to a reused buffer.
+func BenchmarkAppendURL(b *testing.B) {
+	ev, in := benchEvent(b)
+	buf := make([]byte, 0, 512)
+	b.ReportAllocs()
+	for b.Loop() {
+		var ok bool
+		if buf, ok = AppendURL(buf[:0], ev, in); !ok || len(buf) == 0 {
+			b.Fatal("empty URL")
+		}
+	}
+}

@@ -52,17 +52,30 @@ func Build(ev *Event, in Integration) Delivery {
 		d.Skipped = "no URL for " + string(ev.Type)
 		return d
 	}
-	account := in.Account
-	if account == "" {
-		account = ev.Affiliate
-		if in.Role == RoleVendor {
-			account = ev.Vendor
-		}
-	}
 	d.Template = tmpl
-	d.Values = ev.Values(in.Role, account)
+	d.Values = ev.Values(in.Role, in.accountFor(ev))
 	d.expand(in)
 	return d
+}
+
+// AppendURL appends to dst the URL that Build(ev, in) expands, byte for
+// byte, and reports whether in sends a postback for ev; when it does not,
+// dst comes back unchanged. It builds nothing else (no Delivery, Values
+// kept or Notes), for a caller that sends many postbacks and allocates
+// only to grow dst.
+func AppendURL(dst []byte, ev *Event, in Integration) ([]byte, bool) {
+	if in.skip(ev) != fires {
+		return dst, false
+	}
+	tmpl, ok := in.URLFor(ev.Type)
+	if !ok {
+		return dst, false
+	}
+	v := ev.Values(in.Role, in.accountFor(ev))
+	if !in.SendOtherRoleMacros {
+		v.Drop(in.Role)
+	}
+	return macro.AppendExpand(dst, tmpl, &v), true
 }
 
 // expand applies ClickBank's role rule to d.Values unless in opts out,

@@ -71,19 +71,61 @@ func (in Integration) Templates() map[EventType]string {
 // Fires reports whether the integration sends a postback for ev, and if
 // not, why.
 func (in Integration) Fires(ev *Event) (bool, string) {
-	switch {
-	case !in.Subscribed(ev.Type):
+	switch in.skip(ev) {
+	case skipUnsubscribed:
 		return false, "not subscribed to " + string(ev.Type)
-	case in.Role == RoleAffiliate && ev.Affiliate == "":
+	case skipNoAffiliate:
 		return false, "a sale without an affiliate fires no affiliate postback"
-	case in.Role == RoleAffiliate && ev.TestCard:
+	case skipTestCard:
 		return false, "test-card orders fire no affiliate postbacks"
-	case in.Account != "" && in.Role == RoleAffiliate && in.Account != ev.Affiliate:
+	case skipOtherAffiliate:
 		return false, "the sale belongs to affiliate " + ev.Affiliate
-	case in.Account != "" && in.Role == RoleVendor && in.Account != ev.Vendor:
+	case skipOtherVendor:
 		return false, "the sale belongs to vendor " + ev.Vendor
 	}
 	return true, ""
+}
+
+// skipWhy is why an integration does not fire for an event (Fires says
+// it in words); fires when it does.
+type skipWhy uint8
+
+const (
+	fires skipWhy = iota
+	skipUnsubscribed
+	skipNoAffiliate
+	skipTestCard
+	skipOtherAffiliate
+	skipOtherVendor
+)
+
+// skip is Fires without building the reason's text.
+func (in Integration) skip(ev *Event) skipWhy {
+	switch {
+	case !in.Subscribed(ev.Type):
+		return skipUnsubscribed
+	case in.Role == RoleAffiliate && ev.Affiliate == "":
+		return skipNoAffiliate
+	case in.Role == RoleAffiliate && ev.TestCard:
+		return skipTestCard
+	case in.Account != "" && in.Role == RoleAffiliate && in.Account != ev.Affiliate:
+		return skipOtherAffiliate
+	case in.Account != "" && in.Role == RoleVendor && in.Account != ev.Vendor:
+		return skipOtherVendor
+	}
+	return fires
+}
+
+// accountFor is the {account} of ev's postbacks to in: its own account,
+// else the sale's affiliate or vendor, by role.
+func (in Integration) accountFor(ev *Event) string {
+	if in.Account != "" {
+		return in.Account
+	}
+	if in.Role == RoleVendor {
+		return ev.Vendor
+	}
+	return ev.Affiliate
 }
 
 // Rebase points every URL of the integration at base (scheme, host and port;

@@ -52,6 +52,13 @@ func (c *Catalog) Walk(j Journey, r *rand.Rand, start time.Time) (Walk, error) {
 		return Walk{}, err
 	}
 	front := c.Products[f.Front]
+	// room for every event the walk can give: one allocation, not one per
+	// growth of the slice
+	n := 1
+	if !j.Abandon {
+		n += 1 + len(f.Upsells)
+	}
+	w.Events = make([]Event, 0, n)
 	w.Events = append(w.Events, o.event(OrderFormImpression, front))
 	if j.Abandon {
 		return w, nil

@@ -187,6 +187,51 @@ var index = func() map[string]int {
 	return m
 }()
 
+// slotBits sizes slots, the open-addressing table behind find: 256 slots
+// for the catalog's few dozen names keep probe chains short.
+const slotBits = 8
+
+// slots holds catalog positions by a cheap hash of the name (slotOf), -1
+// where empty; built once, never modified. find looks a name up in it
+// several times faster than in index: it runs for every macro of every
+// postback a load run builds.
+var slots = func() (t [1 << slotBits]int16) {
+	for h := range t {
+		t[h] = -1
+	}
+	for i, m := range catalog {
+		h := slotOf(m.Name)
+		for t[h] >= 0 {
+			h = (h + 1) & (1<<slotBits - 1)
+		}
+		t[h] = int16(i)
+	}
+	return t
+}()
+
+// slotOf hashes a name's length and its first, middle and last bytes.
+func slotOf(name string) uint {
+	n := len(name)
+	if n == 0 {
+		return 0
+	}
+	return (uint(n)*131 + uint(name[0])*31 + uint(name[n/2])*7 + uint(name[n-1])) & (1<<slotBits - 1)
+}
+
+// find returns the catalog position of the macro called name, as index
+// does.
+func find(name string) (int, bool) {
+	for h := slotOf(name); ; h = (h + 1) & (1<<slotBits - 1) {
+		i := slots[h]
+		if i < 0 {
+			return 0, false
+		}
+		if catalog[i].Name == name {
+			return int(i), true
+		}
+	}
+}
+
 // Catalog returns every known macro sorted by name, as a fresh copy the
 // caller may modify.
 func Catalog() []Macro {

@@ -128,7 +128,12 @@ func TestWithhold(t *testing.T) {
 		{RoleAffiliate, []string{"vtid"}},
 	} {
 		v := TestValues(InitialPurchase, c.role)
+		dropped := v
+		dropped.Drop(c.role)
 		lost := v.Withhold(c.role)
+		if dropped != v {
+			t.Errorf("%s: Drop left %v; Withhold %v", c.role, dropped.Map(), v.Map())
+		}
 		for _, name := range c.withheld {
 			if v.Get(name) != "" || !slices.Contains(lost, name) {
 				t.Errorf("%s: {%s} = %q after Withhold (reported lost: %v)", c.role, name, v.Get(name), lost)
@@ -256,5 +261,31 @@ func TestValuesTable(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(`{"clickid":"x"}`), &back); err == nil || !strings.Contains(err.Error(), "clickid") {
 		t.Errorf("json.Unmarshal of an unknown macro = %v", err)
+	}
+}
+
+// TestFind checks the fast lookup against index for every catalog name
+// and for names that are not: cut, extended, changed in one byte.
+func TestFind(t *testing.T) {
+	check := func(name string) {
+		t.Helper()
+		wantI, wantOK := index[name]
+		i, ok := find(name)
+		if ok != wantOK || (ok && i != wantI) {
+			t.Errorf("find(%q) = %d, %v; index gives %d, %v", name, i, ok, wantI, wantOK)
+		}
+	}
+	check("")
+	for _, m := range catalog {
+		check(m.Name)
+		check(m.Name + "x")
+		check("x" + m.Name)
+		check(m.Name[:len(m.Name)-1])
+		check(strings.ToUpper(m.Name))
+		for i := range len(m.Name) {
+			b := []byte(m.Name)
+			b[i] ^= 1
+			check(string(b))
+		}
 	}
 }

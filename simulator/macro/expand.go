@@ -41,7 +41,7 @@ func Expand(template string, values *Values) string {
 			break
 		}
 		pos = end
-		i, known := index[template[start+1:end-1]]
+		i, known := find(template[start+1 : end-1])
 		if !known {
 			continue // sent literally, as ClickBank does with a typo
 		}
@@ -63,6 +63,53 @@ func Expand(template string, values *Values) string {
 	}
 	b.WriteString(template[last:])
 	return b.String()
+}
+
+// AppendExpand appends to dst what Expand(template, values) returns and
+// returns the extended slice; it allocates only to grow dst.
+func AppendExpand(dst []byte, template string, values *Values) []byte {
+	query := queryStart(template)
+	last := 0 // template[last:] is not appended yet
+	for pos := 0; ; {
+		start, end, ok := nextToken(template, pos)
+		if !ok {
+			break
+		}
+		pos = end
+		i, known := find(template[start+1 : end-1])
+		if !known {
+			continue // sent literally, as in Expand
+		}
+		dst = append(dst, template[last:start]...)
+		safe := uint8(pathSafe)
+		if start > query {
+			safe = querySafe
+		}
+		if values != nil {
+			dst = appendEscaped(dst, values.val[i], safe)
+		}
+		last = end
+	}
+	return append(dst, template[last:]...)
+}
+
+// appendEscaped is writeEscaped appending to a byte slice.
+func appendEscaped(dst []byte, v string, safe uint8) []byte {
+	last := 0
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if class[c]&safe != 0 {
+			continue
+		}
+		dst = append(dst, v[last:i]...)
+		if c == ' ' && safe == querySafe {
+			dst = append(dst, '+')
+		} else {
+			dst = append(dst, '%', upperhex[c>>4], upperhex[c&15])
+		}
+		last = i + 1
+	}
+	return append(dst, v[last:]...)
 }
 
 // writeEscaped writes v escaped as url.PathEscape does (safe == pathSafe) or

@@ -62,6 +62,9 @@ func TestExpand(t *testing.T) {
 			if got := Expand(tt.template, vals); got != tt.want {
 				t.Errorf("Expand(%q) = %q; want %q", tt.template, got, tt.want)
 			}
+			if got := string(AppendExpand([]byte("x"), tt.template, vals)); got != "x"+tt.want {
+				t.Errorf("AppendExpand(\"x\", %q) = %q; want %q", tt.template, got, "x"+tt.want)
+			}
 		})
 	}
 }
@@ -195,6 +198,9 @@ func FuzzExpand(f *testing.F) {
 		values.Set("affiliate_earnings", "45.75")
 		values.Set(name, value)
 		got := Expand(template, values)
+		if app := string(AppendExpand(nil, template, values)); app != got {
+			t.Fatalf("AppendExpand(%q) = %q; Expand gives %q", template, app, got)
+		}
 
 		// A template without '{' comes back unchanged.
 		if !strings.Contains(template, "{") && got != template {
@@ -259,6 +265,15 @@ func BenchmarkExpand(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Expand(benchTemplate, vals)
+	}
+}
+
+func BenchmarkAppendExpand(b *testing.B) {
+	vals := benchValues(b)
+	buf := make([]byte, 0, 512)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = AppendExpand(buf[:0], benchTemplate, vals)
 	}
 }
 

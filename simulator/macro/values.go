@@ -17,7 +17,7 @@ type Values struct {
 // Set sets the value of the macro called name (without braces) and reports
 // whether name is a catalog macro; any other name is not kept.
 func (v *Values) Set(name, value string) bool {
-	i, ok := index[name]
+	i, ok := find(name)
 	if ok {
 		v.val[i], v.set[i] = value, true
 	}
@@ -32,7 +32,7 @@ func (v *Values) Get(name string) string {
 
 // Lookup returns the value of the macro called name and whether it is set.
 func (v *Values) Lookup(name string) (string, bool) {
-	i, ok := index[name]
+	i, ok := find(name)
 	if !ok || v == nil || !v.set[i] {
 		return "", false
 	}
@@ -96,6 +96,16 @@ func (v *Values) Withhold(r Role) []string {
 		v.val[i] = ""
 	}
 	return lost
+}
+
+// Drop empties the role-specific macros of the other role, as Withhold
+// does, without saying which lost a value: for callers that only expand.
+func (v *Values) Drop(r Role) {
+	for i := range catalog {
+		if !catalog[i].Roles.Has(r) {
+			v.val[i] = ""
+		}
+	}
 }
 
 // TestValues returns the placeholder values a Test fire of event t sends
