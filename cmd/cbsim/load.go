@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"runtime"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -42,6 +43,7 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	duration := fs.Duration("duration", loadDefaultDuration, "how long journeys start (default 10s unless --journeys is given)")
 	journeys := fs.Uint64("journeys", 0, "journeys in all, across every shard (0: as many as --duration allows)")
 	connections := fs.Int("connections", load.DefaultConnections, "connections to the tracker, one worker each")
+	procs := fs.Int("procs", 0, "CPU cores cbsim's Go runtime uses (GOMAXPROCS), like wrk's -t; 0: all. On a machine the tracker shares, 1 can be faster")
 	timeout := fs.Duration("timeout", 5*time.Second, "per request, from connecting to the last byte of the reply")
 	funnelMix := fs.String("funnel-mix", "", "`FILE` of funnel weights, JSON or YAML (keto: 3, fitness-eur: 1); default: every funnel of the catalog alike")
 	upsellRate := fs.String("upsell-rate", "", "the chance a buyer takes each upsell, 0 to 1, such as 0.3 (default: each funnel's own answers)")
@@ -75,6 +77,12 @@ func runLoad(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if *timeout <= 0 {
 		return usageError(fs, "--timeout must be a positive duration such as 5s, got %s", *timeout)
+	}
+	if *procs < 0 {
+		return usageError(fs, "--procs must be 0 (all cores) or more, got %d", *procs)
+	}
+	if *procs > 0 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(*procs))
 	}
 	if *duration < 0 || (given["duration"] && *duration == 0) {
 		return usageError(fs, "--duration must be a positive duration such as 30s, got %s", *duration)
