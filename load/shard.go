@@ -55,9 +55,16 @@ func ParseShard(v string) (Shard, error) {
 	bad := func(why string) (Shard, error) {
 		return Shard{}, fmt.Errorf("--shard %q: %s; allowed: i/n with 0 <= i < n, like 0/4 … 3/4", v, why)
 	}
-	a, b, ok := strings.Cut(strings.TrimSpace(v), "/")
+	a, b, ok := strings.Cut(v, "/")
 	if !ok {
 		return bad("missing /")
+	}
+	digits := func(t string) bool { return t != "" && strings.Trim(t, "0123456789") == "" }
+	if !digits(a) {
+		return bad(fmt.Sprintf("index %q is not a whole number written in digits", a))
+	}
+	if !digits(b) {
+		return bad(fmt.Sprintf("count %q is not a whole number written in digits", b))
 	}
 	i, err := strconv.Atoi(a)
 	if err != nil {

@@ -17,7 +17,8 @@ func TestParseShard(t *testing.T) {
 		"x/4":     `index "x"`,
 		"1/y":     `count "y"`,
 		"2":       "missing /",
-		"-1/4":    "outside",
+		"-1/4":    `index "-1"`,
+		" 1/4":    `index " 1"`,
 	} {
 		_, err := ParseShard(in)
 		if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), `--shard "`+in+`"`) {
