@@ -136,19 +136,7 @@ func BenchmarkAttack(b *testing.B) {
 				}
 			}
 			ch := make(chan []Result, 64)
-			var postbacks, failed int
-			done := make(chan struct{})
-			go func() {
-				for batch := range ch {
-					for i := range batch {
-						postbacks++
-						if !batch[i].OK() {
-							failed++
-						}
-					}
-				}
-				close(done)
-			}()
+			counted := countResults(ch)
 			b.ReportAllocs()
 			b.ResetTimer()
 			u0, t0 := ReadUsage(), time.Now()
@@ -158,7 +146,7 @@ func BenchmarkAttack(b *testing.B) {
 			el := time.Since(t0)
 			cpu := ReadUsage().CPU - u0.CPU // the server's too: it runs in this process
 			close(ch)
-			<-done
+			postbacks, failed := counted()
 			if failed > 0 {
 				b.Fatalf("%d of %d postbacks failed", failed, postbacks)
 			}
@@ -166,6 +154,28 @@ func BenchmarkAttack(b *testing.B) {
 			b.ReportMetric(float64(el.Nanoseconds())/float64(postbacks), "ns/postback")
 			b.ReportMetric(float64(cpu.Nanoseconds())/float64(postbacks), "cpu-ns/postback")
 		})
+	}
+}
+
+// countResults counts the postbacks received on ch, and the failed ones,
+// until ch is closed; counted waits for that and returns the counts.
+func countResults(ch <-chan []Result) (counted func() (postbacks, failed int)) {
+	var postbacks, failed int
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for batch := range ch {
+			for i := range batch {
+				postbacks++
+				if !batch[i].OK() {
+					failed++
+				}
+			}
+		}
+	}()
+	return func() (int, int) {
+		<-done
+		return postbacks, failed
 	}
 }
 
@@ -247,18 +257,7 @@ func BenchmarkAttackURL(b *testing.B) {
 			b.Fatal(err)
 		}
 		ch := make(chan []Result, 64)
-		done := make(chan struct{})
-		go func() {
-			for batch := range ch {
-				for i := range batch {
-					postbacks++
-					if !batch[i].OK() {
-						failed++
-					}
-				}
-			}
-			close(done)
-		}()
+		counted := countResults(ch)
 		u0, t0 := ReadUsage(), time.Now()
 		if err := a.Attack(context.Background(), ch); err != nil {
 			b.Fatal(err)
@@ -266,7 +265,8 @@ func BenchmarkAttackURL(b *testing.B) {
 		el += time.Since(t0)
 		cpu += ReadUsage().CPU - u0.CPU
 		close(ch)
-		<-done
+		p, f := counted()
+		postbacks, failed = postbacks+p, failed+f
 	}
 	if failed > 0 {
 		b.Fatalf("%d of %d postbacks failed", failed, postbacks)
