@@ -1,6 +1,6 @@
 package macro
 
-import "strings"
+import "unsafe"
 
 // Byte classes for scanning and escaping.
 const (
@@ -32,37 +32,25 @@ const upperhex = "0123456789ABCDEF"
 // documentation for the exact rules. Expand never panics; it returns
 // template itself when nothing is replaced.
 func Expand(template string, values *Values) string {
-	var b strings.Builder
-	query := queryStart(template)
-	last := 0 // template[last:] is not written yet
+	if !hasMacro(template) {
+		return template
+	}
+	b := AppendExpand(make([]byte, 0, len(template)+64), template, values)
+	return unsafe.String(unsafe.SliceData(b), len(b)) // b is not used again, as strings.Builder does
+}
+
+// hasMacro reports whether template has a token of a catalog macro.
+func hasMacro(template string) bool {
 	for pos := 0; ; {
 		start, end, ok := nextToken(template, pos)
 		if !ok {
-			break
+			return false
+		}
+		if _, known := find(template[start+1 : end-1]); known {
+			return true
 		}
 		pos = end
-		i, known := find(template[start+1 : end-1])
-		if !known {
-			continue // sent literally, as ClickBank does with a typo
-		}
-		if b.Cap() == 0 {
-			b.Grow(len(template) + 64)
-		}
-		b.WriteString(template[last:start])
-		safe := uint8(pathSafe)
-		if start > query {
-			safe = querySafe
-		}
-		if values != nil {
-			writeEscaped(&b, values.val[i], safe)
-		}
-		last = end
 	}
-	if last == 0 {
-		return template
-	}
-	b.WriteString(template[last:])
-	return b.String()
 }
 
 // AppendExpand appends to dst what Expand(template, values) returns and
@@ -93,7 +81,8 @@ func AppendExpand(dst []byte, template string, values *Values) []byte {
 	return append(dst, template[last:]...)
 }
 
-// appendEscaped is writeEscaped appending to a byte slice.
+// appendEscaped appends v escaped as url.PathEscape does (safe == pathSafe)
+// or as url.QueryEscape does (safe == querySafe, a space becomes '+').
 func appendEscaped(dst []byte, v string, safe uint8) []byte {
 	last := 0
 	for i := 0; i < len(v); i++ {
@@ -110,26 +99,4 @@ func appendEscaped(dst []byte, v string, safe uint8) []byte {
 		last = i + 1
 	}
 	return append(dst, v[last:]...)
-}
-
-// writeEscaped writes v escaped as url.PathEscape does (safe == pathSafe) or
-// as url.QueryEscape does (safe == querySafe, a space becomes '+').
-func writeEscaped(b *strings.Builder, v string, safe uint8) {
-	last := 0
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if class[c]&safe != 0 {
-			continue
-		}
-		b.WriteString(v[last:i])
-		if c == ' ' && safe == querySafe {
-			b.WriteByte('+')
-		} else {
-			b.WriteByte('%')
-			b.WriteByte(upperhex[c>>4])
-			b.WriteByte(upperhex[c&15])
-		}
-		last = i + 1
-	}
-	b.WriteString(v[last:])
 }
