@@ -59,15 +59,9 @@ func (s *Simulator) Rebill(ctx context.Context, receipt string, payment int) ([]
 		if p.cancelled {
 			return &ParamError{"receipt", fmt.Errorf("subscription %s was cancelled (CANCEL-REBILL): it rebills no more until UncancelRebill resumes it", receipt)}
 		}
-		next := p.payments + 1
-		if payment == 0 {
-			payment = next
-		}
-		if payment != next {
-			return &ParamError{"payment", fmt.Errorf("payment %d of %s: the next charge is %d (-B%03d)", payment, receipt, next, next)}
-		}
-		if payment > 999 {
-			return &ParamError{"payment", fmt.Errorf("payment %d of %s: a subscription charges at most 999 times (-B999)", payment, receipt)}
+		var err error
+		if payment, err = p.nextPayment(receipt, payment, ""); err != nil {
+			return err
 		}
 		p.payments = payment
 		p.changes = 0
@@ -160,15 +154,9 @@ func (s *Simulator) InsufficientFunds(ctx context.Context, receipt string, payme
 		if p.ev.TestCard {
 			return &ParamError{"receipt", fmt.Errorf("%s is a test-card order: ClickBank has no test INSF", receipt)}
 		}
-		next := p.payments + 1
-		if payment == 0 {
-			payment = next
-		}
-		if payment != next {
-			return &ParamError{"payment", fmt.Errorf("payment %d of %s: the next charge is %d (-B%03d), the only one that can fail", payment, receipt, next, next)}
-		}
-		if payment > 999 {
-			return &ParamError{"payment", fmt.Errorf("payment %d of %s: a subscription charges at most 999 times (-B999)", payment, receipt)}
+		var err error
+		if payment, err = p.nextPayment(receipt, payment, ", the only one that can fail"); err != nil {
+			return err
 		}
 		tx = insTransaction{ev: p.ev, p: p.p, known: true, typ: ins.InsufFunds, receipt: p.ev.Receipt, payment: payment, at: chargeTime(p.ev.Time, payment)}
 		return nil
@@ -316,4 +304,21 @@ func (b *purchaseBook) update(receipt string, f func(p *purchase, n int) error) 
 		return &NotFoundError{Kind: "receipt", Name: receipt, Known: known}
 	}
 	return f(p, n)
+}
+
+// nextPayment checks that payment (0: the next one) is the subscription's
+// next charge and at most its 999th; why is added to the message of a
+// payment other than the next.
+func (p *purchase) nextPayment(receipt string, payment int, why string) (int, error) {
+	next := p.payments + 1
+	if payment == 0 {
+		payment = next
+	}
+	if payment != next {
+		return 0, &ParamError{"payment", fmt.Errorf("payment %d of %s: the next charge is %d (-B%03d)%s", payment, receipt, next, next, why)}
+	}
+	if payment > 999 {
+		return 0, &ParamError{"payment", fmt.Errorf("payment %d of %s: a subscription charges at most 999 times (-B999)", payment, receipt)}
+	}
+	return payment, nil
 }
