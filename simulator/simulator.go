@@ -24,6 +24,10 @@ type Simulator struct {
 	// beside the postbacks.
 	INSEndpoints []INSEndpoint
 	Journal      *Journal
+	// Clock is the simulator's time: when deliveries are journaled, when
+	// a hop happened and whether its cookie is still inside the referral
+	// window. nil = the real time. Set it before first use.
+	Clock *Clock
 
 	purchases purchaseBook // the purchases delivered, by receipt, for Refund, Chargeback and Rebill
 }
@@ -105,6 +109,10 @@ func (s *Simulator) Plan(events []Event) []Delivery {
 func (s *Simulator) Deliver(ctx context.Context, events []Event) []Delivery {
 	return s.DeliverAll(ctx, events).Deliveries
 }
+
+// JournalNotes journals notes of what ClickBank did on the way (a TID a
+// hoplink's rule dropped), as a walk's notes are journaled.
+func (s *Simulator) JournalNotes(ns ...Note) { s.Journal.note(ns...) }
 
 // Send sends one built delivery (a skipped one is only journaled), journals
 // it, with its notes when it was sent, and returns it with its attempts.

@@ -67,6 +67,24 @@ type Handler struct {
 
 	token   string           // required as "Authorization: Bearer token"; "" = none (WithToken)
 	secrets *redact.Redactor // masked in every answer (WithSecrets)
+	front   Front            // the buyer's side of ClickBank served beside the API (WithFront); nil = none
+}
+
+// Front is the buyer's side of ClickBank that `cbsim serve` serves beside
+// the control API: hoplinks, vendor pages, order forms, and the proxy for
+// ClickBank's own host names (package simulator/storefront). Requests it
+// Handles reach it without the API's guard: a buyer's browser arrives
+// there from the tracker's site, cross-origin and without a token, as it
+// arrives at ClickBank.
+type Front interface {
+	http.Handler
+	Handles(r *http.Request) bool
+}
+
+// WithFront serves f beside the control API: every request f Handles goes
+// to f, the rest to the API.
+func WithFront(f Front) Option {
+	return func(h *Handler) { h.front = f }
 }
 
 // NewHandler returns the control API of sim; requests without a seed take
@@ -115,6 +133,7 @@ func NewHandler(sim *simulator.Simulator, seed uint64, opts ...Option) *Handler 
 	h.mux.HandleFunc("GET /macros", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, macro.Catalog())
 	})
+	h.consoleRoutes()
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, refuse(ENotFound, "", "no such endpoint %s %s (endpoints: POST /fire, POST /journeys, POST /ins/refund, POST /ins/chargeback, POST /ins/rebill, POST /ins/insf, POST /ins/cancel-rebill, POST /ins/uncancel-rebill, GET|DELETE /journal, GET /integrations, GET /macros, GET /healthz)", r.Method, r.URL.Path))
 	})
@@ -133,6 +152,10 @@ type healthBody struct {
 // 405 that lists the methods it takes. The secrets of WithSecrets are
 // masked in every answer's body.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h.front != nil && h.front.Handles(r) {
+		h.front.ServeHTTP(w, r)
+		return
+	}
 	if h.secrets.Secrets() > 0 {
 		mw := &maskedWriter{ResponseWriter: w, body: h.secrets.Writer(w)}
 		defer mw.body.Flush()

@@ -1,0 +1,4 @@
+package control
+
+// consoleRoutes registers the web console's pages on h.mux.
+func (h *Handler) consoleRoutes() {}
