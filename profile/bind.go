@@ -51,6 +51,11 @@ type Config struct {
 	// PostbackExtra overrides postback.extra, wire name → value; ""
 	// removes a parameter.
 	PostbackExtra map[string]string
+	// PostbackOnly binds the profile for sending postbacks only (cbsim
+	// serve --profile): the click, the campaigns and the readers are left
+	// out, so only what the postback URL needs must be given. Click,
+	// Conversions and ClickKept then fail.
+	PostbackOnly bool
 	// Reader picks the reader where the profile has both: "http" or
 	// "sql"; "" = the profile's read.prefer.
 	Reader string
@@ -93,6 +98,8 @@ type Tracker struct {
 	now      func() time.Time
 	event    time.Time
 	visitors *visitors
+
+	postbackOnly bool // bound with Config.PostbackOnly: no click, no reader
 
 	mu      sync.Mutex        // guards created
 	created map[string]string // role → campaign found or created
@@ -147,23 +154,28 @@ func (p *Profile) Bind(cfg Config) (*Tracker, error) {
 	if reader == "" {
 		reader = p.read.prefer
 	}
-	conv, err := p.read.conversions.pick(reader, cfg.Reader != "")
-	if err != nil {
-		problems = append(problems, err.Error())
-	}
-	var clicks *chosenReader // the clicks reader follows the conversions reader's kind, or is left out
-	if conv != nil {
-		clicks, _ = p.read.clicks.pick(conv.kind(), true)
+	var conv, clicks *chosenReader // the clicks reader follows the conversions reader's kind, or is left out
+	if !cfg.PostbackOnly {
+		var err error
+		if conv, err = p.read.conversions.pick(reader, cfg.Reader != ""); err != nil {
+			problems = append(problems, err.Error())
+		}
+		if conv != nil {
+			clicks, _ = p.read.clicks.pick(conv.kind(), true)
+		}
 	}
 
 	// The templates in use decide which values are needed.
-	used := []*template{p.click.url, p.postback.url}
+	used := []*template{p.postback.url}
+	if !cfg.PostbackOnly {
+		used = append(used, p.click.url)
+	}
 	for _, w := range slices.Sorted(maps.Keys(p.postback.extra)) {
 		if _, removed := cfg.PostbackExtra[w]; !removed {
 			used = append(used, p.postback.extra[w])
 		}
 	}
-	if c := p.campaigns; c != nil && len(t.campaign) < len(roles()) {
+	if c := p.campaigns; c != nil && len(t.campaign) < len(roles()) && !cfg.PostbackOnly {
 		used = append(used, c.title, c.findURL, c.createURL, c.createBody)
 	}
 	for _, r := range []*chosenReader{conv, clicks} {
@@ -266,6 +278,7 @@ func (p *Profile) Bind(cfg Config) (*Tracker, error) {
 		t.now = time.Now
 	}
 	t.event = cfg.EventTime
+	t.postbackOnly = cfg.PostbackOnly
 	t.visitors = newVisitors(p.visitors, cfg.Seed)
 	for _, role := range roles() {
 		t.offers[role] = cfg.OfferURLs[role]
@@ -273,6 +286,7 @@ func (p *Profile) Bind(cfg Config) (*Tracker, error) {
 			t.offers[role] = defaultOfferURL(role, p.click.param[role], p.click.offerMacro)
 		}
 	}
+	var err error
 	if t.conv, t.convMap, err = t.open(conv, cfg.DB); err == nil {
 		t.clicks, t.clickMap, err = t.open(clicks, cfg.DB)
 	}

@@ -1,6 +1,8 @@
 package profile
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 )
@@ -97,5 +99,35 @@ func TestRedact(t *testing.T) {
 		Campaigns: map[string]string{RoleAffiliate: "a", RoleVendor: "v"}})
 	if got := tr.Redact("a p@ss word b p%40ss+word c"); got != "a *** b *** c" {
 		t.Errorf("Redact = %q", got)
+	}
+}
+
+// TestBindPostbackOnly: bound for postbacks only, a profile wants only what
+// its postback URL needs — no API token, no campaign — and refuses to
+// click or read.
+func TestBindPostbackOnly(t *testing.T) {
+	p, err := Load("voluum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Bind(Config{TrackerURL: "http://127.0.0.1:9"}); err == nil || !strings.Contains(err.Error(), "api_token") {
+		t.Fatalf("a full bind without the API token: err = %v, want it to name api_token", err)
+	}
+	tr, err := p.Bind(Config{TrackerURL: "http://127.0.0.1:9", PostbackOnly: true})
+	if err != nil {
+		t.Fatalf("a postback-only bind: %v", err)
+	}
+	defer tr.Close()
+	if got := tr.PostbackBase(); got != "http://127.0.0.1:9/postback" {
+		t.Fatalf("PostbackBase = %q", got)
+	}
+	if _, err := tr.Click(context.Background(), RoleAffiliate); err == nil || !strings.Contains(err.Error(), "postbacks only") {
+		t.Fatalf("Click on a postback-only bind: err = %v", err)
+	}
+	if _, err := tr.Conversions(context.Background(), "x"); !errors.Is(err, ErrNotSupported) {
+		t.Fatalf("Conversions on a postback-only bind: err = %v, want ErrNotSupported", err)
+	}
+	if _, err := p.Bind(Config{PostbackOnly: true}); err == nil || !strings.Contains(err.Error(), "--tracker") {
+		t.Fatalf("a postback-only bind without the tracker: err = %v", err)
 	}
 }

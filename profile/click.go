@@ -31,6 +31,9 @@ type Click struct {
 // A tracker may hand out a click id and still not keep the click (see
 // ClickKept); Click cannot tell, as the visitor could not.
 func (t *Tracker) Click(ctx context.Context, role string) (Click, error) {
+	if t.postbackOnly {
+		return Click{}, fmt.Errorf("click: profile %s was bound for postbacks only", t.p.Name)
+	}
 	if !slices.Contains(roles(), role) {
 		return Click{}, fmt.Errorf("click: unknown role %q; roles: %s", role, strings.Join(roles(), ", "))
 	}

@@ -41,6 +41,7 @@ type profileInput struct {
 	seed                 int64
 	eventTime            time.Time // when the simulated events happen; zero = the read window is around now
 	advice               string    // what a failed preflight tells the user to check
+	postbackOnly         bool      // bind for sending postbacks only (cbsim serve): no click, campaign or reader
 }
 
 // bind loads the profile and binds it to the tracker in; every --set entry
@@ -58,7 +59,7 @@ func (f *profileFlags) bind(fs *flag.FlagSet, in profileInput) (*profile.Tracker
 	secrets := secretSettings(p, in.set)
 	redact.Of(fs.Output()).Add(secrets...)
 	tr, err := p.Bind(profile.Config{TrackerURL: in.tracker, APIURL: in.api, APIKey: in.apiKey, Campaigns: in.campaigns,
-		Set: in.set, Reader: *f.reader, Seed: in.seed, EventTime: in.eventTime})
+		Set: in.set, Reader: *f.reader, Seed: in.seed, EventTime: in.eventTime, PostbackOnly: in.postbackOnly})
 	if err != nil {
 		return nil, nil, usageError(fs, "%v", err)
 	}

@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/cbsim/cbsim/internal/redact"
+	"github.com/cbsim/cbsim/load"
+	"github.com/cbsim/cbsim/profile"
 	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/simulator/control"
 	"github.com/cbsim/cbsim/simulator/ins"
@@ -24,6 +26,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		"", "point the integrations at this tracker base URL (default: as the fixtures say)")
 	seed := fs.Uint64("seed", 1, "first seed of requests that give none (each takes the next), so a restarted server replays the same values")
 	insf := addServeINSFlags(fs)
+	profName := fs.String("profile", "", "send the postbacks in this tracker profile's names (a bundled name or a file) to --tracker: the affiliate's click id in the profile's ClickBank parameter (extclid for voluum), the vendor's in vtid")
+	set := keyValues{}
+	fs.Var(set, "set", "with --profile: a setting of the profile, NAME=VALUE (repeatable); a secret setting is never printed")
 	if code := parseFlags(fs, args); code >= 0 {
 		return code
 	}
@@ -37,11 +42,28 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if host == "" {
 		host = "127.0.0.1"
 	}
+	switch {
+	case *profName != "" && *sf.integrations != "":
+		return usageError(fs, "give --profile or --integrations, not both: a profile makes the integrations")
+	case *profName != "" && *sf.tracker == "":
+		return usageError(fs, "--profile %s needs --tracker: the tracker's base URL the profile's postbacks go to", *profName)
+	case *profName == "" && len(set) > 0:
+		return usageError(fs, "--set gives a profile's settings: give --profile too")
+	}
 	sim, code := sf.simulator(fs, true)
 	if code >= 0 {
 		return code
 	}
 	sim.Journal.Capacity = *capacity
+	if *profName != "" {
+		tr, code := serveProfile(fs, sf, *profName, set)
+		if code >= 0 {
+			return code
+		}
+		defer tr.Close()
+		carrier := tr.Profile().ClickBankParam(profile.RoleAffiliate)
+		sim.Integrations = load.Integrations(tr, []simulator.Role{simulator.RoleAffiliate, simulator.RoleVendor}, carrier, nil)
+	}
 	if code := insf.apply(fs, sim); code >= 0 {
 		return code
 	}
@@ -61,6 +83,14 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	return 0
+}
+
+// serveProfile binds the profile name to --tracker for cbsim serve's
+// postbacks; exit code 2 for a bad flag, else -1.
+func serveProfile(fs *flag.FlagSet, sf *simFlags, name string, set keyValues) (*profile.Tracker, int) {
+	noReader := ""
+	tr, _, code := (&profileFlags{name: &name, reader: &noReader}).bind(fs, profileInput{name: name, tracker: *sf.tracker, set: set, postbackOnly: true})
+	return tr, code
 }
 
 // insURLs is --ins-url of cbsim serve: ROLE=URL entries, at most

@@ -216,3 +216,38 @@ func TestServeINSFlagErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestServeProfile: --profile makes the integrations in the profile's
+// names — the affiliate's click id in its ClickBank parameter — without
+// asking for what only clicks and reads need; the wrong combinations are
+// usage errors naming the flag.
+func TestServeProfile(t *testing.T) {
+	base := startCommand(t, runServe, "--addr", "127.0.0.1:0", "--profile", "voluum", "--tracker", "http://127.0.0.1:9")
+	resp, err := http.Post(base+"/fire", "application/json", strings.NewReader(`{"event":"upsell_purchase","role":"affiliate","params":{"extclid":"ABCdef123"},"dry_run":true}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fired struct{ Deliveries []struct{ URL string } }
+	json.NewDecoder(resp.Body).Decode(&fired)
+	resp.Body.Close()
+	if len(fired.Deliveries) != 1 || !strings.HasPrefix(fired.Deliveries[0].URL, "http://127.0.0.1:9/postback?cid=ABCdef123&payout=") ||
+		!strings.Contains(fired.Deliveries[0].URL, "&et=UpsellPurchase") {
+		t.Fatalf("an upsell through the voluum profile built %+v", fired.Deliveries)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--profile", "voluum"}, "--profile voluum needs --tracker"},
+		{[]string{"--profile", "voluum", "--tracker", "http://127.0.0.1:9", "--integrations", "x.json"}, "give --profile or --integrations, not both"},
+		{[]string{"--set", "api_token=x"}, "--set gives a profile's settings: give --profile too"},
+		{[]string{"--profile", "nosuch", "--tracker", "http://127.0.0.1:9"}, "--profile"},
+		{[]string{"--profile", "voluum", "--tracker", "http://127.0.0.1:9", "--set", "nosuch=1"}, "unknown setting nosuch"},
+	} {
+		var out, errb bytes.Buffer
+		code := run(context.Background(), append([]string{"serve", "--addr", "127.0.0.1:0"}, c.args...), &out, &errb)
+		if code != 2 || !strings.Contains(errb.String(), c.want) {
+			t.Errorf("serve %v: exit %d, stderr %q; want 2 and %q", c.args, code, errb.String(), c.want)
+		}
+	}
+}
