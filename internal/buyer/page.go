@@ -18,6 +18,7 @@ type Page struct {
 	Via    []*url.URL // the redirects followed to get here, in order (not URL itself)
 
 	links map[string]string // a link's id → its href, resolved
+	order []string          // the links' ids in page order
 	forms []Form
 	title string
 }
@@ -43,6 +44,9 @@ func (p *Page) Link(id string) (*url.URL, error) {
 	}
 	return url.Parse(h)
 }
+
+// Links returns the ids of the page's links, in page order.
+func (p *Page) Links() []string { return append([]string(nil), p.order...) }
 
 // Form returns the form whose id is id, or that holds a submit button
 // whose id is id.
@@ -107,6 +111,9 @@ func (p *Page) parse() error {
 			case "a":
 				if id, href := a["id"], a["href"]; id != "" && href != "" {
 					if u, err := p.URL.Parse(href); err == nil {
+						if _, dup := p.links[id]; !dup {
+							p.order = append(p.order, id)
+						}
 						p.links[id] = u.String()
 					}
 				}
