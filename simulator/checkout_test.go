@@ -125,6 +125,3 @@ func TestCheckoutBuyerAndErrors(t *testing.T) {
 		}
 	}
 }
-
-
-
