@@ -11,11 +11,11 @@ import (
 type hostKind uint8
 
 const (
-	plainHost    hostKind = iota // cbsim's own host (127.0.0.1:PORT): paths decide
-	hopLegacy                    // AFF.VEN.hop.<any>: the legacy hoplink, accounts from the host
-	hopReadable                  // hop.clickbank.net: the readable hoplink through the proxy
-	payHost                      // VEN.pay.<any> or ITEM.VEN.pay.<any>: the order form
-	clickBankElse                // another clickbank.net name: nothing here
+	plainHost     hostKind = iota // cbsim's own host (127.0.0.1:PORT): paths decide
+	hopLegacy                     // AFF.VEN.hop.<any>: the legacy hoplink, accounts from the host
+	hopReadable                   // hop.clickbank.net: the readable hoplink through the proxy
+	payHost                       // VEN.pay.<any> or ITEM.VEN.pay.<any>: the order form
+	clickBankElse                 // another clickbank.net name: nothing here
 )
 
 // requestHost is what a request's Host says.

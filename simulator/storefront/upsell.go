@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-
 )
 
 // upsellData is what an upsell page shows.
@@ -157,4 +156,3 @@ func (s *Store) thanksPage(w http.ResponseWriter, r *http.Request, ven string) {
 	}
 	s.render(w, r, http.StatusOK, "thanks", d)
 }
-
