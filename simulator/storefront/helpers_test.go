@@ -62,11 +62,12 @@ const macros = "type={event_type}&tid={tid}&vtid={vtid}&aff={affiliate_earnings}
 // integration of aff01 (path /aff) and a vendor integration of ven01
 // (path /ven) pointed at a receiver, on a fixed movable clock.
 type world struct {
-	sim   *simulator.Simulator
-	store *Store
-	srv   *httptest.Server
-	rc    *receiver
-	clock *simulator.Clock
+	sim    *simulator.Simulator
+	store  *Store
+	srv    *httptest.Server
+	rc     *receiver
+	clock  *simulator.Clock
+	shared bool // buyers walk at once: counts of postbacks are not one buyer's
 }
 
 var epoch = time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)
@@ -169,7 +170,7 @@ var (
 )
 
 // form returns the action of the form of id and its fields' values.
-func form(t *testing.T, body, id string) (string, url.Values) {
+func form(t testing.TB, body, id string) (string, url.Values) {
 	t.Helper()
 	for _, m := range formRE.FindAllStringSubmatch(body, -1) {
 		if m[1] != id {
@@ -190,7 +191,7 @@ func form(t *testing.T, body, id string) (string, url.Values) {
 }
 
 // link returns the href of the link of id.
-func link(t *testing.T, body, id string) string {
+func link(t testing.TB, body, id string) string {
 	t.Helper()
 	for _, m := range linkRE.FindAllStringSubmatch(body, -1) {
 		if m[1] == id {
