@@ -55,6 +55,8 @@ func TestErrorPages(t *testing.T) {
 		{"pay bad zipcode", "GET", "/pay/ven01?cbitems=KETO-FE&zipcode=%3Cscript%3E", "", 400, "zipcode"},
 		{"pay GET with cbur", "GET", "/pay/ven01?cbitems=KETO-UP1&cbur=a", "", 405, "cbur"},
 		{"pay PUT", "PUT", "/pay/ven01?cbitems=KETO-FE", "", 405, ""},
+		{"pay HEAD", "HEAD", "/pay/ven01?cbitems=KETO-FE", "", 405, ""},
+		{"hop HEAD", "HEAD", "/hop?affiliate=aff01&vendor=ven01", "", 405, ""},
 		{"form without cbsess", "POST", "/pay/ven01?cbitems=KETO-FE", "name=A", 400, "cbsess"},
 		{"form unknown cbsess", "POST", "/pay/ven01?cbitems=KETO-FE", with("cbsess", "nope"), 404, "cbsess"},
 		{"form other vendor", "POST", "/pay/ven02?cbitems=FIT-FE", with("cbitems", "FIT-FE"), 400, "cbsess"},
@@ -96,6 +98,9 @@ func TestErrorPages(t *testing.T) {
 			defer res.Body.Close()
 			page, _ := io.ReadAll(res.Body)
 			status, param := errorOf(string(page))
+			if tc.method == http.MethodHead { // no body to read
+				status, param = strconv.Itoa(res.StatusCode), tc.param
+			}
 			if res.StatusCode != tc.status || status != strconv.Itoa(tc.status) || param != tc.param {
 				t.Errorf("%s %s: %d, page says status %s param %q; want %d naming %q\n%s", tc.method, tc.target, res.StatusCode, status, param, tc.status, tc.param, page)
 			}

@@ -41,7 +41,11 @@ const (
 // with the hop cookie set. The accounts come from the legacy host
 // (AFF.VEN.hop.…) or from the query.
 func (s *Store) serveHop(w http.ResponseWriter, r *http.Request, host requestHost) {
-	if !getOnly(w, r, s) {
+	if r.Method != http.MethodGet {
+		// not even HEAD: a hop records a click, which a link checker's
+		// HEAD is not [choice]
+		w.Header().Set("Allow", "GET")
+		s.writeError(w, r, fail(http.StatusMethodNotAllowed, "", "method %s not allowed on a hoplink (allowed: GET, the buyer's click)", r.Method))
 		return
 	}
 	q := r.URL.Query()

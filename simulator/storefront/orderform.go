@@ -52,7 +52,7 @@ var payParams = map[string]bool{"cbitems": true, "vtid": true, "cbfid": true, "c
 // upsell offer. hostItem is the item of a legacy ITEM.VEN.pay host.
 func (s *Store) servePay(w http.ResponseWriter, r *http.Request, ven, hostItem string) {
 	switch r.Method {
-	case http.MethodGet, http.MethodHead:
+	case http.MethodGet: // not HEAD: viewing the form is an impression [choice]
 		s.orderForm(w, r, ven, hostItem)
 	case http.MethodPost:
 		r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
@@ -66,8 +66,8 @@ func (s *Store) servePay(w http.ResponseWriter, r *http.Request, ven, hostItem s
 		}
 		s.purchase(w, r, ven)
 	default:
-		w.Header().Set("Allow", "GET, HEAD, POST")
-		s.writeError(w, r, fail(http.StatusMethodNotAllowed, "", "method %s not allowed on the order form (allowed: GET, HEAD, POST)", r.Method))
+		w.Header().Set("Allow", "GET, POST")
+		s.writeError(w, r, fail(http.StatusMethodNotAllowed, "", "method %s not allowed on the order form (allowed: GET to view it, POST to buy)", r.Method))
 	}
 }
 

@@ -97,6 +97,8 @@ func (s *Store) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.servePay(w, r, ven, "")
 	case strings.HasPrefix(path, "/vendor/"):
 		s.serveVendorSite(w, r, strings.TrimPrefix(path, "/vendor/"))
+	case h.kind == clickBankElse:
+		s.writeError(w, r, fail(http.StatusNotFound, "", "cbsim does not simulate %s%s: it serves hop.clickbank.net (/ and /hop), AFF.VEN.hop.clickbank.net, VEN.pay.clickbank.net and the paths /hop, /vendor/VENDOR/ and /pay/VENDOR on them; encrypted hoplinks are not simulated", h.name, path))
 	default:
 		s.writeError(w, r, fail(http.StatusNotFound, "", "no such page %s on %s: cbsim's storefront serves /hop, /vendor/VENDOR/ and /pay/VENDOR", path, h.name))
 	}

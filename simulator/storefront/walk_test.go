@@ -57,6 +57,9 @@ func walkToThanks(t *testing.T, w *world, b *buyer, card string) resp {
 	if thanks.status != 200 || thanks.url.Path != "/vendor/ven01/thanks" {
 		t.Fatalf("declining led to %s (%d):\n%s", thanks.url, thanks.status, thanks.body)
 	}
+	if !strings.Contains(thanks.body, "<li>lp=b</li>") {
+		t.Errorf("thank-you page does not list the vendor variable lp=b of the pay link:\n%s", thanks.body)
+	}
 	// a stale form (the accept of upsell 1 again) buys nothing and goes on
 	if again := b.submit(up1, "accept", nil); again.url.Path != "/vendor/ven01/thanks" {
 		t.Errorf("re-sending upsell 1's accept led to %s, want the thank-you page", again.url)
