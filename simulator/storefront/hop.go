@@ -96,8 +96,11 @@ func (s *Store) serveHop(w http.ResponseWriter, r *http.Request, host requestHos
 		h.TID = tid
 	}
 	s.mu.Lock()
-	if old, ok := s.hops.get(hopCookie(r, ven)); ok && old.Vendor == ven && !s.expired(old, h.At) {
-		notes = append(notes, simulator.Note{Kind: simulator.HopReplaced, Text: fmt.Sprintf("hop %s of affiliate %s replaces hop %s of affiliate %s to vendor %s: the last hop wins the referral", h.ID, aff, old.ID, old.Affiliate, ven)})
+	// A new hop replaces the buyer's earlier one to the vendor; it is
+	// worth a note when the referral changes hands or TID.
+	if old, ok := s.hops.get(hopCookie(r, ven)); ok && old.Vendor == ven && !s.expired(old, h.At) && (old.Affiliate != aff || old.TID != h.TID) {
+		notes = append(notes, simulator.Note{Kind: simulator.HopReplaced, Text: fmt.Sprintf("hop %s (affiliate %s, tid %q) replaces hop %s (affiliate %s, tid %q) to vendor %s: the last hop wins the referral",
+			h.ID, aff, h.TID, old.ID, old.Affiliate, old.TID, ven)})
 	}
 	s.hops.put(h.ID, h)
 	s.mu.Unlock()

@@ -218,3 +218,30 @@ func TestClickBankHostNames(t *testing.T) {
 		t.Errorf("another clickbank.net name: %d, want 404", nf.status)
 	}
 }
+
+// TestLegacyHostBrowserFiles: a browser's own requests on a legacy hop
+// host (its favicon) record no hop; a second click of the same hoplink
+// replaces the hop without a note, one of another affiliate with one.
+func TestLegacyHostBrowserFiles(t *testing.T) {
+	w := newWorld(t, Options{})
+	req, err := http.NewRequest(http.MethodGet, w.srv.URL+"/favicon.ico", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Host = "aff01.ven01.hop.localhost"
+	res, err := noFollow().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound || len(res.Cookies()) != 0 {
+		t.Errorf("favicon on a hop host: %d with cookies %v, want 404 and no hop", res.StatusCode, res.Cookies())
+	}
+	b := w.buyer(t, "")
+	for range 2 {
+		b.get(w.srv.URL + "/hop?affiliate=aff01&vendor=ven01&tid=same")
+	}
+	if kinds := noteKinds(w.sim); len(kinds) != 0 {
+		t.Errorf("the same hoplink twice: notes %v, want none", kinds)
+	}
+}

@@ -60,7 +60,7 @@ func (s *Store) servePay(w http.ResponseWriter, r *http.Request, ven, hostItem s
 			s.writeError(w, r, fail(http.StatusBadRequest, "", "the form could not be read: %v", err))
 			return
 		}
-		if r.PostForm.Get("cbur") != "" {
+		if r.Form.Get("cbur") != "" {
 			s.answer(w, r, ven)
 			return
 		}
@@ -160,6 +160,8 @@ func (s *Store) orderForm(w http.ResponseWriter, r *http.Request, ven, hostItem 
 	pre.Country, pre.State, pre.Zip = b.Country, b.State, b.PostalCode
 	o.form = pre
 	s.journal(append(notes, k.Notes()...)...)
+	o.mu.Lock() // the order is known from here on: its next request waits for this one
+	defer o.mu.Unlock()
 	s.mu.Lock()
 	s.orders.put(o.token, o)
 	s.mu.Unlock()

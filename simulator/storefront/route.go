@@ -65,6 +65,13 @@ func storePath(path string) bool {
 	return path == "/hop" || strings.HasPrefix(path, "/vendor/") || strings.HasPrefix(path, "/pay/")
 }
 
+// browserFile reports whether path is one a browser asks for on its own
+// (a favicon, robots.txt): on a legacy hop host it is not a click, so it
+// records no hop [choice].
+func browserFile(path string) bool {
+	return path == "/favicon.ico" || path == "/robots.txt" || strings.HasPrefix(path, "/apple-touch-icon")
+}
+
 // Handles reports whether the store serves r: one of its paths (/hop,
 // /vendor/…, /pay/…) on any host, or any request to a ClickBank host name
 // (a hoplink or pay host, or another name under clickbank.net, which gets
@@ -80,7 +87,7 @@ func (s *Store) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h := parseHost(r.Host)
 	path := r.URL.Path
 	switch {
-	case h.kind == hopLegacy && !storePath(path):
+	case h.kind == hopLegacy && !storePath(path) && !browserFile(path):
 		s.serveHop(w, r, h)
 	case h.kind == hopReadable && (path == "/" || path == "/hop"):
 		s.serveHop(w, r, h)
@@ -107,7 +114,7 @@ func (s *Store) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // serveVendorSite routes the vendor's own site: rest is the path after
 // /vendor/.
 func (s *Store) serveVendorSite(w http.ResponseWriter, r *http.Request, rest string) {
-	if !getOnly(w, r, s) {
+	if !s.getOnly(w, r) {
 		return
 	}
 	parts := strings.Split(rest, "/")
@@ -132,7 +139,7 @@ func (s *Store) serveVendorSite(w http.ResponseWriter, r *http.Request, rest str
 }
 
 // getOnly answers 405 to anything but GET and HEAD.
-func getOnly(w http.ResponseWriter, r *http.Request, s *Store) bool {
+func (s *Store) getOnly(w http.ResponseWriter, r *http.Request) bool {
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		return true
 	}

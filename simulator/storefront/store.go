@@ -31,7 +31,14 @@
 // forgotten first). Each hop and each order form takes the next seed of
 // the sequence (Options.Seed, Seed+1, …), so a store started with the
 // same seed gives the same hop ids, receipts and event ids to the same
-// sequence of requests. A Store is safe for concurrent use.
+// sequence of requests. A Store is safe for concurrent use; one order's
+// requests run one at a time.
+//
+// A page that fires an event answers once the event's postbacks (and INS
+// notifications) are sent, through simulator.Simulator.DeliverAll: a
+// slow tracker slows the page, and the journal holds the deliveries by
+// the time the buyer sees the next page. A buyer who leaves mid-request
+// does not cancel them.
 package storefront
 
 import (

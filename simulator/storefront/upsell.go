@@ -57,7 +57,7 @@ func (s *Store) upsellPage(w http.ResponseWriter, r *http.Request, ven string, n
 // [choice]. A form of an offer already answered (step) changes nothing
 // and sends the buyer on.
 func (s *Store) answer(w http.ResponseWriter, r *http.Request, ven string) {
-	f := r.PostForm
+	f := r.Form // the body's fields, then the query's: ClickBank's own answer links carry cbur in the query
 	o, err := s.orderOf(f.Get("cbsess"), ven)
 	if err != nil {
 		s.writeError(w, r, err)
