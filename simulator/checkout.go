@@ -44,12 +44,12 @@ func (c *Catalog) NewItemCheckout(item string, j Journey, r *rand.Rand) (*Checko
 	if !ok {
 		return nil, &NotFoundError{Kind: "item", Name: item, Known: keys(c.Products)}
 	}
-	return c.startCheckout(c.FrontFunnel(p), j, r)
+	return c.startCheckout(c.frontFunnel(p), j, r)
 }
 
-// FrontFunnel returns the first funnel, by name, whose front product is
+// frontFunnel returns the first funnel, by name, whose front product is
 // p; without one, a funnel of p alone named after its item.
-func (c *Catalog) FrontFunnel(p Product) Funnel {
+func (c *Catalog) frontFunnel(p Product) Funnel {
 	for _, name := range keys(c.Funnels) {
 		if f := c.Funnels[name]; f.Front == p.Item && f.Vendor == p.Vendor {
 			return f

@@ -43,7 +43,8 @@ type formValues struct {
 // along (docs/clickbank.md §3; "Query String Parameters",
 // https://support.clickbank.com/hc/en-us/articles/220364307 [doc]; the
 // prefill names name, email, country, zipcode are [likely]). tid and
-// cbsess are read too: a tid to ignore, cbsess the store's order token.
+// cbsess are read too: a tid to ignore, cbsess the store's order token
+// (its name is cbsim's [choice]).
 var payParams = map[string]bool{"cbitems": true, "vtid": true, "cbfid": true, "cbskin": true, "cbur": true,
 	"name": true, "email": true, "country": true, "zipcode": true, "tid": true, "cbsess": true}
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/cbsim/cbsim/simulator"
+	"github.com/cbsim/cbsim/simulator/ins"
 	"github.com/cbsim/cbsim/simulator/money"
 )
 
@@ -160,5 +161,31 @@ func TestBuyerWalksThePages(t *testing.T) {
 				check("aff", q, i)
 			}
 		})
+	}
+}
+
+// TestUpsellChainInINS: the order the pages build is the order a walk
+// builds: its INS notifications link the upsell to the initial purchase
+// (original receipt, upsell flow id, session, path).
+func TestUpsellChainInINS(t *testing.T) {
+	w := newWorld(t, Options{Seed: 9})
+	w.sim.INSEndpoints = []simulator.INSEndpoint{{Role: ins.Vendor, Target: simulator.INSTarget{URLs: []string{w.rc.srv.URL + "/ins"}, Secret: "SECRETKEY1"}}}
+	walkToThanks(t, w, w.buyer(t, iPhoneSafari), "4242424242424242")
+	ds := w.sim.Journal.INSDeliveries()
+	if len(ds) != 2 || len(w.rc.of("/ins")) != 2 {
+		t.Fatalf("%d INS deliveries journaled, %d received; want the initial purchase's and the upsell's", len(ds), len(w.rc.of("/ins")))
+	}
+	first, up := ds[0].Notification, ds[1].Notification
+	if first == nil || up == nil || up.Upsell == nil || first.Upsell == nil {
+		t.Fatalf("notifications without an upsell block: %+v, %+v", first, up)
+	}
+	flow := w.sim.Catalog.Funnels["keto"].FlowID()
+	u := up.Upsell
+	if u.UpsellOriginalReceipt != first.Receipt || u.UpsellFlowID != flow || u.UpsellSession != first.Upsell.UpsellSession ||
+		!strings.HasPrefix(u.UpsellSession, first.Receipt[:6]) || u.UpsellPath != "a" {
+		t.Errorf("upsell block %+v; want original %s, flow %d, the first purchase's session, path a", *u, first.Receipt, flow)
+	}
+	if ds[0].Type != ins.Sale || !ds[1].Delivered {
+		t.Errorf("INS %s delivered %v, want SALE delivered", ds[0].Type, ds[1].Delivered)
 	}
 }
