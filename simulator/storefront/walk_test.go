@@ -189,3 +189,26 @@ func TestUpsellChainInINS(t *testing.T) {
 		t.Errorf("INS %s delivered %v, want SALE delivered", ds[0].Type, ds[1].Delivered)
 	}
 }
+
+// TestProductWithoutUpsells: a pay link of a product no funnel fronts
+// sells it alone, straight to the thank-you page; without a hop it is a
+// direct sale.
+func TestProductWithoutUpsells(t *testing.T) {
+	w := newWorld(t, Options{})
+	b := w.buyer(t, "")
+	f := b.get(w.srv.URL + "/pay/ven01?cbitems=keto-up1&country=US&zipcode=10001&name=Bo&email=bo%40example.com")
+	if _, fields := form(t, f.body, "order-form"); fields.Get("name") != "Bo" || fields.Get("email") != "bo@example.com" || fields.Get("country") != "US" || fields.Get("zip") != "10001" {
+		t.Errorf("prefill %v, want name, email, country and zip from the pay link", fields)
+	}
+	thanks := b.submit(f, "order-form", map[string]string{"card_number": "4242424242424242", "expiry": "12/30", "cvv": "1234"})
+	if thanks.url.Path != "/vendor/ven01/thanks" || strings.Count(thanks.body, `data-receipt="`) != 1 {
+		t.Fatalf("a product alone led to %s (%d):\n%s", thanks.url, thanks.status, thanks.body)
+	}
+	ven := w.rc.of("/ven")
+	if len(ven) != 2 || ven[1].Get("item") != "KETO-UP1" || ven[1].Get("affiliate") != "" || ven[1].Get("zip") != "10001" || ven[1].Get("country") != "US" {
+		t.Errorf("vendor postbacks %v, want impression and a direct purchase of KETO-UP1 in 10001, US", ven)
+	}
+	if aff := w.rc.of("/aff"); len(aff) != 0 {
+		t.Errorf("a direct sale fired %d affiliate postbacks", len(aff))
+	}
+}
