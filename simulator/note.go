@@ -19,6 +19,13 @@ const (
 	// role-specific macros ({tid} in a vendor integration), which ClickBank
 	// sends empty.
 	MacroWithheld NoteKind = "macro_withheld"
+	// HopExpired: an order came after its hop's referral window (60 days,
+	// docs/clickbank.md §3) or after the hop was forgotten, so it is a
+	// sale without an affiliate.
+	HopExpired NoteKind = "hop_expired"
+	// HopReplaced: a buyer followed a second hoplink to the same vendor;
+	// the last hop wins the referral (docs/clickbank.md §3).
+	HopReplaced NoteKind = "hop_replaced"
 )
 
 // Note is something ClickBank did on the way that a harness may assert: a
