@@ -6,15 +6,20 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
+	"os"
 	"strings"
+	"time"
 
 	"github.com/cbsim/cbsim/internal/redact"
 	"github.com/cbsim/cbsim/load"
 	"github.com/cbsim/cbsim/profile"
 	"github.com/cbsim/cbsim/simulator"
 	"github.com/cbsim/cbsim/simulator/control"
+	"github.com/cbsim/cbsim/simulator/ids"
 	"github.com/cbsim/cbsim/simulator/ins"
+	"github.com/cbsim/cbsim/simulator/storefront"
 )
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -26,6 +31,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		"", "point the integrations at this tracker base URL (default: as the fixtures say)")
 	seed := fs.Uint64("seed", 1, "first seed of requests that give none (each takes the next), so a restarted server replays the same values")
 	insf := addServeINSFlags(fs)
+	tidRule := fs.String("tid-rule", "current", "how a hoplink treats the affiliate's tid: "+ids.TIDRules+" (docs/clickbank.md §2)")
+	window := fs.Duration("referral-window", storefront.DefaultWindow, "how long a hop cookie credits the affiliate (ClickBank's 60 days = 1440h); the simulator's clock moves with POST /clock")
+	testCard := fs.String("test-card", storefront.DefaultTestCard, "the card number that makes an order form's purchase a test order (12 to 19 digits)")
+	caCert := fs.String("ca-cert", "", "write the certificate of the CA cbsim signs ClickBank's host names with to `FILE` (PEM), for clients that use cbsim as their proxy; also served at /ca.pem")
 	profName := fs.String("profile", "", "send the postbacks in this tracker profile's names (a bundled name or a file) to --tracker: the affiliate's click id in the profile's ClickBank parameter (extclid for voluum), the vendor's in vtid")
 	set := keyValues{}
 	fs.Var(set, "set", "with --profile: a setting of the profile, NAME=VALUE (repeatable); a secret setting is never printed")
@@ -41,6 +50,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	if host == "" {
 		host = "127.0.0.1"
+	}
+	rule, err := ids.ParseTIDRule(*tidRule)
+	if err != nil {
+		return usageError(fs, "--tid-rule: %v", err)
+	}
+	if *window <= 0 {
+		return usageError(fs, "--referral-window must be a positive duration such as 1440h, got %s", *window)
+	}
+	if err := storefront.CheckTestCard(*testCard); err != nil {
+		return usageError(fs, "--test-card: %v", err)
 	}
 	switch {
 	case *profName != "" && *sf.integrations != "":
@@ -75,14 +94,47 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	// The control API's answers quote the integrations' URLs: their
 	// secrets, and the server's token, are masked there too.
 	secrets := append(values(secretsOf(fs)), sf.secrets...)
-	srv := control.Serve(ln, sim, *seed, control.WithToken(*token), control.WithSecrets(secrets...))
-	fmt.Fprintf(stdout, "ready %s\n", readyURL(ln.Addr()))
+	sim.Clock = &simulator.Clock{}
+	store := storefront.New(sim, storefront.Options{Seed: *seed + storeSeeds, TIDRule: rule, Window: *window, TestCard: *testCard,
+		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	ca, err := storefront.NewCA(time.Now()) // the real time: clients check certificates against their own clock
+	if err != nil {
+		fmt.Fprintf(stderr, "cbsim serve: %v\n", err)
+		return 1
+	}
+	if *caCert != "" {
+		if err := os.WriteFile(*caCert, ca.CertPEM(), 0o644); err != nil {
+			fmt.Fprintf(stderr, "cbsim serve: --ca-cert: %v\n", err)
+			return 1
+		}
+	}
+	front := storefront.NewFront(store, ca)
+	srv := control.Serve(ln, sim, *seed, control.WithToken(*token), control.WithSecrets(secrets...), control.WithFront(front))
+	base := readyURL(ln.Addr())
+	fmt.Fprintf(stdout, "ready %s\n", base)
+	printBases(stdout, base)
 	<-ctx.Done()
-	if err := srv.Close(); err != nil {
+	err = errors.Join(front.Close(), srv.Close())
+	if err != nil {
 		fmt.Fprintf(stderr, "cbsim serve: %v\n", err)
 		return 1
 	}
 	return 0
+}
+
+// storeSeeds is how far the store's seeds (hops, order forms) start from
+// the control API's, so that the two sequences never give the same
+// receipts.
+const storeSeeds = 1 << 40
+
+// printBases prints, after the ready line, where a tracker's offer URLs
+// and a browser go: the console, the hoplink and pay-link bases to put in
+// place of ClickBank's, and the proxy for ClickBank's own host names.
+func printBases(w io.Writer, base string) {
+	fmt.Fprintf(w, "console   %s/\n", base)
+	fmt.Fprintf(w, "hoplinks  %s/hop?affiliate=AFF&vendor=VEN&tid=…        in place of https://hop.clickbank.net/?affiliate=AFF&vendor=VEN&tid=…\n", base)
+	fmt.Fprintf(w, "pay links %s/pay/VEN?cbitems=SKU&vtid=…               in place of https://VEN.pay.clickbank.net/?cbitems=SKU&vtid=…\n", base)
+	fmt.Fprintf(w, "proxy     %s for ClickBank's host names only (PAC %s/proxy.pac; trust %s/ca.pem for https)\n", base, base, base)
 }
 
 // serveProfile binds the profile name to --tracker for cbsim serve's

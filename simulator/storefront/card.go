@@ -87,3 +87,20 @@ func checkCVV(cvv string) error {
 	}
 	return nil
 }
+
+// CheckTestCard checks a test card number for Options.TestCard: 12 to 19
+// digits (spaces and dashes allowed between them), as an order form takes
+// them. The Luhn check is not asked of it: a vendor's test card need not
+// be a real card's number.
+func CheckTestCard(number string) error {
+	d := cardDigits(number)
+	if len(d) < 12 || len(d) > 19 {
+		return fmt.Errorf("test card %q: want 12 to 19 digits, got %d characters", number, len(d))
+	}
+	for _, c := range d {
+		if c < '0' || c > '9' {
+			return fmt.Errorf("test card %q: %q is not a digit (digits, spaces and - only)", number, c)
+		}
+	}
+	return nil
+}

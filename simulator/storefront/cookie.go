@@ -31,7 +31,7 @@ func setHopCookie(w http.ResponseWriter, host requestHost, ven, hopID string, wi
 		HttpOnly: true,
 		SameSite: http.SameSiteLaxMode,
 	}
-	if underClickBank(host.name) {
+	if IsClickBankHost(host.name) {
 		c.Domain = "clickbank.net"
 	}
 	http.SetCookie(w, c)

@@ -47,16 +47,10 @@ func parseHost(host string) requestHost {
 		h.kind, h.ven = payHost, labels[0]
 	case len(labels) >= 4 && labels[2] == "pay" && labels[0] != "" && labels[1] != "":
 		h.kind, h.item, h.ven = payHost, strings.ToUpper(labels[0]), labels[1]
-	case underClickBank(name):
+	case IsClickBankHost(name):
 		h.kind = clickBankElse
 	}
 	return h
-}
-
-// underClickBank reports whether name is clickbank.net or one of its
-// subdomains.
-func underClickBank(name string) bool {
-	return name == "clickbank.net" || strings.HasSuffix(name, ".clickbank.net")
 }
 
 // storePath reports whether path is one of the store's on cbsim's own
