@@ -202,6 +202,7 @@ func TestEveryCommandIsConfigurable(t *testing.T) {
 		"init":    {env: "CBSIM_INIT_ROLE=buyer", args: []string{filepath.Join(t.TempDir(), "qa")}, want: `--role: unknown role "buyer"`, code: 2},
 		"load":    {env: "CBSIM_LOAD_CONNECTIONS=0", args: []string{"--tracker", "http://127.0.0.1:1"}, want: "--connections must be at least 1", code: 2},
 		"lint":    {env: "CBSIM_LINT_CONFIG=" + filepath.Join(t.TempDir(), "missing.yaml"), args: []string{"x.json"}, want: "config file: open", code: 2},
+		"buy":     {env: "CBSIM_BUY_ACCEPT=maybe", args: []string{"http://127.0.0.1:1/"}, want: `--accept: answer 1 is "maybe"`, code: 2},
 		"serve":   {env: "CBSIM_SERVE_JOURNAL_CAPACITY=0", want: "--journal-capacity must be at least 1", code: 2},
 		"test":    {env: "CBSIM_TEST_CONCURRENCY=0", want: "--concurrency must be at least 1", code: 2},
 		"tracker": {env: "CBSIM_TRACKER_MAX_CONNS=-1", args: []string{"--api-key", "k"}, want: "--max-conns must be positive", code: 2},

@@ -38,7 +38,8 @@ func commands() map[string]command {
 		"tracker": {"run the reference tracker (a RedTrack-compatible postback receiver)", runTracker, false},
 		"test":    {"run the Gherkin feature suite against a tracker", runTest, false},
 		"steps":   {"print the step catalog", catalogCommand("steps", false, writeSteps), true},
-		"serve":   {"run the simulator as an HTTP service with a JSON control API", runServe, false},
+		"serve":   {"run the simulator as an HTTP service: the JSON control API, the web console, and ClickBank's side of the buyer's journey (hoplinks, sales pages, order forms, upsells)", runServe, false},
+		"buy":     {"walk a buyer from a tracker's click (or a hoplink or pay link) through cbsim serve's sales page, order form and upsells, by URLs and forms: buy --proxy URL --accept yes,no START_URL", runBuy, false},
 		"version": {"print the version, commit and build date of this cbsim (also --version)", runVersion, true},
 
 		// Tracker profiles (package profile).

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -241,4 +243,60 @@ func mapsEqual(a, b map[string]float64) bool {
 		}
 	}
 	return true
+}
+
+// TestBuyCommand: `cbsim buy` walks the same journey from the command
+// line — tracker click, hoplink through cbsim serve as the proxy, sales
+// page, order form, upsells — prints each step, and the tracker records
+// the upsell; a step that fails exits 1 naming it, a bad flag exits 2.
+func TestBuyCommand(t *testing.T) {
+	trk := startTrackerCommand(t, "--api-key", "K", "--campaign", "aff=https://hop.clickbank.net/?affiliate=aff01&vendor=ven01&tid={clickid}")
+	sim := startCommand(t, runServe, "--addr", "127.0.0.1:0", "--tracker", trk)
+	var out, errb strings.Builder
+	if code := run(context.Background(), []string{"buy", "--proxy", sim, "--accept", "yes,no", "--field", "country=DE", "--field", "zip=80331", trk + "/aff"}, &out, &errb); code != 0 {
+		t.Fatalf("buy: exit %d: %s\n%s", code, errb.String(), out.String())
+	}
+	if !strings.Contains(out.String(), "   via https://hop.clickbank.net/?affiliate=aff01&vendor=ven01&tid=") {
+		t.Fatalf("the first step does not show the hoplink it went through:\n%s", out.String())
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"buy", "--json", "--proxy", sim, "--accept", "yes", trk + "/aff"}, &out, &errb); code != 0 {
+		t.Fatalf("buy --json: exit %d: %s\n%s", code, errb.String(), out.String())
+	}
+	var did []string
+	for _, l := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var s stepRecord
+		if err := json.Unmarshal([]byte(l), &s); err != nil {
+			t.Fatalf("buy --json line %q: %v", l, err)
+		}
+		did = append(did, fmt.Sprintf("%s %d", s.Did, s.Status))
+	}
+	if got := strings.Join(did, ", "); got != "visit 200, buy KETO-FE 200, order 200, accept 200, decline 200" {
+		t.Fatalf("steps %q:\n%s", got, out.String())
+	}
+	var convs struct{ Items []struct{ Type string } }
+	getJSON(t, trk+"/conversions?date_from=2000-01-01&date_to=2100-12-31&api_key=K&type=UpsellPurchase", &convs)
+	if len(convs.Items) != 2 {
+		t.Fatalf("the tracker recorded %d upsell purchases after two buyers took one each, want 2", len(convs.Items))
+	}
+
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"buy"}, 2, "give one START_URL"},
+		{[]string{"buy", "ftp://x/"}, 2, "want an absolute http(s) URL"},
+		{[]string{"buy", "--accept", "yes,maybe", trk + "/aff"}, 2, `answer 2 is "maybe"`},
+		{[]string{"buy", "--proxy", "127.0.0.1:8080", trk + "/aff"}, 2, "--proxy"},
+		{[]string{"buy", "--proxy", sim, "--card", "1234", trk + "/aff"}, 1, "order: "},
+		{[]string{"buy", "--proxy", sim, "--item", "NOPE", trk + "/aff"}, 1, "no buy link for item NOPE"},
+		{[]string{"buy", trk + "/aff"}, 1, "hop.clickbank.net"}, // no proxy: the real host is not reached
+	} {
+		var out, errb strings.Builder
+		code := run(context.Background(), c.args, &out, &errb)
+		if code != c.code || !strings.Contains(errb.String(), c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", c.args, code, errb.String(), c.code, c.want)
+		}
+	}
 }
