@@ -107,8 +107,8 @@ func TestReplayFailedOncePerChain(t *testing.T) {
 	fireAt(t, sim, rc.URL) // 0: failed, before since
 	clock.Advance(time.Hour)
 	since := clock.Now()
-	fireAt(t, sim, rc.URL) // 1: failed
-	fireAt(t, sim, rc.URL) // 2: failed
+	fireAt(t, sim, rc.URL)                                         // 1: failed
+	fireAt(t, sim, rc.URL)                                         // 2: failed
 	if _, err := sim.Replay(context.Background(), 1); err != nil { // 3: failed replay of 1
 		t.Fatal(err)
 	}
