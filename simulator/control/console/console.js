@@ -288,11 +288,19 @@
       case "note":
         addNote(noteText(data));
         break;
-      case "reset":
+      case "reset": {
+        // the journal was cleared and numbers start again at data.next
         clearJournal();
-        if (id === null) lastEventId = "";
+        let next = 0;
+        try {
+          next = Number(JSON.parse(data).next) || 0;
+        } catch (_) {
+          next = 0;
+        }
+        if (id === null) lastEventId = next > 0 ? String(next - 1) : "";
         say("journal-msg", "the journal was cleared");
         break;
+      }
     }
   }
 
@@ -316,6 +324,7 @@
         }
         if (!resp.ok || !resp.body) throw new Error("journal stream: HTTP " + resp.status);
         setConn("live", "live");
+        if ($("journal-msg").textContent.startsWith("journal stream:")) say("journal-msg", "");
         backoff = 500;
         await readEvents(resp.body, onEvent);
       } catch (e) {
