@@ -37,7 +37,35 @@ type Delivery struct {
 	Notes       []Note       // what building it noted (role-specific macros sent empty)
 	Attempts    []Attempt
 	Delivered   bool // a 2xx reply came
+
+	// At is when the delivery was journaled, by the simulator's Clock
+	// (Simulator.Send); zero until then.
+	At time.Time
+	// Replay says the delivery resends an earlier, failed one
+	// (Simulator.Replay): the one numbered ReplayOf in the journal.
+	Replay   bool
+	ReplayOf int64
+
+	seq int64 // the journal number + 1, set when journaled; 0 = not journaled
 }
+
+// Number returns the delivery's number in the journal (counted since its
+// last Reset) and whether it was journaled at all.
+func (d *Delivery) Number() (int64, bool) { return d.seq - 1, d.seq > 0 }
+
+// Failed reports whether the delivery was sent, or meant to be, and not
+// delivered: every attempt failed, or a cancelled run journaled it as
+// "not sent: …". A delivery an integration's rules skip (not subscribed,
+// a test card, another account) is no failure, nor is one only built.
+func (d *Delivery) Failed() bool {
+	if d.Delivered {
+		return false
+	}
+	return len(d.Attempts) > 0 || strings.HasPrefix(d.Skipped, notSent)
+}
+
+// notSent begins the Skipped of a delivery a cancelled run did not send.
+const notSent = "not sent: "
 
 // Build expands the integration's URL for ev without sending anything.
 // A delivery the integration does not fire has Skipped set.
@@ -150,6 +178,9 @@ func (d *Delivery) Latency() time.Duration {
 // DeliveryRecord is the JSON form of a delivery, one object per delivery in
 // `cbsim fire --json` and in the control API of `cbsim serve`.
 type DeliveryRecord struct {
+	// N is the delivery's journal number, when it was journaled.
+	N           *int64          `json:"n,omitempty"`
+	At          time.Time       `json:"at,omitzero"` // when it was journaled (RFC 3339)
 	Event       EventType       `json:"event"`
 	EventID     string          `json:"event_id,omitempty"`
 	Receipt     string          `json:"receipt,omitempty"`
@@ -167,6 +198,9 @@ type DeliveryRecord struct {
 	LatencyMS   float64         `json:"latency_ms"`
 	Tries       []AttemptRecord `json:"tries,omitempty"`
 	Values      macro.Values    `json:"values"`
+	// ReplayOf is the journal number of the failed delivery this one
+	// resends (Simulator.Replay); absent unless it is a replay.
+	ReplayOf *int64 `json:"replay_of,omitempty"`
 }
 
 // AttemptRecord is the JSON form of an attempt.
@@ -183,7 +217,14 @@ func (d *Delivery) Record() DeliveryRecord {
 	r := DeliveryRecord{Event: d.Event, EventID: d.EventID, Receipt: d.Receipt, OrderID: d.OrderID,
 		Integration: d.Integration, Role: d.Role, URL: d.URL, Status: d.Status(), Delivered: d.Delivered,
 		Attempts: len(d.Attempts), Error: d.Error(), Skipped: d.Skipped, Notes: d.Notes, TestFire: d.TestFire,
-		LatencyMS: ms(d.Latency()), Values: d.Values}
+		LatencyMS: ms(d.Latency()), Values: d.Values, At: d.At}
+	if n, ok := d.Number(); ok {
+		r.N = &n
+	}
+	if d.Replay {
+		of := d.ReplayOf
+		r.ReplayOf = &of
+	}
 	for _, a := range d.Attempts {
 		r.Tries = append(r.Tries, AttemptRecord{N: a.N, Status: a.Status, LatencyMS: ms(a.Latency), Error: a.Error, Location: a.Location})
 	}

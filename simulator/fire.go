@@ -166,7 +166,7 @@ func (s *Simulator) fireIntegrations(req FireRequest) ([]Integration, error) {
 		}
 		from = []Integration{in}
 	default:
-		from = s.Integrations
+		from = s.integrations()
 	}
 	var out []Integration
 	for _, in := range from {

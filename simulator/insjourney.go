@@ -95,12 +95,13 @@ func (s *Simulator) RunAll(ctx context.Context, j Journey, r *rand.Rand, start t
 // is an INSDelivery with its Error, never a panic.
 func (s *Simulator) DeliverAll(ctx context.Context, events []Event) Outcome {
 	var out Outcome
+	ins := s.integrations()
 	for i := range events {
 		ev := &events[i]
-		for _, in := range s.Integrations {
+		for _, in := range ins {
 			d := Build(ev, in)
 			if ctx.Err() != nil && d.Skipped == "" {
-				d.Skipped = "not sent: " + ctx.Err().Error()
+				d.Skipped = notSent + ctx.Err().Error()
 			}
 			out.Deliveries = append(out.Deliveries, s.Send(ctx, d))
 		}

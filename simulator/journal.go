@@ -20,10 +20,12 @@ type Journal struct {
 	// zero = DefaultJournalCapacity. Set it before the first delivery.
 	Capacity int
 
-	mu         sync.Mutex // guards deliveries, notes and ins
+	mu         sync.Mutex // guards deliveries, notes, ins, resets and changed
 	deliveries ring[Delivery]
 	notes      ring[Note]
 	ins        ring[INSDelivery] // INS notifications, apart from the postbacks
+	resets     int64             // Resets so far, so a reader notices one (Changes)
+	changed    chan struct{}     // closed at the next record, note or Reset (Changed); nil = none asked for
 }
 
 // JournalPage is a page of a journal's deliveries.
@@ -44,11 +46,27 @@ func (j *Journal) capacity() int {
 	return DefaultJournalCapacity
 }
 
-// record appends a delivery; the oldest rolls off when the journal is full.
-func (j *Journal) record(d Delivery) {
+// record appends a delivery, numbering it, and returns it numbered; the
+// oldest rolls off when the journal is full.
+func (j *Journal) record(d Delivery) Delivery {
 	j.mu.Lock()
+	d.seq = j.deliveries.rolled + int64(j.deliveries.n) + 1
 	j.deliveries.push(d, j.capacity())
+	j.wake()
 	j.mu.Unlock()
+	return d
+}
+
+// Get returns the delivery numbered n, and false when there is none: not
+// yet journaled, rolled off, or forgotten by a Reset.
+func (j *Journal) Get(n int64) (Delivery, bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	r := &j.deliveries
+	if n < r.rolled || n >= r.rolled+int64(r.n) {
+		return Delivery{}, false
+	}
+	return r.buf[(r.head+int(n-r.rolled))%len(r.buf)], true
 }
 
 // recordINS appends an INS delivery; the oldest rolls off when full.
@@ -73,6 +91,9 @@ func (j *Journal) note(ns ...Note) {
 	j.mu.Lock()
 	for _, n := range ns {
 		j.notes.push(n, j.capacity())
+	}
+	if len(ns) > 0 {
+		j.wake()
 	}
 	j.mu.Unlock()
 }
@@ -119,6 +140,8 @@ func (j *Journal) Notes() []Note {
 func (j *Journal) Reset() {
 	j.mu.Lock()
 	j.deliveries, j.notes, j.ins = ring[Delivery]{}, ring[Note]{}, ring[INSDelivery]{}
+	j.resets++
+	j.wake()
 	j.mu.Unlock()
 }
 

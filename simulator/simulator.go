@@ -4,6 +4,7 @@ import (
 	"context"
 	"io/fs"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/cbsim/cbsim/fixtures"
@@ -12,9 +13,13 @@ import (
 // Simulator is a mock ClickBank: a catalog, the integrations set up in it,
 // a dispatcher that sends their postbacks, and the journal of every
 // delivery and note. Its methods are the only writers of the journal, and
-// are safe for concurrent use as long as the exported fields do not change.
+// are safe for concurrent use as long as the exported fields do not change
+// (the integrations change safely through SetIntegrations).
 type Simulator struct {
-	Catalog      *Catalog
+	Catalog *Catalog
+	// Integrations are where the postbacks go. Set the field before first
+	// use; once the simulator runs, change them with SetIntegrations and
+	// read them with CurrentIntegrations.
 	Integrations []Integration
 	Dispatcher   *Dispatcher
 	INS          *INSSender // sends INS notifications (SendINS); nil = ClickBank's rule in real time
@@ -30,6 +35,9 @@ type Simulator struct {
 	Clock *Clock
 
 	purchases purchaseBook // the purchases delivered, by receipt, for Refund, Chargeback and Rebill
+
+	insMu     sync.RWMutex // guards Integrations once the simulator runs: SetIntegrations replaces the slice, never its items
+	replaying sync.Mutex   // one ReplayFailed at a time, so each chain of failures is resent once
 }
 
 // New returns a simulator over a catalog and integrations, with a
@@ -65,21 +73,25 @@ func NewRand(seed uint64) *rand.Rand {
 // Rebase points every integration at the tracker at base (see
 // Integration.Rebase).
 func (s *Simulator) Rebase(base string) error {
+	s.insMu.Lock()
+	defer s.insMu.Unlock()
+	out := make([]Integration, len(s.Integrations))
 	for i, in := range s.Integrations {
-		out, err := in.Rebase(base)
-		if err != nil {
+		var err error
+		if out[i], err = in.Rebase(base); err != nil {
 			return err
 		}
-		s.Integrations[i] = out
 	}
+	s.Integrations = out
 	return nil
 }
 
 // Integration returns the integration named name; an unknown name is a
 // *NotFoundError.
 func (s *Simulator) Integration(name string) (Integration, error) {
-	names := make([]string, len(s.Integrations))
-	for i, in := range s.Integrations {
+	ins := s.integrations()
+	names := make([]string, len(ins))
+	for i, in := range ins {
 		if in.Name == name {
 			return in, nil
 		}
@@ -92,8 +104,9 @@ func (s *Simulator) Integration(name string) (Integration, error) {
 // every integration, in event order.
 func (s *Simulator) Plan(events []Event) []Delivery {
 	var out []Delivery
+	ins := s.integrations()
 	for i := range events {
-		for _, in := range s.Integrations {
+		for _, in := range ins {
 			out = append(out, Build(&events[i], in))
 		}
 	}
@@ -121,8 +134,13 @@ func (s *Simulator) Send(ctx context.Context, d Delivery) Delivery {
 		d = s.Dispatcher.Send(ctx, d)
 		s.Journal.note(d.Notes...)
 	}
-	s.Journal.record(d)
-	return d
+	return s.journal(d)
+}
+
+// journal stamps d with the clock's time and journals it.
+func (s *Simulator) journal(d Delivery) Delivery {
+	d.At = s.Clock.Now()
+	return s.Journal.record(d)
 }
 
 // Run walks a journey and, unless dry, journals its notes and delivers its

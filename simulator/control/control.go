@@ -18,6 +18,12 @@
 //	                      default that), its notes, and "offset","next","total","rolled_off","notes_rolled_off";
 //	                      "ins": the latest MaxJournalPage INS deliveries kept, "ins_omitted": older ones kept
 //	                      but left out; DELETE /journal forgets them all
+//	GET    /journal/stream ?from=N: the journal as server-sent events (text/event-stream): each delivery as
+//	                      "id: N", "event: delivery", "data: {record with "n"}"; notes journaled meanwhile as
+//	                      "event: note" {"kind","text"}; "event: reset" {"next"} after DELETE /journal; a comment
+//	                      every 15 s; honours Last-Event-ID (stream.go)
+//	POST   /journal/replay {"n": N} or {"since": RFC3339} → {"deliveries":[...]}: resend a failed delivery, or every
+//	                      failed one since then, once per chain (replay.go)
 //	GET    /integrations  GET /macros
 //	GET    /healthz       {"status":"ok","version","commit","date","go","platform"}: no token needed
 //
@@ -49,7 +55,9 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/cbsim/cbsim/internal/buildinfo"
 	"github.com/cbsim/cbsim/internal/redact"
@@ -66,8 +74,12 @@ type Handler struct {
 	mux  *http.ServeMux
 
 	token   string           // required as "Authorization: Bearer token"; "" = none (WithToken)
-	secrets *redact.Redactor // masked in every answer (WithSecrets)
+	secrets *redact.Redactor // masked in every answer (WithSecrets, and the URLs' secrets of PUT and PATCH /integrations)
 	front   Front            // the buyer's side of ClickBank served beside the API (WithFront); nil = none
+
+	heartbeat time.Duration // how often a quiet journal stream sends a comment; DefaultHeartbeat
+	closing   chan struct{} // closed by CloseStreams: open journal streams end
+	closeOnce sync.Once     // guards closing's close
 }
 
 // Front is the buyer's side of ClickBank that `cbsim serve` serves beside
@@ -90,7 +102,8 @@ func WithFront(f Front) Option {
 // NewHandler returns the control API of sim; requests without a seed take
 // seed, seed+1, ...
 func NewHandler(sim *simulator.Simulator, seed uint64, opts ...Option) *Handler {
-	h := &Handler{sim: sim, seed: seed, mux: http.NewServeMux(), secrets: redact.New()}
+	h := &Handler{sim: sim, seed: seed, mux: http.NewServeMux(), secrets: redact.New(),
+		heartbeat: DefaultHeartbeat, closing: make(chan struct{})}
 	for _, o := range opts {
 		o(h)
 	}
@@ -127,6 +140,8 @@ func NewHandler(sim *simulator.Simulator, seed uint64, opts ...Option) *Handler 
 		sim.Journal.Reset()
 		w.WriteHeader(http.StatusNoContent)
 	})
+	h.mux.HandleFunc("GET /journal/stream", h.stream)
+	h.mux.HandleFunc("POST /journal/replay", run(h.replay))
 	h.mux.HandleFunc("GET /integrations", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, integrationsBody(sim.Integrations))
 	})
@@ -135,7 +150,7 @@ func NewHandler(sim *simulator.Simulator, seed uint64, opts ...Option) *Handler 
 	})
 	h.consoleRoutes()
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, refuse(ENotFound, "", "no such endpoint %s %s (endpoints: POST /fire, POST /journeys, POST /ins/refund, POST /ins/chargeback, POST /ins/rebill, POST /ins/insf, POST /ins/cancel-rebill, POST /ins/uncancel-rebill, GET|DELETE /journal, GET /integrations, GET /macros, GET /healthz)", r.Method, r.URL.Path))
+		writeError(w, refuse(ENotFound, "", "no such endpoint %s %s (endpoints: POST /fire, POST /journeys, POST /ins/refund, POST /ins/chargeback, POST /ins/rebill, POST /ins/insf, POST /ins/cancel-rebill, POST /ins/uncancel-rebill, GET|DELETE /journal, GET /journal/stream, POST /journal/replay, GET /integrations, GET /macros, GET /healthz)", r.Method, r.URL.Path))
 	})
 	return h
 }
@@ -156,11 +171,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.front.ServeHTTP(w, r)
 		return
 	}
-	if h.secrets.Secrets() > 0 {
-		mw := &maskedWriter{ResponseWriter: w, body: h.secrets.Writer(w)}
-		defer mw.body.Flush()
-		w = mw
-	}
+	// Every answer passes through the masking, also without secrets yet:
+	// a request may add some (PUT /integrations), and a writer that has
+	// none passes the bytes straight on.
+	mw := &maskedWriter{ResponseWriter: w, body: h.secrets.Writer(w)}
+	defer mw.body.Flush()
+	w = mw
 	if err := h.guard(r); err != nil {
 		if errorOf(err).Code == EUnauthorized {
 			w.Header().Set("WWW-Authenticate", "Bearer")
@@ -187,6 +203,28 @@ type maskedWriter struct {
 
 func (m *maskedWriter) Write(p []byte) (int, error) { return m.body.Write(p) }
 
+// FlushError passes on what the masking holds back (the end of a complete
+// server-sent event: no secret spans two) and flushes the connection, so
+// the journal stream is both masked and live.
+func (m *maskedWriter) FlushError() error {
+	if err := m.body.Flush(); err != nil {
+		return err
+	}
+	return http.NewResponseController(m.ResponseWriter).Flush()
+}
+
+// Flush is FlushError for an http.Flusher's user.
+func (m *maskedWriter) Flush() { _ = m.FlushError() }
+
+// Unwrap returns the connection's writer, for http.ResponseController.
+func (m *maskedWriter) Unwrap() http.ResponseWriter { return m.ResponseWriter }
+
+// CloseStreams ends every open GET /journal/stream, and any opened later
+// at once, so that a server can shut down; Server.Close calls it.
+func (h *Handler) CloseStreams() {
+	h.closeOnce.Do(func() { close(h.closing) })
+}
+
 // allowed returns the methods a path of the API takes, "" for no such path.
 func allowed(path string) string {
 	switch path {
@@ -194,6 +232,10 @@ func allowed(path string) string {
 		return "POST"
 	case "/journal":
 		return "GET, DELETE"
+	case "/journal/stream":
+		return "GET"
+	case "/journal/replay":
+		return "POST"
 	case "/healthz", "/integrations", "/macros":
 		return "GET"
 	}
@@ -244,15 +286,15 @@ type fireBody struct {
 }
 
 // run adapts a run of the simulator to HTTP: it decodes the body B
-// strictly, and writes the result or the error.
-func run[B any](f func(ctx context.Context, b *B) (runResult, error)) http.HandlerFunc {
+// strictly, and writes the result R or the error.
+func run[B, R any](f func(ctx context.Context, b *B) (R, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var b B
 		err := jsonBody(r)
 		if err == nil {
 			err = decodeBody(r, &b)
 		}
-		var res runResult
+		var res R
 		if err == nil {
 			res, err = f(r.Context(), &b)
 		}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/cbsim/cbsim/simulator"
@@ -18,6 +19,9 @@ type Server struct {
 	Handler *Handler
 	srv     *http.Server
 	done    chan error // receives Serve's result
+
+	closeOnce sync.Once // Close shuts down once
+	closeErr  error     // what the first Close returned
 }
 
 // NewServer serves sim's control API on 127.0.0.1:0, seeds from 1.
@@ -42,13 +46,19 @@ func Serve(ln net.Listener, sim *simulator.Simulator, seed uint64, opts ...Optio
 // Client returns a client for the server.
 func (s *Server) Client() *http.Client { return &http.Client{Timeout: time.Minute} }
 
-// Close shuts the server down, waiting up to 5s for requests in flight.
+// Close shuts the server down, waiting up to 5s for requests in flight;
+// open journal streams end at once. Later calls return what the first
+// returned.
 func (s *Server) Close() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	err := s.srv.Shutdown(ctx)
-	if serr := <-s.done; !errors.Is(serr, http.ErrServerClosed) {
-		err = errors.Join(err, serr)
-	}
-	return err
+	s.closeOnce.Do(func() {
+		s.Handler.CloseStreams()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		err := s.srv.Shutdown(ctx)
+		if serr := <-s.done; !errors.Is(serr, http.ErrServerClosed) {
+			err = errors.Join(err, serr)
+		}
+		s.closeErr = err
+	})
+	return s.closeErr
 }

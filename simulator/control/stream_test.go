@@ -1,0 +1,241 @@
+package control
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cbsim/cbsim/simulator"
+)
+
+// sse is one server-sent event as a client reads it; a comment is typ ":".
+type sse struct {
+	id, typ, data string
+}
+
+// openStream opens GET /journal/stream on base with header values
+// (name, value, ...) and returns the status and a channel of its events,
+// closed when the stream ends. The stream closes with the test.
+func openStream(t *testing.T, base, query string, header ...string) (int, <-chan sse) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	req, err := http.NewRequestWithContext(ctx, "GET", base+"/journal/stream"+query, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make(chan sse, 100)
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		close(out)
+		return resp.StatusCode, out
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
+		t.Errorf("Content-Type %q", ct)
+	}
+	go func() {
+		defer close(out)
+		defer resp.Body.Close()
+		sc := bufio.NewScanner(resp.Body)
+		var ev sse
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case line == "":
+				if ev.typ != "" {
+					out <- ev
+				}
+				ev = sse{}
+			case strings.HasPrefix(line, ":"):
+				ev.typ = ":"
+			case strings.HasPrefix(line, "id: "):
+				ev.id = line[4:]
+			case strings.HasPrefix(line, "event: "):
+				ev.typ = line[7:]
+			case strings.HasPrefix(line, "data: "):
+				ev.data = line[6:]
+			default:
+				t.Errorf("stream line %q", line)
+			}
+		}
+	}()
+	return resp.StatusCode, out
+}
+
+// next returns the next event that is not a comment, failing after a
+// deadline.
+func next(t *testing.T, events <-chan sse) sse {
+	t.Helper()
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case ev, ok := <-events:
+			if !ok {
+				t.Fatal("the stream ended")
+			}
+			if ev.typ != ":" {
+				return ev
+			}
+		case <-deadline:
+			t.Fatal("no event within 5s")
+		}
+	}
+}
+
+// untilComment returns the events before the next comment (heartbeat).
+func untilComment(t *testing.T, events <-chan sse) []sse {
+	t.Helper()
+	var out []sse
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case ev, ok := <-events:
+			if !ok {
+				t.Fatal("the stream ended")
+			}
+			if ev.typ == ":" {
+				return out
+			}
+			out = append(out, ev)
+		case <-deadline:
+			t.Fatal("no heartbeat within 5s")
+		}
+	}
+}
+
+// heartbeat sets the streams' heartbeat (tests only).
+func heartbeat(d time.Duration) Option { return func(h *Handler) { h.heartbeat = d } }
+
+// TestStreamLive: with a secret set, a fire shows up on an open stream as
+// its note and its delivery, masked and numbered; DELETE /journal sends
+// reset and the numbers start again; Server.Close ends the stream instead
+// of waiting for it.
+func TestStreamLive(t *testing.T) {
+	const secret = "Str3amSecret"
+	rc := newReceiver(t)
+	sim := newSim(t, rc.URL)
+	ins, err := simulator.ParseIntegrations("ins.json", []byte(`{"integrations":[{"name":"a","role":"affiliate",
+		"events":["initial_purchase"],"url":"`+rc.URL+`/postback?clickid={tid}&api_key=`+secret+`"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim.Integrations = ins
+	srv, err := NewServer(sim, WithSecrets(secret), heartbeat(20*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	status, events := openStream(t, srv.URL, "")
+	if status != http.StatusOK {
+		t.Fatalf("status %d", status)
+	}
+	if got := untilComment(t, events); len(got) != 0 {
+		t.Fatalf("an empty journal streamed %v", got)
+	}
+	fire := `{"event":"initial_purchase","role":"affiliate","integration":"a","tid":"Bad TID!"}`
+	if code, body := call(t, srv, "POST", "/fire", fire); code != http.StatusOK {
+		t.Fatalf("fire: %d %s", code, body)
+	}
+	if ev := next(t, events); ev.typ != "note" || !strings.Contains(ev.data, `"kind":"tid_dropped"`) {
+		t.Fatalf("first event %+v; want the dropped TID's note", ev)
+	}
+	ev := next(t, events)
+	var rec simulator.DeliveryRecord
+	if err := json.Unmarshal([]byte(ev.data), &rec); err != nil {
+		t.Fatalf("delivery data %q: %v", ev.data, err)
+	}
+	if ev.typ != "delivery" || ev.id != "0" || rec.N == nil || *rec.N != 0 || !rec.Delivered || rec.At.IsZero() {
+		t.Fatalf("delivery event %+v; want id 0, n 0, delivered, at", ev)
+	}
+	if strings.Contains(ev.data, secret) || !strings.Contains(rec.URL, "api_key=***") {
+		t.Fatalf("the stream shows the secret: %s", rec.URL)
+	}
+	if code, _ := call(t, srv, "DELETE", "/journal", ""); code != http.StatusNoContent {
+		t.Fatalf("DELETE /journal: %d", code)
+	}
+	if ev := next(t, events); ev.typ != "reset" || ev.data != `{"next":0}` {
+		t.Fatalf("after DELETE /journal: %+v; want reset", ev)
+	}
+	call(t, srv, "POST", "/fire", `{"event":"initial_purchase","role":"affiliate","integration":"a","tid":"ok1"}`)
+	if ev := next(t, events); ev.typ != "delivery" || ev.id != "0" {
+		t.Fatalf("after the reset: %+v; want delivery 0 again", ev)
+	}
+	closed := make(chan error, 1)
+	go func() { closed <- srv.Close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("Close hangs on an open stream")
+	}
+	for range events { // the stream ends
+	}
+}
+
+// TestStreamStart: where a stream starts: ?from, Last-Event-ID, a rolled-off
+// number, a number past the end (a reset), and bad values.
+func TestStreamStart(t *testing.T) {
+	rc := newReceiver(t)
+	sim := newSim(t, rc.URL)
+	sim.Journal.Capacity = 3
+	h := NewHandler(sim, 1, heartbeat(20*time.Millisecond))
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	t.Cleanup(h.CloseStreams)
+	for range 4 { // 0 rolls off
+		if _, err := sim.Fire(context.Background(), simulator.FireRequest{Event: simulator.InitialPurchase, Role: simulator.RoleVendor, URL: rc.URL + "/v"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		name, query string
+		header      []string
+		status      int
+		want        string // the events before the first heartbeat: "reset" or ids
+	}{
+		{"default", "", nil, 200, "1 2 3"},
+		{"from", "?from=2", nil, 200, "2 3"},
+		{"rolled off", "?from=0", nil, 200, "1 2 3"},
+		{"at the end", "?from=4", nil, 200, ""},
+		{"past the end", "?from=9", nil, 200, "reset 1 2 3"},
+		{"Last-Event-ID", "?from=1", []string{"Last-Event-ID", "2"}, 200, "3"},
+		{"bad from", "?from=x", nil, 400, ""},
+		{"unknown param", "?offset=1", nil, 400, ""},
+		{"bad Last-Event-ID", "", []string{"Last-Event-ID", "-1"}, 400, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			status, events := openStream(t, ts.URL, c.query, c.header...)
+			if status != c.status {
+				t.Fatalf("status %d, want %d", status, c.status)
+			}
+			if status != 200 {
+				return
+			}
+			var got []string
+			for _, ev := range untilComment(t, events) {
+				if ev.typ == "reset" {
+					got = append(got, "reset")
+				} else {
+					got = append(got, ev.id)
+				}
+			}
+			if strings.Join(got, " ") != c.want {
+				t.Fatalf("events %q, want %q", got, c.want)
+			}
+		})
+	}
+}
