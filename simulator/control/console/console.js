@@ -318,10 +318,6 @@
           await tokenGiven();
           continue;
         }
-        if (resp.status === 404 || resp.status === 405) {
-          await pollJournal(); // a server without the stream
-          continue;
-        }
         if (!resp.ok || !resp.body) throw new Error("journal stream: HTTP " + resp.status);
         setConn("live", "live");
         if ($("journal-msg").textContent.startsWith("journal stream:")) say("journal-msg", "");
@@ -333,27 +329,6 @@
       setConn("reconnecting", "reconnecting…");
       await sleep(backoff);
       backoff = Math.min(backoff * 2, 10000);
-    }
-  }
-
-  // pollJournal reads GET /journal every second: the fallback for a server
-  // without GET /journal/stream. It returns on an error.
-  async function pollJournal() {
-    setConn("polling", "polling");
-    let next = 0;
-    for (;;) {
-      const j = await api("GET", "/journal?offset=" + next);
-      if (j.total < next) {
-        clearJournal();
-        next = 0;
-        continue;
-      }
-      j.deliveries.forEach((d, i) => {
-        if (d.n === undefined) d.n = j.offset + i;
-        addDelivery(d);
-      });
-      next = j.next;
-      await sleep(1000);
     }
   }
 
