@@ -1,6 +1,7 @@
 // Package control is the simulator's JSON control API, the surface of
-// `cbsim serve`: fire one event, walk a buyer through a funnel, read and
-// clear the journal, list the integrations and the macros.
+// `cbsim serve`: fire one event, walk a buyer through a funnel, read,
+// follow, replay and clear the journal, list and change the
+// integrations, move the clock, list the macros.
 //
 //	POST   /fire          one event: {"event","role","url"|"integration", "vendor","affiliate","item","price",
 //	                      "commission","currency","tid","tid_rule","vtid","params","zip","country","test_card",
@@ -24,24 +25,30 @@
 //	                      every 15 s; honours Last-Event-ID (stream.go)
 //	POST   /journal/replay {"n": N} or {"since": RFC3339} → {"deliveries":[...]}: resend a failed delivery, or every
 //	                      failed one since then, once per chain (replay.go)
-//	GET    /integrations  GET /macros
+//	GET    /integrations  the integrations in use; PUT /integrations with an integrations file's JSON replaces them
+//	                      (checked as --integrations checks the file), PATCH /integrations/{name} {"active","url"}
+//	                      changes one: both answer the new list (integrations.go)
+//	GET    /clock         {"now","offset"}: the simulator's clock; POST /clock {"advance": "60d" or "36h"} or
+//	                      {"set": RFC3339} moves it (hop cookies age by it) (clock.go)
+//	GET    /macros
 //	GET    /healthz       {"status":"ok","version","commit","date","go","platform"}: no token needed
 //
-// POST bodies must be declared Content-Type: application/json and hold one
-// JSON object and nothing after it. A request a browser marks as
-// cross-origin (Sec-Fetch-Site, or an Origin other than the server's) is
+// POST, PUT and PATCH bodies must be declared Content-Type:
+// application/json and hold one JSON object and nothing after it. A
+// request a browser marks as cross-origin (Sec-Fetch-Site, or an Origin other than the server's) is
 // refused, so a web page cannot make the simulator fire; WithToken makes
 // every endpoint but /healthz require "Authorization: Bearer TOKEN" (guard.go);
 // WithSecrets masks secrets (tokens in the integrations' URLs) as *** in
-// every answer, as it always masks the secret keys of the INS endpoints.
+// every answer, as it always masks the secret keys of the INS endpoints
+// and the secrets of URLs given by PUT and PATCH /integrations.
 //
 // Errors are {"error": "...", "param": "..."} with the status of their code
 // (error.go): 400 for a bad request, 401 for a missing or wrong token, 403
 // for a cross-origin request, 404 for an unknown funnel, integration, item,
-// receipt or endpoint, 405 for a method an endpoint does not take, 409 for
-// an INS request to a simulator without INS endpoints, 415 for a body not
-// declared JSON. A dry run builds the deliveries and journals nothing,
-// for /fire and /journeys alike.
+// receipt, delivery number or endpoint, 405 for a method an endpoint does
+// not take, 409 for an INS request to a simulator without INS endpoints,
+// 415 for a body not declared JSON. A dry run builds the deliveries and
+// journals nothing, for /fire and /journeys alike.
 //
 // A request without "seed" takes the next seed of the handler's sequence
 // (Seed, Seed+1, ...), so repeated requests get fresh receipts and event
@@ -55,6 +62,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -80,6 +88,7 @@ type Handler struct {
 	heartbeat time.Duration // how often a quiet journal stream sends a comment; DefaultHeartbeat
 	closing   chan struct{} // closed by CloseStreams: open journal streams end
 	closeOnce sync.Once     // guards closing's close
+	insMu     sync.Mutex    // serializes PUT and PATCH /integrations, so no change is lost
 }
 
 // Front is the buyer's side of ClickBank that `cbsim serve` serves beside
@@ -108,6 +117,9 @@ func NewHandler(sim *simulator.Simulator, seed uint64, opts ...Option) *Handler 
 		o(h)
 	}
 	h.secrets.Add(insSecrets(sim)...)
+	if sim.Clock == nil {
+		sim.Clock = &simulator.Clock{} // the real time, until POST /clock moves it
+	}
 	health := healthBody{Status: "ok", Info: buildinfo.Read()}
 	h.mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, health)
@@ -142,15 +154,17 @@ func NewHandler(sim *simulator.Simulator, seed uint64, opts ...Option) *Handler 
 	})
 	h.mux.HandleFunc("GET /journal/stream", h.stream)
 	h.mux.HandleFunc("POST /journal/replay", run(h.replay))
-	h.mux.HandleFunc("GET /integrations", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, integrationsBody(sim.Integrations))
-	})
+	h.mux.HandleFunc("GET /integrations", h.integrations)
+	h.mux.HandleFunc("PUT /integrations", h.putIntegrations)
+	h.mux.HandleFunc("PATCH /integrations/{name}", h.patchIntegration)
+	h.mux.HandleFunc("GET /clock", h.getClock)
+	h.mux.HandleFunc("POST /clock", run(h.setClock))
 	h.mux.HandleFunc("GET /macros", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, macro.Catalog())
 	})
 	h.consoleRoutes()
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, refuse(ENotFound, "", "no such endpoint %s %s (endpoints: POST /fire, POST /journeys, POST /ins/refund, POST /ins/chargeback, POST /ins/rebill, POST /ins/insf, POST /ins/cancel-rebill, POST /ins/uncancel-rebill, GET|DELETE /journal, GET /journal/stream, POST /journal/replay, GET /integrations, GET /macros, GET /healthz)", r.Method, r.URL.Path))
+		writeError(w, refuse(ENotFound, "", "no such endpoint %s %s (endpoints: POST /fire, POST /journeys, POST /ins/refund, POST /ins/chargeback, POST /ins/rebill, POST /ins/insf, POST /ins/cancel-rebill, POST /ins/uncancel-rebill, GET|DELETE /journal, GET /journal/stream, POST /journal/replay, GET|PUT /integrations, PATCH /integrations/{name}, GET|POST /clock, GET /macros, GET /healthz)", r.Method, r.URL.Path))
 	})
 	return h
 }
@@ -236,8 +250,15 @@ func allowed(path string) string {
 		return "GET"
 	case "/journal/replay":
 		return "POST"
-	case "/healthz", "/integrations", "/macros":
+	case "/integrations":
+		return "GET, PUT"
+	case "/clock":
+		return "GET, POST"
+	case "/healthz", "/macros":
 		return "GET"
+	}
+	if name, ok := strings.CutPrefix(path, "/integrations/"); ok && name != "" && !strings.Contains(name, "/") {
+		return "PATCH"
 	}
 	return ""
 }
@@ -363,32 +384,6 @@ func runBody(ds []simulator.Delivery, notes []simulator.Note) runResult {
 	}
 	if out.Notes == nil {
 		out.Notes = []simulator.Note{}
-	}
-	return out
-}
-
-// integrationRecord is the JSON form of an integration.
-type integrationRecord struct {
-	Name     string                         `json:"name"`
-	Role     simulator.Role                 `json:"role"`
-	Account  string                         `json:"account,omitempty"`
-	Active   bool                           `json:"active"`
-	Events   []simulator.EventType          `json:"events"`
-	URL      string                         `json:"url,omitempty"`
-	PerEvent bool                           `json:"per_event"`
-	URLs     map[simulator.EventType]string `json:"urls,omitempty"`
-	// RoleMacros is the fixture's "role_specific_macros": "empty" or "send".
-	RoleMacros string `json:"role_specific_macros"`
-}
-
-func integrationsBody(ins []simulator.Integration) []integrationRecord {
-	out := make([]integrationRecord, len(ins))
-	for i, in := range ins {
-		out[i] = integrationRecord{Name: in.Name, Role: in.Role, Account: in.Account, Active: in.Active,
-			Events: in.Events, URL: in.URL, PerEvent: in.PerEvent, URLs: in.URLs, RoleMacros: "empty"}
-		if in.SendOtherRoleMacros {
-			out[i].RoleMacros = "send"
-		}
 	}
 	return out
 }
