@@ -177,7 +177,7 @@ func TestConsoleInBrowser(t *testing.T) {
 	if err := chromedp.Do(bctx, setField("filter-status", "failed")); err != nil {
 		t.Fatal(err)
 	}
-	shownRows, err := chromedp.Run(bctx, chromedp.Evaluate[[]int64](`[...document.querySelectorAll("#journal tbody tr[data-n]")].filter(tr => !tr.hidden).map(tr => Number(tr.dataset.n))`))
+	shownRows, err := chromedp.Run(bctx, chromedp.Evaluate[[]int64](visibleRowsJS))
 	if err != nil || len(shownRows) != 1 || shownRows[0] != failed.N {
 		t.Errorf("with the filter failed the page shows rows %v (%v); want only #%d", shownRows, err, failed.N)
 	}
@@ -208,7 +208,22 @@ func TestConsoleInBrowser(t *testing.T) {
 	if streamed.Status != "200" || !strings.Contains(streamed.Text, "Upsell Purchase") {
 		t.Errorf("the streamed row: %+v; want status 200, Upsell Purchase", streamed)
 	}
+
+	// The event filter shows the upsell only.
+	if err := chromedp.Do(bctx, setField("filter-event", "upsell_purchase")); err != nil {
+		t.Fatal(err)
+	}
+	shownRows, err = chromedp.Run(bctx, chromedp.Evaluate[[]int64](visibleRowsJS))
+	if err != nil || len(shownRows) != 1 || shownRows[0] != streamed.N {
+		t.Errorf("with the filter upsell_purchase the page shows rows %v (%v); want only #%d", shownRows, err, streamed.N)
+	}
+	if err := chromedp.Do(bctx, setField("filter-event", "")); err != nil { // every row in the screenshot
+		t.Fatal(err)
+	}
 }
+
+// visibleRowsJS gives the numbers of the journal rows the filters show.
+const visibleRowsJS = `[...document.querySelectorAll("#journal tbody tr[data-n]")].filter(tr => !tr.hidden).map(tr => Number(tr.dataset.n))`
 
 // setField sets the value of the form field with that id as a person
 // would, with the input and change events the page listens to.
@@ -260,6 +275,81 @@ func TestConsoleAsksForToken(t *testing.T) {
 	if _, err := chromedp.Run(bctx, chromedp.Poll[string](`document.getElementById("conn").dataset.state === "live" && "live"`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
 		state, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`document.getElementById("conn").dataset.state`))
 		t.Errorf("the journal stream is %q after the token; want live (%v)", state, err)
+	}
+}
+
+// TestConsoleIntegrationsAndClock: the Active toggle turns the
+// integration off and on through the API, and the clock view advances the
+// simulator's clock by days.
+func TestConsoleIntegrationsAndClock(t *testing.T) {
+	exe := findBrowser(t)
+	srv, _ := consoleServer(t)
+	bctx := startBrowser(t, exe)
+	toggle := chromedp.CSS(`#integrations input.active-toggle[data-name="console-aff"]`)
+	if err := chromedp.Do(bctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitReady(toggle)); err != nil {
+		t.Fatalf("load the page: %v", err)
+	}
+	for _, want := range []bool{false, true} {
+		if err := chromedp.Do(bctx, chromedp.Click(toggle)); err != nil {
+			t.Fatal(err)
+		}
+		option := `!(document.querySelector('#fire-integration option[value="console-aff"]').textContent.includes("inactive"))`
+		if !want {
+			option = "!" + option
+		}
+		if _, err := chromedp.Run(bctx, chromedp.Poll[bool](`(() => { const b = document.querySelector('#integrations input.active-toggle[data-name="console-aff"]'); return b && !b.disabled && b.checked === `+strconv.FormatBool(want)+` && `+option+`; })()`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+			t.Fatalf("the toggle does not show active=%v: %v", want, err)
+		}
+		var list []integrationRecord
+		getJSON(t, srv, "/integrations", &list)
+		if len(list) != 1 || list[0].Active != want {
+			t.Fatalf("after the toggle GET /integrations says %+v; want console-aff active=%v", list, want)
+		}
+	}
+
+	if _, err := chromedp.Run(bctx, chromedp.Poll[bool](`document.getElementById("clock-offset").textContent === "0s"`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("the clock view shows no offset 0s: %v", err)
+	}
+	if err := chromedp.Do(bctx, setField("clock-days", "60"), chromedp.Click(chromedp.ID("clock-advance"))); err != nil {
+		t.Fatal(err)
+	}
+	const sixty = "1440h0m0s"
+	if _, err := chromedp.Run(bctx, chromedp.Poll[bool](`document.getElementById("clock-offset").textContent === "`+sixty+`"`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		shown, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`document.getElementById("clock-offset").textContent + " | " + document.getElementById("clock-msg").textContent`))
+		t.Fatalf("after advancing 60 days the clock view shows %q: %v", shown, err)
+	}
+	var clock struct{ Now, Offset string }
+	getJSON(t, srv, "/clock", &clock)
+	now, err := time.Parse(time.RFC3339, clock.Now)
+	if clock.Offset != sixty || err != nil || time.Until(now) < 59*24*time.Hour {
+		t.Errorf("after advancing 60 days GET /clock says %+v; want offset %s", clock, sixty)
+	}
+	shownNow, err := chromedp.Run(bctx, chromedp.Text(chromedp.ID("clock-now")))
+	if err == nil {
+		var shown time.Time
+		shown, err = time.Parse("2006-01-02 15:04:05 MST", shownNow)
+		if d := shown.Sub(now); err == nil && (d < -time.Minute || d > time.Minute) {
+			err = fmt.Errorf("%s from GET /clock's", d)
+		}
+	}
+	if err != nil {
+		t.Errorf("the clock view shows now %q (%v); want about %s", shownNow, err, clock.Now)
+	}
+}
+
+// getJSON decodes the JSON answer of GET path into v.
+func getJSON(t *testing.T, srv *Server, path string, v any) {
+	t.Helper()
+	resp, err := srv.Client().Get(srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d", path, resp.StatusCode)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatalf("GET %s: %v", path, err)
 	}
 }
 

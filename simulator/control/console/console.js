@@ -422,7 +422,10 @@
     while (sel.options.length > 1) sel.remove(1);
     for (const in_ of list || []) {
       const tr = el("tr", null, { "data-name": in_.name });
-      tr.append(el("td", in_.name), el("td", in_.role), el("td", in_.account || ""), el("td", (in_.events || []).join(", "), { class: "events" }));
+      tr.append(el("td", in_.name), el("td", in_.role), el("td", in_.account || ""));
+      const evs = el("td", null, { class: "events" });
+      for (const ev of in_.events || []) evs.append(el("div", ev));
+      tr.append(evs);
       const urls = el("td", null, { class: "url" });
       if (in_.per_event && in_.urls) {
         for (const [ev, u] of Object.entries(in_.urls)) {
