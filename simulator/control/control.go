@@ -35,12 +35,13 @@
 //
 // POST, PUT and PATCH bodies must be declared Content-Type:
 // application/json and hold one JSON object and nothing after it. A
-// request a browser marks as cross-origin (Sec-Fetch-Site, or an Origin other than the server's) is
-// refused, so a web page cannot make the simulator fire; WithToken makes
-// every endpoint but /healthz require "Authorization: Bearer TOKEN" (guard.go);
-// WithSecrets masks secrets (tokens in the integrations' URLs) as *** in
-// every answer, as it always masks the secret keys of the INS endpoints
-// and the secrets of URLs given by PUT and PATCH /integrations.
+// request a browser marks as cross-origin (Sec-Fetch-Site, or an Origin
+// other than the server's) is refused, so a web page cannot make the
+// simulator fire; WithToken makes every endpoint but /healthz require
+// "Authorization: Bearer TOKEN" (guard.go); WithSecrets masks secrets
+// (tokens in the integrations' URLs) as *** in every answer, as it always
+// masks the secret keys of the INS endpoints and the secrets of URLs given
+// by PUT and PATCH /integrations.
 //
 // Errors are {"error": "...", "param": "..."} with the status of their code
 // (error.go): 400 for a bad request, 401 for a missing or wrong token, 403

@@ -239,3 +239,29 @@ func TestStreamStart(t *testing.T) {
 		})
 	}
 }
+
+// TestStreamNeedsToken: the stream is guarded like the rest of the API.
+func TestStreamNeedsToken(t *testing.T) {
+	const token = "stream-Token-1"
+	srv, err := NewServer(newSim(t, "http://127.0.0.1:1"), WithToken(token), heartbeat(20*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	for _, c := range []struct {
+		name   string
+		header []string
+		status int
+	}{
+		{"no token", nil, http.StatusUnauthorized},
+		{"wrong token", []string{"Authorization", "Bearer nope-nope"}, http.StatusUnauthorized},
+		{"cross-origin", []string{"Authorization", "Bearer " + token, "Sec-Fetch-Site", "cross-site"}, http.StatusForbidden},
+		{"token", []string{"Authorization", "Bearer " + token}, http.StatusOK},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if status, _ := openStream(t, srv.URL, "", c.header...); status != c.status {
+				t.Fatalf("status %d, want %d", status, c.status)
+			}
+		})
+	}
+}
