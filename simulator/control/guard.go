@@ -5,6 +5,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 )
 
@@ -12,7 +13,8 @@ import (
 // change afterwards.
 type Option func(*Handler)
 
-// WithToken makes every endpoint but GET /healthz require the header
+// WithToken makes every endpoint but GET /healthz and the console's static
+// files (GET / and GET /console/NAME) require the header
 // "Authorization: Bearer token"; "" requires none.
 func WithToken(token string) Option {
 	return func(h *Handler) { h.token = token }
@@ -30,12 +32,12 @@ func WithSecrets(secrets ...string) Option {
 // guard refuses what no endpoint takes: a request from another origin (a
 // web page in the user's browser, which must not make the simulator fire
 // at arbitrary URLs) and, with a token, a request without it. GET /healthz
-// needs no token.
+// and the console's static files need no token.
 func (h *Handler) guard(r *http.Request) error {
 	if err := sameOrigin(r); err != nil {
 		return err
 	}
-	if h.token == "" || (r.Method == http.MethodGet && r.URL.Path == "/healthz") {
+	if h.token == "" || (r.Method == http.MethodGet && (r.URL.Path == "/healthz" || consoleFile(r.URL.Path))) {
 		return nil
 	}
 	scheme, given, _ := strings.Cut(r.Header.Get("Authorization"), " ")
@@ -43,6 +45,13 @@ func (h *Handler) guard(r *http.Request) error {
 		return refuse(EUnauthorized, "", "missing or wrong token: send the header Authorization: Bearer TOKEN with the token cbsim serve was started with (--token or $CBSIM_SERVE_TOKEN)")
 	}
 	return nil
+}
+
+// consoleFile reports whether path is one of the console's static files,
+// which hold no data: the page at / or a clean path under /console/ (one
+// that the mux would redirect elsewhere, like /console/../journal, is not).
+func consoleFile(p string) bool {
+	return p == "/" || (strings.HasPrefix(p, "/console/") && len(p) > len("/console/") && path.Clean(p) == p)
 }
 
 // sameOrigin refuses a request a browser marks as cross-origin: by

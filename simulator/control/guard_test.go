@@ -37,6 +37,9 @@ func TestRefusesCrossOriginAndNonJSON(t *testing.T) {
 		{"NoContentType", "POST", "/fire", fire, nil, 415, "application/json"},
 		{"TrailingData", "POST", "/fire", fire + `{"event":"upsell_purchase"}`, map[string]string{"Content-Type": "application/json"}, 400, "after the JSON"},
 		{"TrailingGarbage", "POST", "/fire", fire + ` x`, map[string]string{"Content-Type": "application/json"}, 400, "after the JSON"},
+		{"CrossSiteConsolePage", "GET", "/", "", map[string]string{"Sec-Fetch-Site": "cross-site"}, 403, "cross-origin"},
+		{"ForeignOriginConsoleScript", "GET", "/console/console.js", "", map[string]string{"Origin": "http://evil.example"}, 403, "cross-origin"},
+		{"SameOriginConsoleScript", "GET", "/console/console.js", "", map[string]string{"Sec-Fetch-Site": "same-origin"}, 200, ""},
 		{"TrailingSpaceIsFine", "POST", "/fire", fire + " \n", map[string]string{"Content-Type": "application/json"}, 200, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -53,8 +56,9 @@ func TestRefusesCrossOriginAndNonJSON(t *testing.T) {
 	}
 }
 
-// TestToken: with a token every endpoint but /healthz wants
-// "Authorization: Bearer TOKEN"; anything else is a 401.
+// TestToken: with a token every endpoint but /healthz and the console's
+// static files (GET / and GET /console/NAME) wants "Authorization: Bearer
+// TOKEN"; anything else is a 401.
 func TestToken(t *testing.T) {
 	ln := listen(t)
 	srv := Serve(ln, newSim(t, "http://127.0.0.1:9"), 1, WithToken("s3cret"))
@@ -70,6 +74,17 @@ func TestToken(t *testing.T) {
 		{"Right", "GET", "/journal", "Bearer s3cret", 200},
 		{"FireWithout", "POST", "/fire", "", 401},
 		{"UnknownEndpointWithout", "GET", "/nope", "", 401},
+		{"ConsolePage", "GET", "/", "", 200},
+		{"ConsoleScript", "GET", "/console/console.js", "", 200},
+		{"ConsoleStyle", "GET", "/console/console.css", "", 200},
+		{"UnknownConsoleFile", "GET", "/console/nope.js", "", 404},
+		{"ConsoleDirWithout", "GET", "/console/", "", 401},
+		{"ConsoleHeadWithout", "HEAD", "/", "", 401},
+		{"ConsolePostWithout", "POST", "/", "", 401},
+		{"ConsoleDeleteWithout", "DELETE", "/console/console.js", "", 401},
+		{"DotDotOutOfConsole", "GET", "/console/../journal", "", 401},
+		{"EscapedDotDotOutOfConsole", "GET", "/console/%2e%2e/journal", "", 401},
+		{"DoubleSlash", "GET", "/console//console.js", "", 401},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			req, _ := http.NewRequest(c.method, srv.URL+c.path, strings.NewReader(`{"event":"initial_purchase","role":"affiliate","dry_run":true}`))
@@ -80,6 +95,12 @@ func TestToken(t *testing.T) {
 			status, header, out := do(t, req)
 			if status != c.status {
 				t.Fatalf("status %d, body %v; want %d", status, out, c.status)
+			}
+			if c.status == 401 && c.method == "HEAD" {
+				if header.Get("WWW-Authenticate") != "Bearer" {
+					t.Fatalf("401 with WWW-Authenticate %q", header.Get("WWW-Authenticate"))
+				}
+				return
 			}
 			if c.status == 401 && (header.Get("WWW-Authenticate") != "Bearer" || !strings.Contains(out["error"].(string), "token")) {
 				t.Fatalf("401 with WWW-Authenticate %q, body %v", header.Get("WWW-Authenticate"), out)
