@@ -32,12 +32,21 @@
 //	                      {"set": RFC3339} moves it (hop cookies age by it) (clock.go)
 //	GET    /macros
 //	GET    /healthz       {"status":"ok","version","commit","date","go","platform"}: no token needed
+//	GET    /              the web console (console.go): the live journal, the fire form with its preview, replay,
+//	                      the integrations and the clock, over this same API; its page and GET /console/NAME
+//	                      files need no token (the page asks for it), the API it calls does
+//
+// WithFront serves the buyer's side of ClickBank beside the API (package
+// simulator/storefront: hoplinks, sales pages, order forms, upsells, and
+// the proxy for ClickBank's host names): what the Front handles reaches it
+// without the API's guard, as a buyer's browser reaches ClickBank.
 //
 // POST, PUT and PATCH bodies must be declared Content-Type:
 // application/json and hold one JSON object and nothing after it. A
 // request a browser marks as cross-origin (Sec-Fetch-Site, or an Origin
 // other than the server's) is refused, so a web page cannot make the
-// simulator fire; WithToken makes every endpoint but /healthz require
+// simulator fire; WithToken makes every endpoint but /healthz and the
+// console's static files require
 // "Authorization: Bearer TOKEN" (guard.go); WithSecrets masks secrets
 // (tokens in the integrations' URLs) as *** in every answer, as it always
 // masks the secret keys of the INS endpoints and the secrets of URLs given
@@ -165,7 +174,7 @@ func NewHandler(sim *simulator.Simulator, seed uint64, opts ...Option) *Handler 
 	})
 	h.consoleRoutes()
 	h.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, refuse(ENotFound, "", "no such endpoint %s %s (endpoints: POST /fire, POST /journeys, POST /ins/refund, POST /ins/chargeback, POST /ins/rebill, POST /ins/insf, POST /ins/cancel-rebill, POST /ins/uncancel-rebill, GET|DELETE /journal, GET /journal/stream, POST /journal/replay, GET|PUT /integrations, PATCH /integrations/{name}, GET|POST /clock, GET /macros, GET /healthz)", r.Method, r.URL.Path))
+		writeError(w, refuse(ENotFound, "", "no such endpoint %s %s (endpoints: POST /fire, POST /journeys, POST /ins/refund, POST /ins/chargeback, POST /ins/rebill, POST /ins/insf, POST /ins/cancel-rebill, POST /ins/uncancel-rebill, GET|DELETE /journal, GET /journal/stream, POST /journal/replay, GET|PUT /integrations, PATCH /integrations/{name}, GET|POST /clock, GET /macros, GET /healthz, GET / (the console))", r.Method, r.URL.Path))
 	})
 	return h
 }
