@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -112,7 +113,7 @@ func (b *Buyer) Submit(ctx context.Context, p *Page, id string, set map[string]s
 	}
 	for k, v := range set {
 		if _, ok := vals[k]; !ok {
-			return nil, fmt.Errorf("form %q on %s has no field %q (fields: %s)", f.ID, p.URL, k, strings.Join(sortedKeys(vals), ", "))
+			return nil, fmt.Errorf("form %q on %s has no field %q (fields: %s)", f.ID, p.URL, k, strings.Join(slices.Sorted(maps.Keys(vals)), ", "))
 		}
 		vals.Set(k, v)
 	}
@@ -175,13 +176,4 @@ func (b *Buyer) do(req *http.Request) (*Page, error) {
 		}
 	}
 	return p, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }

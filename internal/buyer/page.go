@@ -3,7 +3,9 @@ package buyer
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"net/url"
+	"slices"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -40,7 +42,7 @@ func (p *Page) Title() string { return p.title }
 func (p *Page) Link(id string) (*url.URL, error) {
 	h, ok := p.links[id]
 	if !ok {
-		return nil, fmt.Errorf("page %s has no link id=%q (links: %s)", p.URL, id, strings.Join(sortedKeys(p.links), ", "))
+		return nil, fmt.Errorf("page %s has no link id=%q (links: %s)", p.URL, id, strings.Join(slices.Sorted(maps.Keys(p.links)), ", "))
 	}
 	return url.Parse(h)
 }

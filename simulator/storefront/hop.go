@@ -2,6 +2,7 @@ package storefront
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -56,19 +57,19 @@ func (s *Store) serveHop(w http.ResponseWriter, r *http.Request, host requestHos
 	aff, ven = strings.ToLower(aff), strings.ToLower(ven)
 	c := s.sim.Catalog
 	if aff == "" {
-		s.writeError(w, r, fail(http.StatusBadRequest, "affiliate", "the hoplink names no affiliate: /hop?affiliate=AFF&vendor=VEN (known affiliates: %s)", strings.Join(sortedKeys(c.Affiliates), ", ")))
+		s.writeError(w, r, fail(http.StatusBadRequest, "affiliate", "the hoplink names no affiliate: /hop?affiliate=AFF&vendor=VEN (known affiliates: %s)", strings.Join(slices.Sorted(maps.Keys(c.Affiliates)), ", ")))
 		return
 	}
 	if ven == "" {
-		s.writeError(w, r, fail(http.StatusBadRequest, "vendor", "the hoplink names no vendor: /hop?affiliate=AFF&vendor=VEN (known vendors: %s)", strings.Join(sortedKeys(c.Vendors), ", ")))
+		s.writeError(w, r, fail(http.StatusBadRequest, "vendor", "the hoplink names no vendor: /hop?affiliate=AFF&vendor=VEN (known vendors: %s)", strings.Join(slices.Sorted(maps.Keys(c.Vendors)), ", ")))
 		return
 	}
 	if _, ok := c.Affiliates[aff]; !ok {
-		s.writeError(w, r, fail(http.StatusNotFound, "affiliate", "unknown affiliate %q (known: %s)", aff, strings.Join(sortedKeys(c.Affiliates), ", ")))
+		s.writeError(w, r, fail(http.StatusNotFound, "affiliate", "unknown affiliate %q (known: %s)", aff, strings.Join(slices.Sorted(maps.Keys(c.Affiliates)), ", ")))
 		return
 	}
 	if _, ok := c.Vendors[ven]; !ok {
-		s.writeError(w, r, fail(http.StatusNotFound, "vendor", "unknown vendor %q (known: %s)", ven, strings.Join(sortedKeys(c.Vendors), ", ")))
+		s.writeError(w, r, fail(http.StatusNotFound, "vendor", "unknown vendor %q (known: %s)", ven, strings.Join(slices.Sorted(maps.Keys(c.Vendors)), ", ")))
 		return
 	}
 	page := first(q, "cbpage", "pid")
@@ -136,7 +137,7 @@ func (s *Store) serveHop(w http.ResponseWriter, r *http.Request, host requestHos
 // a bad one is a 400 naming it.
 func (s *Store) trackingOf(q url.Values) (map[string]string, error) {
 	var out map[string]string
-	names := sortedKeys(q)
+	names := slices.Sorted(maps.Keys(q))
 	for _, name := range names {
 		if !s.tracking[name] {
 			continue
@@ -181,14 +182,4 @@ func first(q url.Values, names ...string) string {
 		}
 	}
 	return ""
-}
-
-// sortedKeys returns a map's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -199,7 +201,7 @@ func (s *Store) attribute(r *http.Request, ven string, now time.Time) (*hop, []s
 func (s *Store) payItem(ven, item, hostItem string) (simulator.Product, error) {
 	c := s.sim.Catalog
 	var own []string
-	for _, k := range sortedKeys(c.Products) {
+	for _, k := range slices.Sorted(maps.Keys(c.Products)) {
 		if c.Products[k].Vendor == ven {
 			own = append(own, k)
 		}

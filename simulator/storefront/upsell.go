@@ -2,7 +2,9 @@ package storefront
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -25,17 +27,11 @@ type upsellData struct {
 // sends the buyer to the pending one; with none pending, to the thank-you
 // page.
 func (s *Store) upsellPage(w http.ResponseWriter, r *http.Request, ven string, n int) {
-	o, err := s.orderOf(r.URL.Query().Get("cbsess"), ven)
-	if err != nil {
-		s.writeError(w, r, err)
+	o := s.purchasedOrder(w, r, ven)
+	if o == nil {
 		return
 	}
-	o.mu.Lock()
 	defer o.mu.Unlock()
-	if !o.k.Purchased() {
-		s.writeError(w, r, fail(http.StatusConflict, "cbsess", "order %s is not purchased yet: submit the order form first", o.token))
-		return
-	}
 	step, i, ok := o.k.Offer()
 	if !ok || n != i+1 {
 		s.redirect(w, r, o.nextURL())
@@ -124,21 +120,32 @@ type thanksData struct {
 	Vars      []string // vendor variables, "name=value"
 }
 
+// purchasedOrder returns the order of r's cbsess at vendor ven, locked,
+// once it is purchased; else it writes the error page and returns nil.
+func (s *Store) purchasedOrder(w http.ResponseWriter, r *http.Request, ven string) *order {
+	o, err := s.orderOf(r.URL.Query().Get("cbsess"), ven)
+	if err != nil {
+		s.writeError(w, r, err)
+		return nil
+	}
+	o.mu.Lock()
+	if !o.k.Purchased() {
+		o.mu.Unlock()
+		s.writeError(w, r, fail(http.StatusConflict, "cbsess", "order %s is not purchased yet: submit the order form first", o.token))
+		return nil
+	}
+	return o
+}
+
 // thanksPage lists the receipts of a finished order, as ClickBank's
 // confirmation page lists the purchases of an upsell flow
 // (http://www.clickbank.com/help/vendor-help/vendor-tools/one-click-upsell/ [doc]).
 func (s *Store) thanksPage(w http.ResponseWriter, r *http.Request, ven string) {
-	o, err := s.orderOf(r.URL.Query().Get("cbsess"), ven)
-	if err != nil {
-		s.writeError(w, r, err)
+	o := s.purchasedOrder(w, r, ven)
+	if o == nil {
 		return
 	}
-	o.mu.Lock()
 	defer o.mu.Unlock()
-	if !o.k.Purchased() {
-		s.writeError(w, r, fail(http.StatusConflict, "cbsess", "order %s is not purchased yet: submit the order form first", o.token))
-		return
-	}
 	if _, _, pending := o.k.Offer(); pending {
 		s.redirect(w, r, o.nextURL())
 		return
@@ -149,7 +156,7 @@ func (s *Store) thanksPage(w http.ResponseWriter, r *http.Request, ven string) {
 		d.OrderID = ev.OrderID
 		d.Receipts = append(d.Receipts, receiptLine{Type: string(ev.Type), Receipt: ev.Receipt, Item: ev.Item, Title: ev.Title, Amount: price(ev.Amount, ev.Currency)})
 	}
-	for _, k := range sortedKeys(o.vars) {
+	for _, k := range slices.Sorted(maps.Keys(o.vars)) {
 		for _, val := range o.vars[k] {
 			d.Vars = append(d.Vars, fmt.Sprintf("%s=%s", k, val))
 		}

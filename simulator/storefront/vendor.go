@@ -1,6 +1,7 @@
 package storefront
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -25,7 +26,7 @@ func (s *Store) salesPage(w http.ResponseWriter, r *http.Request, ven, name stri
 	c := s.sim.Catalog
 	v, ok := c.Vendors[ven]
 	if !ok {
-		s.writeError(w, r, fail(http.StatusNotFound, "vendor", "unknown vendor %q (known: %s)", ven, strings.Join(sortedKeys(c.Vendors), ", ")))
+		s.writeError(w, r, fail(http.StatusNotFound, "vendor", "unknown vendor %q (known: %s)", ven, strings.Join(slices.Sorted(maps.Keys(c.Vendors)), ", ")))
 		return
 	}
 	if err := checkPageName(name); err != nil {
@@ -77,7 +78,7 @@ func (s *Store) vendorOf(ven string) (simulator.Vendor, error) {
 	ven = strings.ToLower(ven)
 	v, ok := s.sim.Catalog.Vendors[ven]
 	if !ok {
-		return v, fail(http.StatusNotFound, "vendor", "unknown vendor %q (known: %s)", ven, strings.Join(sortedKeys(s.sim.Catalog.Vendors), ", "))
+		return v, fail(http.StatusNotFound, "vendor", "unknown vendor %q (known: %s)", ven, strings.Join(slices.Sorted(maps.Keys(s.sim.Catalog.Vendors)), ", "))
 	}
 	return v, nil
 }
