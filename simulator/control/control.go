@@ -20,7 +20,7 @@
 //	                      "ins": the latest MaxJournalPage INS deliveries kept, "ins_omitted": older ones kept
 //	                      but left out; DELETE /journal forgets them all
 //	GET    /journal/stream ?from=N: the journal as server-sent events (text/event-stream): each delivery as
-//	                      "id: N", "event: delivery", "data: {record with "n"}"; notes journaled meanwhile as
+//	                      "id: EPOCH.N", "event: delivery", "data: {record with "n"}"; notes journaled meanwhile as
 //	                      "event: note" {"kind","text"}; "event: reset" {"next"} after DELETE /journal; a comment
 //	                      every 15 s; honours Last-Event-ID (stream.go)
 //	POST   /journal/replay {"n": N} or {"since": RFC3339} → {"deliveries":[...]}: resend a failed delivery, or every

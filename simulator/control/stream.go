@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cbsim/cbsim/simulator"
@@ -28,7 +29,8 @@ type streamReset struct {
 }
 
 // stream serves GET /journal/stream: the journal as server-sent events
-// (text/event-stream). Each delivery is "id: N", "event: delivery" and
+// (text/event-stream). Each delivery is "id: EPOCH.N" (streamID),
+// "event: delivery" and
 // its record as data; each note journaled while the stream is open is
 // "event: note"; a Reset of the journal is "event: reset", after which the
 // numbers start again. A comment line is sent every heartbeat while
@@ -37,7 +39,7 @@ type streamReset struct {
 // reconnecting client sends, and ends when the client goes or the server
 // closes (CloseStreams).
 func (h *Handler) stream(w http.ResponseWriter, r *http.Request) {
-	from, err := streamFrom(r)
+	from, epoch, err := streamFrom(r)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -45,6 +47,9 @@ func (h *Handler) stream(w http.ResponseWriter, r *http.Request) {
 	j := h.sim.Journal
 	cur := j.Cursor()     // notes: only those journaled from now on
 	cur.Deliveries = from // past the end: the client read before a Reset, and gets "reset"
+	if epoch >= 0 {
+		cur.Resets = epoch // another epoch: the client read before a Reset, and gets "reset"
+	}
 	rc := http.NewResponseController(w)
 	hd := w.Header()
 	hd.Set("Content-Type", "text/event-stream")
@@ -63,13 +68,13 @@ func (h *Handler) stream(w http.ResponseWriter, r *http.Request) {
 		cur = ch.Next
 		buf.Reset()
 		if ch.Reset {
-			event(&buf, "", "reset", streamReset{Next: ch.Offset})
+			event(&buf, streamID(ch.Next.Resets, ch.Offset-1), "reset", streamReset{Next: ch.Offset})
 		}
 		for _, n := range ch.Notes {
 			event(&buf, "", "note", streamNote{Kind: n.Kind, Text: n.Text})
 		}
 		for i := range ch.Deliveries {
-			event(&buf, strconv.FormatInt(ch.Offset+int64(i), 10), "delivery", ch.Deliveries[i].Record())
+			event(&buf, streamID(ch.Next.Resets, ch.Offset+int64(i)), "delivery", ch.Deliveries[i].Record())
 		}
 		if buf.Len() > 0 {
 			if _, err := w.Write(buf.Bytes()); err != nil || rc.Flush() != nil {
@@ -106,29 +111,40 @@ func event(buf *bytes.Buffer, id, typ string, v any) {
 	buf.WriteString("\n")
 }
 
-// streamFrom returns the number a stream starts at: after Last-Event-ID
-// when the client sends one, else ?from=N, else 0.
-func streamFrom(r *http.Request) (int64, error) {
-	from := int64(0)
+// streamFrom returns the number a stream starts at — after Last-Event-ID
+// when the client sends one, else ?from=N, else 0 — and the journal epoch
+// (its count of Resets) the client read in, -1 when it does not say. An
+// event's id is "EPOCH.N" (streamID), so a client that reconnects after a
+// Reset is told of it even when the new journal has grown past its number.
+func streamFrom(r *http.Request) (from, epoch int64, err error) {
+	epoch = -1
 	for name, vs := range r.URL.Query() {
 		if name != "from" {
-			return 0, refuse(EInvalid, name, "unknown parameter %q (allowed: from)", name)
+			return 0, 0, refuse(EInvalid, name, "unknown parameter %q (allowed: from)", name)
 		}
 		if len(vs) != 1 {
-			return 0, refuse(EInvalid, name, "given %d times; give it once", len(vs))
+			return 0, 0, refuse(EInvalid, name, "given %d times; give it once", len(vs))
 		}
 		n, err := strconv.ParseInt(vs[0], 10, 64)
 		if err != nil || n < 0 {
-			return 0, refuse(EInvalid, name, "%q is not a delivery number (an integer from 0)", clipText(vs[0], 32))
+			return 0, 0, refuse(EInvalid, name, "%q is not a delivery number (an integer from 0)", clipText(vs[0], 32))
 		}
 		from = n
 	}
 	if last := r.Header.Get("Last-Event-ID"); last != "" {
-		n, err := strconv.ParseInt(last, 10, 64)
-		if err != nil || n < 0 || n == 1<<63-1 {
-			return 0, refuse(EInvalid, "Last-Event-ID", "%q is not a delivery number (an integer from 0)", clipText(last, 32))
+		e, n, ok := strings.Cut(last, ".")
+		ep, errE := strconv.ParseInt(e, 10, 64)
+		num, errN := strconv.ParseInt(n, 10, 64)
+		if !ok || errE != nil || errN != nil || ep < 0 || num < -1 || num == 1<<63-1 {
+			return 0, 0, refuse(EInvalid, "Last-Event-ID", "%q is not an event id of this stream (EPOCH.N: the journal's count of resets, a dot, a delivery number from -1)", clipText(last, 32))
 		}
-		from = n + 1
+		from, epoch = num+1, ep
 	}
-	return from, nil
+	return from, epoch, nil
+}
+
+// streamID is the id of the event of delivery n in the journal's epoch
+// (its count of Resets): "EPOCH.N".
+func streamID(epoch, n int64) string {
+	return strconv.FormatInt(epoch, 10) + "." + strconv.FormatInt(n, 10)
 }

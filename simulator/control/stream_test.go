@@ -156,7 +156,7 @@ func TestStreamLive(t *testing.T) {
 	if err := json.Unmarshal([]byte(ev.data), &rec); err != nil {
 		t.Fatalf("delivery data %q: %v", ev.data, err)
 	}
-	if ev.typ != "delivery" || ev.id != "0" || rec.N == nil || *rec.N != 0 || !rec.Delivered || rec.At.IsZero() {
+	if ev.typ != "delivery" || ev.id != "0.0" || rec.N == nil || *rec.N != 0 || !rec.Delivered || rec.At.IsZero() {
 		t.Fatalf("delivery event %+v; want id 0, n 0, delivered, at", ev)
 	}
 	if strings.Contains(ev.data, secret) || !strings.Contains(rec.URL, "api_key=***") {
@@ -165,12 +165,12 @@ func TestStreamLive(t *testing.T) {
 	if code, _ := call(t, srv, "DELETE", "/journal", ""); code != http.StatusNoContent {
 		t.Fatalf("DELETE /journal: %d", code)
 	}
-	if ev := next(t, events); ev.typ != "reset" || ev.data != `{"next":0}` {
+	if ev := next(t, events); ev.typ != "reset" || ev.data != `{"next":0}` || ev.id != "1.-1" {
 		t.Fatalf("after DELETE /journal: %+v; want reset", ev)
 	}
 	call(t, srv, "POST", "/fire", `{"event":"initial_purchase","role":"affiliate","integration":"a","tid":"ok1"}`)
-	if ev := next(t, events); ev.typ != "delivery" || ev.id != "0" {
-		t.Fatalf("after the reset: %+v; want delivery 0 again", ev)
+	if ev := next(t, events); ev.typ != "delivery" || ev.id != "1.0" {
+		t.Fatalf("after the reset: %+v; want delivery 0 again, in epoch 1", ev)
 	}
 	closed := make(chan error, 1)
 	go func() { closed <- srv.Close() }()
@@ -207,15 +207,19 @@ func TestStreamStart(t *testing.T) {
 		status      int
 		want        string // the events before the first heartbeat: "reset" or ids
 	}{
-		{"default", "", nil, 200, "1 2 3"},
-		{"from", "?from=2", nil, 200, "2 3"},
-		{"rolled off", "?from=0", nil, 200, "1 2 3"},
+		{"default", "", nil, 200, "0.1 0.2 0.3"},
+		{"from", "?from=2", nil, 200, "0.2 0.3"},
+		{"rolled off", "?from=0", nil, 200, "0.1 0.2 0.3"},
 		{"at the end", "?from=4", nil, 200, ""},
-		{"past the end", "?from=9", nil, 200, "reset 1 2 3"},
-		{"Last-Event-ID", "?from=1", []string{"Last-Event-ID", "2"}, 200, "3"},
+		{"past the end", "?from=9", nil, 200, "reset 0.1 0.2 0.3"},
+		{"Last-Event-ID", "?from=1", []string{"Last-Event-ID", "0.2"}, 200, "0.3"},
+		{"Last-Event-ID of another epoch", "?from=1", []string{"Last-Event-ID", "7.2"}, 200, "reset 0.1 0.2 0.3"},
+		{"Last-Event-ID before any delivery", "", []string{"Last-Event-ID", "0.-1"}, 200, "0.1 0.2 0.3"},
 		{"bad from", "?from=x", nil, 400, ""},
 		{"unknown param", "?offset=1", nil, 400, ""},
 		{"bad Last-Event-ID", "", []string{"Last-Event-ID", "-1"}, 400, ""},
+		{"Last-Event-ID without epoch", "", []string{"Last-Event-ID", "2"}, 400, ""},
+		{"Last-Event-ID bad number", "", []string{"Last-Event-ID", "0.x"}, 400, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			status, events := openStream(t, ts.URL, c.query, c.header...)
@@ -237,6 +241,49 @@ func TestStreamStart(t *testing.T) {
 				t.Fatalf("events %q, want %q", got, c.want)
 			}
 		})
+	}
+}
+
+// TestStreamReconnectAcrossReset: a client that read deliveries 0 and 1,
+// and reconnects after the journal was cleared and five new deliveries
+// came, is told of the reset and gets all five: its Last-Event-ID names
+// the journal's epoch (its count of resets) beside the number.
+func TestStreamReconnectAcrossReset(t *testing.T) {
+	rc := newReceiver(t)
+	sim := newSim(t, rc.URL)
+	h := NewHandler(sim, 1, heartbeat(20*time.Millisecond))
+	ts := httptest.NewServer(h)
+	t.Cleanup(ts.Close)
+	t.Cleanup(h.CloseStreams)
+	fire := func(n int) {
+		for range n {
+			if _, err := sim.Fire(context.Background(), simulator.FireRequest{Event: simulator.InitialPurchase, Role: simulator.RoleVendor, URL: rc.URL + "/v"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	fire(2)
+	_, events := openStream(t, ts.URL, "")
+	var last string
+	for _, ev := range untilComment(t, events) {
+		last = ev.id
+	}
+	if last != "0.1" {
+		t.Fatalf("the last id before the reset is %q, want 0.1", last)
+	}
+	sim.Journal.Reset()
+	fire(5)
+	_, events = openStream(t, ts.URL, "", "Last-Event-ID", last)
+	var got []string
+	for _, ev := range untilComment(t, events) {
+		if ev.typ == "reset" {
+			got = append(got, "reset")
+		} else {
+			got = append(got, ev.id)
+		}
+	}
+	if want := "reset 1.0 1.1 1.2 1.3 1.4"; strings.Join(got, " ") != want {
+		t.Fatalf("after reconnecting: %q, want %q", got, want)
 	}
 }
 
