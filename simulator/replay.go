@@ -13,9 +13,12 @@ import (
 // the resend as a new delivery with Replay set and ReplayOf = n. The notes
 // of building it are not journaled again. A number the journal does not
 // hold (never journaled, rolled off, or before a Reset) is a
-// *NotFoundError; a delivery that did not fail (Failed) is a *ParamError
-// naming "n".
+// *NotFoundError; a delivery that did not fail (Failed), or that a
+// journaled delivery already replays, is a *ParamError naming "n": a
+// double click or a retried request does not send it twice.
 func (s *Simulator) Replay(ctx context.Context, n int64) (Delivery, error) {
+	s.replaying.Lock() // one replay at a time, beside ReplayFailed too: a delivery is resent once
+	defer s.replaying.Unlock()
 	d, ok := s.Journal.Get(n)
 	if !ok {
 		return Delivery{}, &NotFoundError{Kind: "delivery", Name: strconv.FormatInt(n, 10), Known: s.keptNumbers()}
@@ -27,7 +30,22 @@ func (s *Simulator) Replay(ctx context.Context, n int64) (Delivery, error) {
 		}
 		return Delivery{}, &ParamError{Param: "n", Err: fmt.Errorf("delivery %d was %s: only a failed delivery can be replayed", n, why)}
 	}
+	if m, ok := s.replayedBy(n); ok {
+		return Delivery{}, &ParamError{Param: "n", Err: fmt.Errorf("delivery %d was already replayed as #%d: replay #%d if that failed too", n, m, m)}
+	}
 	return s.replay(ctx, n, d), nil
+}
+
+// replayedBy returns the number of the journaled delivery that replays
+// delivery n, if one does.
+func (s *Simulator) replayedBy(n int64) (int64, bool) {
+	p := s.Journal.Page(n+1, math.MaxInt)
+	for i, d := range p.Deliveries {
+		if d.Replay && d.ReplayOf == n {
+			return p.Offset + int64(i), true
+		}
+	}
+	return 0, false
 }
 
 // ReplayFailed replays (Replay) every failed delivery journaled at or

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -147,5 +149,46 @@ func TestFailed(t *testing.T) {
 		if got := c.d.Failed(); got != c.want {
 			t.Errorf("%s: Failed() = %v, want %v", c.name, got, c.want)
 		}
+	}
+}
+
+// TestReplayOnce: a failed delivery is resent once however often it is
+// asked for — a second Replay, or one beside ReplayFailed — and the
+// refusal names the replay that exists; the replay, if it failed too, is
+// the one to replay next.
+func TestReplayOnce(t *testing.T) {
+	c, _ := defaults(t)
+	rc := newSwitchable(t)
+	sim := New(c, nil)
+	fireAt(t, sim, rc.URL)
+	rc.ok.Store(true)
+	before := rc.hits.Load()
+	if _, err := sim.Replay(context.Background(), 0); err != nil {
+		t.Fatal(err)
+	}
+	_, err := sim.Replay(context.Background(), 0)
+	var pe *ParamError
+	if !errors.As(err, &pe) || pe.Param != "n" || !strings.Contains(err.Error(), "already replayed as #1") {
+		t.Fatalf("a second Replay(0): err = %v, want a ParamError naming n and #1", err)
+	}
+	if got := rc.hits.Load() - before; got != 1 {
+		t.Fatalf("delivery 0 was resent %d times, want once", got)
+	}
+
+	// Replay and ReplayFailed side by side: one send in all.
+	sim2 := New(c, nil)
+	rc2 := newSwitchable(t)
+	fireAt(t, sim2, rc2.URL)
+	rc2.ok.Store(true)
+	before = rc2.hits.Load()
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(2)
+		go func() { defer wg.Done(); sim2.Replay(context.Background(), 0) }()
+		go func() { defer wg.Done(); sim2.ReplayFailed(context.Background(), time.Time{}) }()
+	}
+	wg.Wait()
+	if got := rc2.hits.Load() - before; got != 1 {
+		t.Fatalf("Replay beside ReplayFailed resent delivery 0 %d times, want once", got)
 	}
 }
