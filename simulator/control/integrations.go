@@ -66,22 +66,23 @@ func (h *Handler) putIntegrations(w http.ResponseWriter, r *http.Request) {
 		writeError(w, refuse(EInvalid, "", "request body: larger than %d bytes", maxIntegrationsBody))
 		return
 	}
-	h.addSecrets(redact.JSONQuerySecrets(data))
+	secrets := redact.JSONQuerySecrets(data)
 	ins, err := simulator.ParseIntegrations("request body", data)
 	if err != nil {
 		param := ""
 		if fe, ok := errors.AsType[*jsonpos.FileError](err); ok {
 			param = fe.Path
 		}
-		writeError(w, &Error{Code: EInvalid, Param: param, Err: err})
+		writeRefusal(w, &Error{Code: EInvalid, Param: param, Err: err}, secrets)
 		return
 	}
 	h.insMu.Lock()
 	defer h.insMu.Unlock()
 	if err := h.sim.SetIntegrations(ins); err != nil {
-		writeError(w, err)
+		writeRefusal(w, err, secrets)
 		return
 	}
+	h.addSecrets(secrets)
 	writeJSON(w, http.StatusOK, integrationsBody(h.sim.CurrentIntegrations()))
 }
 
@@ -110,8 +111,9 @@ func (h *Handler) patchIntegration(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := r.PathValue("name")
+	var secrets []redact.Param
 	if b.URL != nil {
-		h.addSecrets(redact.QuerySecrets(*b.URL))
+		secrets = redact.QuerySecrets(*b.URL)
 	}
 	h.insMu.Lock()
 	defer h.insMu.Unlock()
@@ -124,7 +126,7 @@ func (h *Handler) patchIntegration(w http.ResponseWriter, r *http.Request) {
 	}
 	if i < 0 {
 		_, err := h.sim.Integration(name)
-		writeError(w, &Error{Code: ENotFound, Param: "name", Err: err})
+		writeRefusal(w, &Error{Code: ENotFound, Param: "name", Err: err}, secrets)
 		return
 	}
 	if b.Active != nil {
@@ -138,10 +140,23 @@ func (h *Handler) patchIntegration(w http.ResponseWriter, r *http.Request) {
 		ins[i].URL = *b.URL
 	}
 	if err := h.sim.SetIntegrations(ins); err != nil {
-		writeError(w, err)
+		writeRefusal(w, err, secrets)
 		return
 	}
+	h.addSecrets(secrets)
 	writeJSON(w, http.StatusOK, integrationsBody(h.sim.CurrentIntegrations()))
+}
+
+// writeRefusal writes err with the secrets of the refused request masked
+// in it. A refused change changes nothing, so they are not added to the
+// masking of later answers.
+func writeRefusal(w http.ResponseWriter, err error, secrets []redact.Param) {
+	m := redact.New()
+	for _, p := range secrets {
+		m.Add(p.Value, p.Raw)
+	}
+	e := errorOf(err)
+	writeError(w, &Error{Code: e.Code, Param: e.Param, Err: errors.New(m.String(e.Err.Error()))})
 }
 
 // addSecrets masks ps from now on, as given and as written in the URL.

@@ -112,3 +112,29 @@ func TestIntegrationsSwapWhileFiring(t *testing.T) {
 	})
 	wg.Wait()
 }
+
+// TestIntegrationsRefusedChangeKeepsNoSecret: a refused PUT or PATCH
+// changes nothing — not even the masking: what its URL called a secret is
+// masked in the refusal only, so a word like "initial_purchase" is not
+// turned into *** in every later answer.
+func TestIntegrationsRefusedChangeKeepsNoSecret(t *testing.T) {
+	rc := newReceiver(t)
+	srv := serve(t, newSim(t, rc.URL))
+	for _, c := range []struct{ method, path, body string }{
+		{"PATCH", "/integrations/nosuch", `{"url":"http://x/?api_key=initial_purchase"}`},
+		{"PATCH", "/integrations/a", `{"url":"ftp://x/?api_key=initial_purchase"}`},
+		{"PUT", "/integrations", `{"integrations":[{"name":"x","role":"boss","events":["initial_purchase"],"url":"http://x/?token=initial_purchase"}]}`},
+	} {
+		code, body := call(t, srv, c.method, c.path, c.body)
+		if code < 400 {
+			t.Fatalf("%s %s: %d, want a refusal", c.method, c.path, code)
+		}
+		if strings.Contains(body, "api_key=initial_purchase") || strings.Contains(body, "token=initial_purchase") {
+			t.Fatalf("%s %s: the refusal shows the secret: %s", c.method, c.path, body)
+		}
+	}
+	code, body := call(t, srv, "GET", "/integrations", "")
+	if code != 200 || !strings.Contains(body, `"initial_purchase"`) || strings.Contains(body, "***") {
+		t.Fatalf("after refused changes GET /integrations masks what they named: %d %s", code, body)
+	}
+}
