@@ -94,7 +94,7 @@ func TestConfigure(t *testing.T) {
 		{name: "FileBadValue", file: "test:\n  tracker: x\n\n  concurrency: many\n", wantErr: `cbsim.yaml:4: invalid value "many" for --concurrency`},
 		{name: "FileBadListEntry", file: "test:\n  set:\n    - a=1\n    - b\n", wantErr: `cbsim.yaml:4: entry 2 of 2 of --set is not NAME=VALUE`},
 		{name: "FileUnknownFlag", file: "test:\n  tracker: x\n  trackr: y\n", wantErr: `cbsim.yaml:3: test has no flag "trackr" (did you mean "tracker"?)`},
-		{name: "FileUnknownSection", file: "tset:\n  tracker: x\n", wantErr: `cbsim.yaml:1: "tset" is not a command: the sections are demo, fire, `},
+		{name: "FileUnknownSection", file: "tset:\n  tracker: x\n", wantErr: `cbsim.yaml:1: "tset" is not a command: the sections are buy, demo, fire, `},
 		{name: "FileListForScalar", file: "test:\n  tracker: [a, b]\n", wantErr: `cbsim.yaml:2: --tracker takes a single value, not a list or a mapping`},
 		{name: "FileMappingForList", file: "test:\n  conversion-type: {a: b}\n", wantErr: `cbsim.yaml:2: --conversion-type takes a value or a list of values`},
 		{name: "FileNestedListEntry", file: "test:\n  set:\n    - [a=1]\n", wantErr: `cbsim.yaml:3: --set: each entry of the list must be a single value`},
