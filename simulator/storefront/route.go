@@ -28,8 +28,10 @@ type requestHost struct {
 
 // parseHost reads the Host header: the legacy hoplink host
 // AFF.VEN.hop.clickbank.net and the pay host VEN.pay.clickbank.net
-// (older ITEM.VEN.pay.clickbank.net) whatever their parent domain
-// (docs/clickbank.md §3), so that aff01.ven01.hop.localhost works too.
+// (older ITEM.VEN.pay.clickbank.net) (docs/clickbank.md §3), under
+// clickbank.net or under localhost, so that aff01.ven01.hop.localhost
+// works too. Under any other parent such a name is an ordinary host — the
+// control API's — not ClickBank's [choice].
 func parseHost(host string) requestHost {
 	name := strings.ToLower(host)
 	if h, _, err := net.SplitHostPort(name); err == nil {
@@ -38,19 +40,26 @@ func parseHost(host string) requestHost {
 	name = strings.TrimSuffix(name, ".")
 	h := requestHost{name: name}
 	labels := strings.Split(name, ".")
+	under := func(from int) bool { return len(labels) > from && hostParent(strings.Join(labels[from:], ".")) }
 	switch {
-	case len(labels) >= 4 && labels[2] == "hop" && labels[0] != "" && labels[1] != "":
+	case len(labels) >= 4 && labels[2] == "hop" && labels[0] != "" && labels[1] != "" && under(3):
 		h.kind, h.aff, h.ven = hopLegacy, labels[0], labels[1]
 	case name == "hop.clickbank.net":
 		h.kind = hopReadable
-	case len(labels) >= 3 && labels[1] == "pay" && labels[0] != "":
+	case len(labels) >= 3 && labels[1] == "pay" && labels[0] != "" && under(2):
 		h.kind, h.ven = payHost, labels[0]
-	case len(labels) >= 4 && labels[2] == "pay" && labels[0] != "" && labels[1] != "":
+	case len(labels) >= 4 && labels[2] == "pay" && labels[0] != "" && labels[1] != "" && under(3):
 		h.kind, h.item, h.ven = payHost, strings.ToUpper(labels[0]), labels[1]
 	case IsClickBankHost(name):
 		h.kind = clickBankElse
 	}
 	return h
+}
+
+// hostParent reports whether ClickBank's host forms are read under
+// parent: clickbank.net, localhost, or a name under localhost.
+func hostParent(parent string) bool {
+	return parent == "clickbank.net" || parent == "localhost" || strings.HasSuffix(parent, ".localhost")
 }
 
 // storePath reports whether path is one of the store's on cbsim's own

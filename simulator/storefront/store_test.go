@@ -137,6 +137,15 @@ func TestHandles(t *testing.T) {
 		{"clickbank.net.", "/", true},
 		{"clickbank.net.example.com", "/", false},
 		{"localhost", "/console/", false},
+		// The host forms count only under clickbank.net and localhost: a
+		// host of one's own that happens to hold "pay" or "hop" is the
+		// control API's.
+		{"cbsim.pay.internal:8080", "/healthz", false},
+		{"aff.ven.hop.example.com", "/journal", false},
+		{"ven01.pay.example.com", "/", false},
+		{"item.ven01.pay.example.com", "/", false},
+		{"aff01.ven01.hop.dev.localhost", "/", true},
+		{"kETO-FE.ven01.pay.clickbank.net", "/", true},
 	} {
 		r := httptest.NewRequest(http.MethodGet, "http://x"+tc.path, nil)
 		r.Host = tc.host
