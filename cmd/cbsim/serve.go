@@ -35,6 +35,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	window := fs.Duration("referral-window", storefront.DefaultWindow, "how long a hop cookie credits the affiliate (ClickBank's 60 days = 1440h); the simulator's clock moves with POST /clock")
 	testCard := fs.String("test-card", storefront.DefaultTestCard, "the card number that makes an order form's purchase a test order (12 to 19 digits)")
 	caCert := fs.String("ca-cert", "", "write the certificate of the CA cbsim signs ClickBank's host names with to `FILE` (PEM), for clients that use cbsim as their proxy; also served at /ca.pem")
+	var allowHosts []string
+	fs.Var(&listFlag{add: func(v string) error {
+		for _, n := range strings.Split(v, ",") {
+			if n = strings.TrimSpace(n); n == "" || strings.ContainsAny(n, "/:@ ") {
+				return fmt.Errorf("%q is not a host name", n)
+			}
+			allowHosts = append(allowHosts, n)
+		}
+		return nil
+	}, pairs: true}, "allow-host", "without --token the API answers only IP addresses, localhost and names under it as Host (a guard against DNS rebinding); also answer this `NAME` (repeatable or comma-separated), e.g. the simulator's container name")
 	profName := fs.String("profile", "", "send the postbacks in this tracker profile's names (a bundled name or a file) to --tracker: the affiliate's click id in the profile's ClickBank parameter (extclid for voluum), the vendor's in vtid")
 	set := keyValues{}
 	fs.Var(set, "set", "with --profile: a setting of the profile, NAME=VALUE (repeatable); a secret setting is never printed")
@@ -109,7 +119,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		}
 	}
 	front := storefront.NewFront(store, ca)
-	srv := control.Serve(ln, sim, *seed, control.WithToken(*token), control.WithSecrets(secrets...), control.WithFront(front))
+	srv := control.Serve(ln, sim, *seed, control.WithToken(*token), control.WithSecrets(secrets...), control.WithFront(front), control.WithAllowedHosts(allowHosts...))
 	base := readyURL(ln.Addr())
 	fmt.Fprintf(stdout, "ready %s\n", base)
 	printBases(stdout, base)

@@ -251,3 +251,27 @@ func TestServeProfile(t *testing.T) {
 		}
 	}
 }
+
+// TestServeAllowHost: without --token, cbsim serve answers only loopback
+// and IP Host names, and the ones --allow-host names; a rebound name is
+// refused with a message saying how to allow it.
+func TestServeAllowHost(t *testing.T) {
+	base := startCommand(t, runServe, "--addr", "127.0.0.1:0", "--allow-host", "sim,cbsim.internal")
+	for host, want := range map[string]int{"sim:8080": 200, "CBSIM.internal": 200, "localhost": 200, "evil.example": 403} {
+		req, _ := http.NewRequest("GET", base+"/integrations", nil)
+		req.Host = host
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != want || (want == 403 && !strings.Contains(string(body), "--allow-host")) {
+			t.Errorf("Host %s: %d %s; want %d", host, resp.StatusCode, body, want)
+		}
+	}
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--allow-host", "http://x"}, &out, &errb); code != 2 || !strings.Contains(errb.String(), "--allow-host") {
+		t.Errorf("--allow-host http://x: exit %d, %q", code, errb.String())
+	}
+}

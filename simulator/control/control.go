@@ -94,6 +94,7 @@ type Handler struct {
 	token   string           // required as "Authorization: Bearer token"; "" = none (WithToken)
 	secrets *redact.Redactor // masked in every answer (WithSecrets, and the URLs' secrets of PUT and PATCH /integrations)
 	front   Front            // the buyer's side of ClickBank served beside the API (WithFront); nil = none
+	hosts   []string         // Host names answered without a token beside IPs and localhost (WithAllowedHosts), lower case
 
 	heartbeat time.Duration // how often a quiet journal stream sends a comment; DefaultHeartbeat
 	closing   chan struct{} // closed by CloseStreams: open journal streams end

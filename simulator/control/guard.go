@@ -3,9 +3,11 @@ package control
 import (
 	"crypto/subtle"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -29,15 +31,37 @@ func WithSecrets(secrets ...string) Option {
 	return func(h *Handler) { h.secrets.Add(secrets...) }
 }
 
+// WithAllowedHosts adds Host names the API answers without a token,
+// beside IP addresses, localhost and the names under it (a container's
+// name on a Docker network, say); case does not matter, a port is
+// ignored. See guard.
+func WithAllowedHosts(names ...string) Option {
+	return func(h *Handler) {
+		for _, n := range names {
+			h.hosts = append(h.hosts, strings.ToLower(strings.TrimSuffix(n, ".")))
+		}
+	}
+}
+
 // guard refuses what no endpoint takes: a request from another origin (a
 // web page in the user's browser, which must not make the simulator fire
 // at arbitrary URLs) and, with a token, a request without it. GET /healthz
-// and the console's static files need no token.
+// and the console's static files need no token. Without a token, it also
+// refuses a Host name a web page could have rebound to this server (DNS
+// rebinding: evil.example made to resolve to 127.0.0.1 is same-origin with
+// itself): the API answers IP addresses, localhost and names under it, and
+// WithAllowedHosts' names.
 func (h *Handler) guard(r *http.Request) error {
 	if err := sameOrigin(r); err != nil {
 		return err
 	}
-	if h.token == "" || (r.Method == http.MethodGet && (r.URL.Path == "/healthz" || consoleFile(r.URL.Path))) {
+	if r.Method == http.MethodGet && r.URL.Path == "/healthz" {
+		return nil
+	}
+	if h.token == "" {
+		return h.knownHost(r.Host)
+	}
+	if r.Method == http.MethodGet && consoleFile(r.URL.Path) {
 		return nil
 	}
 	scheme, given, _ := strings.Cut(r.Header.Get("Authorization"), " ")
@@ -45,6 +69,20 @@ func (h *Handler) guard(r *http.Request) error {
 		return refuse(EUnauthorized, "", "missing or wrong token: send the header Authorization: Bearer TOKEN with the token cbsim serve was started with (--token or $CBSIM_SERVE_TOKEN)")
 	}
 	return nil
+}
+
+// knownHost refuses a Host that is not an IP address, localhost, a name
+// under localhost or one of WithAllowedHosts'.
+func (h *Handler) knownHost(host string) error {
+	name := strings.ToLower(host)
+	if hn, _, err := net.SplitHostPort(name); err == nil {
+		name = hn
+	}
+	name = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSuffix(name, "."), "["), "]")
+	if name == "" || net.ParseIP(name) != nil || name == "localhost" || strings.HasSuffix(name, ".localhost") || slices.Contains(h.hosts, name) {
+		return nil
+	}
+	return refuse(EForbidden, "", "Host %q is not one cbsim serve answers without a token (a web page on another name could have made that name resolve here: DNS rebinding): use 127.0.0.1 or localhost, name it with --allow-host, or set --token", clipText(host, 64))
 }
 
 // consoleFile reports whether path is one of the console's static files,

@@ -3,6 +3,7 @@ package control
 import (
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -134,5 +135,59 @@ func TestHealthzSaysWhichCbsim(t *testing.T) {
 	want := buildinfo.Read()
 	if status != 200 || out["status"] != "ok" || out["version"] != want.Version || out["go"] != want.Go || out["platform"] != want.Platform {
 		t.Errorf("GET /healthz: %d %v; want ok and %+v", status, out, want)
+	}
+}
+
+// TestRefusesForeignHostWithoutToken: without a token, the API answers
+// only the Host names a DNS-rebinding page cannot take: IP addresses,
+// localhost and names under it, and the names WithAllowedHosts gives. A
+// page on evil.example that made its name resolve to 127.0.0.1 is same
+// origin with itself, so only the Host tells it apart. With a token the
+// token guards, whatever the Host; /healthz answers every Host.
+func TestRefusesForeignHostWithoutToken(t *testing.T) {
+	const clock = `{"advance":"1h"}`
+	open := NewHandler(newSim(t, "http://127.0.0.1:9"), 1, WithAllowedHosts("sim", "Tracker.Example"))
+	tokened := NewHandler(newSim(t, "http://127.0.0.1:9"), 1, WithToken("tok-12345"))
+	for _, c := range []struct {
+		name   string
+		h      *Handler
+		host   string
+		method string
+		path   string
+		header map[string]string
+		status int
+		says   string
+	}{
+		{"Rebinding", open, "evil.example", "POST", "/clock", map[string]string{"Origin": "http://evil.example"}, 403, "is not one cbsim serve answers without a token"},
+		{"RebindingWithPort", open, "evil.example:8080", "GET", "/journal", nil, 403, "--allow-host"},
+		{"RebindingConsole", open, "evil.example:8080", "GET", "/", nil, 403, "--allow-host"},
+		{"IPv4", open, "127.0.0.1:8080", "POST", "/clock", nil, 200, ""},
+		{"IPv6", open, "[::1]:8080", "GET", "/journal", nil, 200, ""},
+		{"OtherIP", open, "10.1.2.3", "GET", "/journal", nil, 200, ""},
+		{"Localhost", open, "localhost:8080", "GET", "/journal", nil, 200, ""},
+		{"UnderLocalhost", open, "cbsim.localhost", "GET", "/journal", nil, 200, ""},
+		{"Allowed", open, "sim:8080", "GET", "/journal", nil, 200, ""},
+		{"AllowedAnyCase", open, "tracker.example", "GET", "/journal", nil, 200, ""},
+		{"Healthz", open, "evil.example", "GET", "/healthz", nil, 200, ""},
+		{"TokenGuards", tokened, "evil.example", "GET", "/journal", nil, 401, "token"},
+		{"TokenGiven", tokened, "evil.example", "GET", "/journal", map[string]string{"Authorization": "Bearer tok-12345"}, 200, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			body := ""
+			if c.method == "POST" {
+				body = clock
+			}
+			req := httptest.NewRequest(c.method, "http://x"+c.path, strings.NewReader(body))
+			req.Host = c.host
+			req.Header.Set("Content-Type", "application/json")
+			for k, v := range c.header {
+				req.Header.Set(k, v)
+			}
+			rec := httptest.NewRecorder()
+			c.h.ServeHTTP(rec, req)
+			if rec.Code != c.status || !strings.Contains(rec.Body.String(), c.says) {
+				t.Fatalf("%s %s Host %s: %d %s; want %d saying %q", c.method, c.path, c.host, rec.Code, rec.Body.String(), c.status, c.says)
+			}
+		})
 	}
 }
