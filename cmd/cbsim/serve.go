@@ -25,7 +25,7 @@ import (
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("serve", "[--addr 127.0.0.1:8080] [--tracker URL] [flags]", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address HOST:PORT; an empty host means 127.0.0.1 (use 0.0.0.0 for all interfaces), port 0 picks a free port")
-	token := secretFlag(fs, "token", "require \"Authorization: Bearer `TOKEN`\" on every endpoint but /healthz (empty: none; a secret: never printed)")
+	token := secretFlag(fs, "token", "require \"Authorization: Bearer `TOKEN`\" on every API endpoint but /healthz (the console page and the buyer's pages need none; empty: none; a secret: never printed)")
 	capacity := fs.Int("journal-capacity", simulator.DefaultJournalCapacity, "deliveries (and notes) the journal keeps; older ones roll off and are counted")
 	sf := addSimFlags(fs, "integrations", "integrations file (default: the embedded integrations)",
 		"", "point the integrations at this tracker base URL (default: as the fixtures say)")

@@ -271,7 +271,7 @@ func TestServeAllowHost(t *testing.T) {
 		}
 	}
 	var out, errb bytes.Buffer
-	if code := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--allow-host", "http://x"}, &out, &errb); code != 2 || !strings.Contains(errb.String(), "--allow-host") {
+	if code := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--allow-host", "http://x"}, &out, &errb); code != 2 || !strings.Contains(errb.String(), "-allow-host") || !strings.Contains(errb.String(), "is not a host name") {
 		t.Errorf("--allow-host http://x: exit %d, %q", code, errb.String())
 	}
 }

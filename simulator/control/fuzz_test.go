@@ -70,7 +70,7 @@ func FuzzControlAPI(f *testing.F) {
 		w := httptest.NewRecorder()
 		r := httptest.NewRequest(method, path, bytes.NewReader(body))
 		r.Host = "127.0.0.1:8080" // a loopback client, as the API answers without a token
-		if which < 128 { // the upper half sends no Content-Type: 415
+		if which < 128 {          // the upper half sends no Content-Type: 415
 			r.Header.Set("Content-Type", "application/json")
 		}
 		h.ServeHTTP(w, r)
