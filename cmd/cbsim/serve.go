@@ -96,17 +96,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if code := insf.apply(fs, sim); code >= 0 {
 		return code
 	}
-	ln, err := net.Listen("tcp", net.JoinHostPort(host, port))
-	if err != nil {
-		fmt.Fprintf(stderr, "cbsim serve: %v\n", err)
-		return 1
-	}
-	// The control API's answers quote the integrations' URLs: their
-	// secrets, and the server's token, are masked there too.
-	secrets := append(values(secretsOf(fs)), sf.secrets...)
-	sim.Clock = &simulator.Clock{}
-	store := storefront.New(sim, storefront.Options{Seed: *seed + storeSeeds, TIDRule: rule, Window: *window, TestCard: *testCard,
-		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	ca, err := storefront.NewCA(time.Now()) // the real time: clients check certificates against their own clock
 	if err != nil {
 		fmt.Fprintf(stderr, "cbsim serve: %v\n", err)
@@ -118,6 +107,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return 1
 		}
 	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, port))
+	if err != nil {
+		fmt.Fprintf(stderr, "cbsim serve: %v\n", err)
+		return 1
+	}
+	// The control API's answers quote the integrations' URLs: their
+	// secrets, and the server's token, are masked there too.
+	secrets := append(values(secretsOf(fs)), sf.secrets...)
+	sim.Clock = &simulator.Clock{}
+	store := storefront.New(sim, storefront.Options{Seed: *seed + storeSeeds, TIDRule: rule, Window: *window, TestCard: *testCard,
+		Log: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 	front := storefront.NewFront(store, ca)
 	srv := control.Serve(ln, sim, *seed, control.WithToken(*token), control.WithSecrets(secrets...), control.WithFront(front), control.WithAllowedHosts(allowHosts...))
 	base := readyURL(ln.Addr())

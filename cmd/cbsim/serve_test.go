@@ -275,3 +275,29 @@ func TestServeAllowHost(t *testing.T) {
 		t.Errorf("--allow-host http://x: exit %d, %q", code, errb.String())
 	}
 }
+
+// TestServeCACert: --ca-cert writes the CA the proxy signs ClickBank's
+// host names with, the same certificate /ca.pem serves; a file that
+// cannot be written is an error naming the flag.
+func TestServeCACert(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "cbsim-ca.pem")
+	base := startCommand(t, runServe, "--addr", "127.0.0.1:0", "--ca-cert", file)
+	written, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(base + "/ca.pem")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !bytes.HasPrefix(written, []byte("-----BEGIN CERTIFICATE-----")) || !bytes.Equal(written, served) {
+		t.Fatalf("--ca-cert wrote %q, /ca.pem serves %q; want the same certificate", written, served)
+	}
+	var out, errb bytes.Buffer
+	code := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--ca-cert", filepath.Join(t.TempDir(), "no", "such", "dir", "ca.pem")}, &out, &errb)
+	if code != 1 || !strings.Contains(errb.String(), "--ca-cert") {
+		t.Fatalf("an unwritable --ca-cert: exit %d, %q", code, errb.String())
+	}
+}
