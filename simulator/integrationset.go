@@ -33,7 +33,7 @@ func (s *Simulator) CurrentIntegrations() []Integration {
 // *ParamError naming the field ("name", "role", "events", "url", "urls")
 // and the integration, and changes nothing.
 func (s *Simulator) SetIntegrations(ins []Integration) error {
-	if err := checkIntegrations(ins); err != nil {
+	if err := CheckIntegrations(ins); err != nil {
 		return err
 	}
 	out := make([]Integration, len(ins))
@@ -48,8 +48,10 @@ func (s *Simulator) SetIntegrations(ins []Integration) error {
 	return nil
 }
 
-// checkIntegrations checks ins as ParseIntegrations checks a file.
-func checkIntegrations(ins []Integration) error {
+// CheckIntegrations checks ins as SetIntegrations does, changing
+// nothing: a caller that must act before they are in use (the control API
+// masks their URLs' secrets first) checks, acts, then sets them.
+func CheckIntegrations(ins []Integration) error {
 	seen := map[string]bool{}
 	for i, in := range ins {
 		bad := func(param string, err error) error {

@@ -78,11 +78,9 @@ func (h *Handler) putIntegrations(w http.ResponseWriter, r *http.Request) {
 	}
 	h.insMu.Lock()
 	defer h.insMu.Unlock()
-	if err := h.sim.SetIntegrations(ins); err != nil {
-		writeRefusal(w, err, secrets)
+	if !h.setIntegrations(w, ins, secrets) {
 		return
 	}
-	h.addSecrets(secrets)
 	writeJSON(w, http.StatusOK, integrationsBody(h.sim.CurrentIntegrations()))
 }
 
@@ -139,12 +137,26 @@ func (h *Handler) patchIntegration(w http.ResponseWriter, r *http.Request) {
 		}
 		ins[i].URL = *b.URL
 	}
-	if err := h.sim.SetIntegrations(ins); err != nil {
-		writeRefusal(w, err, secrets)
+	if !h.setIntegrations(w, ins, secrets) {
 		return
 	}
-	h.addSecrets(secrets)
 	writeJSON(w, http.StatusOK, integrationsBody(h.sim.CurrentIntegrations()))
+}
+
+// setIntegrations puts ins in use, the secrets of their URLs masked from
+// before the first answer that could show them; refused, it writes the
+// refusal and returns false. h.insMu is held.
+func (h *Handler) setIntegrations(w http.ResponseWriter, ins []simulator.Integration, secrets []redact.Param) bool {
+	if err := simulator.CheckIntegrations(ins); err != nil {
+		writeRefusal(w, err, secrets)
+		return false
+	}
+	h.addSecrets(secrets)
+	if err := h.sim.SetIntegrations(ins); err != nil { // checked above: only a change of the rules lands here
+		writeError(w, err)
+		return false
+	}
+	return true
 }
 
 // writeRefusal writes err with the secrets of the refused request masked
