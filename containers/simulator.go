@@ -3,6 +3,8 @@ package containers
 import (
 	"context"
 	"fmt"
+	"net"
+	"strings"
 
 	"github.com/testcontainers/testcontainers-go"
 )
@@ -36,7 +38,8 @@ func RunSimulator(ctx context.Context, opts ...testcontainers.ContainerCustomize
 	if len(s.trackerArgs) > 0 {
 		return nil, fmt.Errorf("run simulator: reference tracker flags %q given for the simulator", s.trackerArgs)
 	}
-	cmd := append([]string{"serve", "--addr", "0.0.0.0:" + portNumber(s.port)}, s.serveArgs...)
+	cmd := append([]string{"serve", "--addr", "0.0.0.0:" + portNumber(s.port)}, allowHostArgs(daemonHost(ctx))...)
+	cmd = append(cmd, s.serveArgs...)
 	ctr, err := start(ctx, image, s, cmd, rest)
 	var c *SimulatorContainer
 	if ctr != nil {
@@ -52,4 +55,32 @@ func RunSimulator(ctx context.Context, opts ...testcontainers.ContainerCustomize
 // "http://127.0.0.1:PORT"; the port is read from Docker on every call.
 func (c *SimulatorContainer) URL(ctx context.Context) (string, error) {
 	return endpoint(ctx, c.Container, c.port)
+}
+
+// daemonHost is the name or address the Docker daemon's mapped ports are
+// reached at (TESTCONTAINERS_HOST_OVERRIDE, a remote engine's host,
+// Docker-in-Docker's "docker"); "" when it cannot be told.
+func daemonHost(ctx context.Context) string {
+	p, err := testcontainers.NewDockerProvider()
+	if err != nil {
+		return ""
+	}
+	defer p.Close()
+	host, err := p.DaemonHost(ctx)
+	if err != nil {
+		return ""
+	}
+	return host
+}
+
+// allowHostArgs is the --allow-host the simulator needs to answer its
+// control API at host: without a token, cbsim serve answers only IP
+// addresses and localhost as Host (its guard against DNS rebinding), so a
+// daemon reached by name must be named.
+func allowHostArgs(host string) []string {
+	h := strings.ToLower(strings.TrimSuffix(host, "."))
+	if h == "" || net.ParseIP(strings.Trim(h, "[]")) != nil || h == "localhost" || strings.HasSuffix(h, ".localhost") {
+		return nil
+	}
+	return []string{"--allow-host", h}
 }
