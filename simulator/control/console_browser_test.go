@@ -443,3 +443,32 @@ func dryURL(t *testing.T, status int, out map[string]any) string {
 	}
 	return u
 }
+
+// TestConsoleFollowsAReset: the page clears its journal when the journal
+// is cleared (DELETE /journal) and shows the new journal's deliveries,
+// numbered from 0 again.
+func TestConsoleFollowsAReset(t *testing.T) {
+	exe := findBrowser(t)
+	srv, _ := consoleServer(t)
+	bctx := startBrowser(t, exe)
+	if err := chromedp.Do(bctx, chromedp.Navigate(srv.URL+"/"), chromedp.WaitReady(chromedp.CSS(`#fire-integration option[value="console-aff"]`))); err != nil {
+		t.Fatal(err)
+	}
+	for _, tid := range []string{"before1", "before2"} {
+		if status, out := post(t, srv, "/fire", `{"event":"initial_purchase","role":"affiliate","integration":"console-aff","tid":"`+tid+`"}`); status != http.StatusOK {
+			t.Fatalf("POST /fire: %d %v", status, out)
+		}
+	}
+	waitRow(bctx, t, "the second row before the reset", `(r) => r.url.includes("clickid=before2")`)
+	if code, body := call(t, srv, "DELETE", "/journal", ""); code != http.StatusNoContent {
+		t.Fatalf("DELETE /journal: %d %s", code, body)
+	}
+	if status, out := post(t, srv, "/fire", `{"event":"initial_purchase","role":"affiliate","integration":"console-aff","tid":"after1"}`); status != http.StatusOK {
+		t.Fatalf("POST /fire: %d %v", status, out)
+	}
+	after := waitRow(bctx, t, "the row after the reset", `(r) => r.url.includes("clickid=after1")`)
+	rows, err := chromedp.Run(bctx, chromedp.Evaluate[[]int64](visibleRowsJS))
+	if err != nil || len(rows) != 1 || rows[0] != 0 || after.N != 0 {
+		t.Fatalf("after the reset the page shows rows %v (%v), the new one numbered %d; want only #0", rows, err, after.N)
+	}
+}

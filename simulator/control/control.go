@@ -20,7 +20,7 @@
 //	                      "ins": the latest MaxJournalPage INS deliveries kept, "ins_omitted": older ones kept
 //	                      but left out; DELETE /journal forgets them all
 //	GET    /journal/stream ?from=N: the journal as server-sent events (text/event-stream): each delivery as
-//	                      "id: EPOCH.N", "event: delivery", "data: {record with "n"}"; notes journaled meanwhile as
+//	                      "id: INSTANCE.EPOCH.N", "event: delivery", "data: {record with "n"}"; notes journaled meanwhile as
 //	                      "event: note" {"kind","text"}; "event: reset" {"next"} after DELETE /journal; a comment
 //	                      every 15 s; honours Last-Event-ID (stream.go)
 //	POST   /journal/replay {"n": N} or {"since": RFC3339} → {"deliveries":[...]}: resend a failed delivery, or every
@@ -98,6 +98,7 @@ type Handler struct {
 
 	heartbeat time.Duration // how often a quiet journal stream sends a comment; DefaultHeartbeat
 	closing   chan struct{} // closed by CloseStreams: open journal streams end
+	instance  string        // random, per handler: names this server in its streams' event ids (streamID)
 	closeOnce sync.Once     // guards closing's close
 	insMu     sync.Mutex    // serializes PUT and PATCH /integrations, so no change is lost
 }
@@ -123,7 +124,7 @@ func WithFront(f Front) Option {
 // seed, seed+1, ...
 func NewHandler(sim *simulator.Simulator, seed uint64, opts ...Option) *Handler {
 	h := &Handler{sim: sim, seed: seed, mux: http.NewServeMux(), secrets: redact.New(),
-		heartbeat: DefaultHeartbeat, closing: make(chan struct{})}
+		heartbeat: DefaultHeartbeat, closing: make(chan struct{}), instance: newInstance()}
 	for _, o := range opts {
 		o(h)
 	}

@@ -2,6 +2,8 @@ package control
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -29,7 +31,7 @@ type streamReset struct {
 }
 
 // stream serves GET /journal/stream: the journal as server-sent events
-// (text/event-stream). Each delivery is "id: EPOCH.N" (streamID),
+// (text/event-stream). Each delivery is "id: INSTANCE.EPOCH.N" (streamID),
 // "event: delivery" and
 // its record as data; each note journaled while the stream is open is
 // "event: note"; a Reset of the journal is "event: reset", after which the
@@ -39,7 +41,7 @@ type streamReset struct {
 // reconnecting client sends, and ends when the client goes or the server
 // closes (CloseStreams).
 func (h *Handler) stream(w http.ResponseWriter, r *http.Request) {
-	from, epoch, err := streamFrom(r)
+	from, epoch, err := h.streamFrom(r)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -47,9 +49,7 @@ func (h *Handler) stream(w http.ResponseWriter, r *http.Request) {
 	j := h.sim.Journal
 	cur := j.Cursor()     // notes: only those journaled from now on
 	cur.Deliveries = from // past the end: the client read before a Reset, and gets "reset"
-	if epoch >= 0 {
-		cur.Resets = epoch // another epoch: the client read before a Reset, and gets "reset"
-	}
+	cur.Resets = epoch    // another epoch (or server): the client read before a Reset, and gets "reset"
 	rc := http.NewResponseController(w)
 	hd := w.Header()
 	hd.Set("Content-Type", "text/event-stream")
@@ -68,13 +68,13 @@ func (h *Handler) stream(w http.ResponseWriter, r *http.Request) {
 		cur = ch.Next
 		buf.Reset()
 		if ch.Reset {
-			event(&buf, streamID(ch.Next.Resets, ch.Offset-1), "reset", streamReset{Next: ch.Offset})
+			event(&buf, h.streamID(ch.Next.Resets, ch.Offset-1), "reset", streamReset{Next: ch.Offset})
 		}
 		for _, n := range ch.Notes {
 			event(&buf, "", "note", streamNote{Kind: n.Kind, Text: n.Text})
 		}
 		for i := range ch.Deliveries {
-			event(&buf, streamID(ch.Next.Resets, ch.Offset+int64(i)), "delivery", ch.Deliveries[i].Record())
+			event(&buf, h.streamID(ch.Next.Resets, ch.Offset+int64(i)), "delivery", ch.Deliveries[i].Record())
 		}
 		if buf.Len() > 0 {
 			if _, err := w.Write(buf.Bytes()); err != nil || rc.Flush() != nil {
@@ -113,11 +113,14 @@ func event(buf *bytes.Buffer, id, typ string, v any) {
 
 // streamFrom returns the number a stream starts at — after Last-Event-ID
 // when the client sends one, else ?from=N, else 0 — and the journal epoch
-// (its count of Resets) the client read in, -1 when it does not say. An
-// event's id is "EPOCH.N" (streamID), so a client that reconnects after a
-// Reset is told of it even when the new journal has grown past its number.
-func streamFrom(r *http.Request) (from, epoch int64, err error) {
-	epoch = -1
+// (its count of Resets) the client read in: -1 when it read from another
+// server (another instance: cbsim restarted, its journal started again),
+// and the journal's own when it does not say. An event's id is
+// "INSTANCE.EPOCH.N" (streamID), so a client that reconnects after a
+// Reset, or to a restarted server, is told to start again even when the
+// journal has grown past its number.
+func (h *Handler) streamFrom(r *http.Request) (from, epoch int64, err error) {
+	epoch = h.sim.Journal.Cursor().Resets
 	for name, vs := range r.URL.Query() {
 		if name != "from" {
 			return 0, 0, refuse(EInvalid, name, "unknown parameter %q (allowed: from)", name)
@@ -131,20 +134,35 @@ func streamFrom(r *http.Request) (from, epoch int64, err error) {
 		}
 		from = n
 	}
-	if last := r.Header.Get("Last-Event-ID"); last != "" {
-		e, n, ok := strings.Cut(last, ".")
-		ep, errE := strconv.ParseInt(e, 10, 64)
-		num, errN := strconv.ParseInt(n, 10, 64)
-		if !ok || errE != nil || errN != nil || ep < 0 || num < -1 || num == 1<<63-1 {
-			return 0, 0, refuse(EInvalid, "Last-Event-ID", "%q is not an event id of this stream (EPOCH.N: the journal's count of resets, a dot, a delivery number from -1)", clipText(last, 32))
-		}
-		from, epoch = num+1, ep
+	last := r.Header.Get("Last-Event-ID")
+	if last == "" {
+		return from, epoch, nil
 	}
-	return from, epoch, nil
+	parts := strings.Split(last, ".")
+	var ep, num int64
+	var errE, errN error
+	if len(parts) == 3 {
+		ep, errE = strconv.ParseInt(parts[1], 10, 64)
+		num, errN = strconv.ParseInt(parts[2], 10, 64)
+	}
+	if len(parts) != 3 || parts[0] == "" || errE != nil || errN != nil || ep < 0 || num < -1 || num == 1<<63-1 {
+		return 0, 0, refuse(EInvalid, "Last-Event-ID", "%q is not an event id of this stream (INSTANCE.EPOCH.N: the server, the journal's count of resets, a delivery number from -1)", clipText(last, 48))
+	}
+	if parts[0] != h.instance {
+		return 0, -1, nil // another server's: start again, after a reset
+	}
+	return num + 1, ep, nil
 }
 
 // streamID is the id of the event of delivery n in the journal's epoch
-// (its count of Resets): "EPOCH.N".
-func streamID(epoch, n int64) string {
-	return strconv.FormatInt(epoch, 10) + "." + strconv.FormatInt(n, 10)
+// (its count of Resets) on this server: "INSTANCE.EPOCH.N".
+func (h *Handler) streamID(epoch, n int64) string {
+	return h.instance + "." + strconv.FormatInt(epoch, 10) + "." + strconv.FormatInt(n, 10)
+}
+
+// newInstance returns a random name for a handler: 8 hex digits.
+func newInstance() string {
+	var b [4]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return hex.EncodeToString(b[:])
 }

@@ -15,7 +15,8 @@ import (
 
 // sse is one server-sent event as a client reads it; a comment is typ ":".
 type sse struct {
-	id, typ, data string
+	id, typ, data string // id without the server instance: "EPOCH.N"
+	raw           string // the whole id, "INSTANCE.EPOCH.N", for Last-Event-ID
 }
 
 // openStream opens GET /journal/stream on base with header values
@@ -61,7 +62,8 @@ func openStream(t *testing.T, base, query string, header ...string) (int, <-chan
 			case strings.HasPrefix(line, ":"):
 				ev.typ = ":"
 			case strings.HasPrefix(line, "id: "):
-				ev.id = line[4:]
+				ev.raw = line[4:]
+				_, ev.id, _ = strings.Cut(ev.raw, ".")
 			case strings.HasPrefix(line, "event: "):
 				ev.typ = line[7:]
 			case strings.HasPrefix(line, "data: "):
@@ -212,14 +214,16 @@ func TestStreamStart(t *testing.T) {
 		{"rolled off", "?from=0", nil, 200, "0.1 0.2 0.3"},
 		{"at the end", "?from=4", nil, 200, ""},
 		{"past the end", "?from=9", nil, 200, "reset 0.1 0.2 0.3"},
-		{"Last-Event-ID", "?from=1", []string{"Last-Event-ID", "0.2"}, 200, "0.3"},
-		{"Last-Event-ID of another epoch", "?from=1", []string{"Last-Event-ID", "7.2"}, 200, "reset 0.1 0.2 0.3"},
-		{"Last-Event-ID before any delivery", "", []string{"Last-Event-ID", "0.-1"}, 200, "0.1 0.2 0.3"},
+		{"Last-Event-ID", "?from=1", []string{"Last-Event-ID", h.instance + ".0.2"}, 200, "0.3"},
+		{"Last-Event-ID of another epoch", "?from=1", []string{"Last-Event-ID", h.instance + ".7.2"}, 200, "reset 0.1 0.2 0.3"},
+		{"Last-Event-ID of another server", "?from=1", []string{"Last-Event-ID", "0123abcd.0.2"}, 200, "reset 0.1 0.2 0.3"},
+		{"Last-Event-ID before any delivery", "", []string{"Last-Event-ID", h.instance + ".0.-1"}, 200, "0.1 0.2 0.3"},
 		{"bad from", "?from=x", nil, 400, ""},
 		{"unknown param", "?offset=1", nil, 400, ""},
 		{"bad Last-Event-ID", "", []string{"Last-Event-ID", "-1"}, 400, ""},
 		{"Last-Event-ID without epoch", "", []string{"Last-Event-ID", "2"}, 400, ""},
-		{"Last-Event-ID bad number", "", []string{"Last-Event-ID", "0.x"}, 400, ""},
+		{"Last-Event-ID without instance", "", []string{"Last-Event-ID", "0.2"}, 400, ""},
+		{"Last-Event-ID bad number", "", []string{"Last-Event-ID", h.instance + ".0.x"}, 400, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			status, events := openStream(t, ts.URL, c.query, c.header...)
@@ -264,12 +268,12 @@ func TestStreamReconnectAcrossReset(t *testing.T) {
 	}
 	fire(2)
 	_, events := openStream(t, ts.URL, "")
-	var last string
+	var last, lastID string
 	for _, ev := range untilComment(t, events) {
-		last = ev.id
+		last, lastID = ev.raw, ev.id
 	}
-	if last != "0.1" {
-		t.Fatalf("the last id before the reset is %q, want 0.1", last)
+	if lastID != "0.1" {
+		t.Fatalf("the last id before the reset is %q, want INSTANCE.0.1", last)
 	}
 	sim.Journal.Reset()
 	fire(5)
@@ -284,6 +288,51 @@ func TestStreamReconnectAcrossReset(t *testing.T) {
 	}
 	if want := "reset 1.0 1.1 1.2 1.3 1.4"; strings.Join(got, " ") != want {
 		t.Fatalf("after reconnecting: %q, want %q", got, want)
+	}
+}
+
+// TestStreamReconnectAfterRestart: a client that read deliveries 0 and 1
+// from one server and reconnects to a new one (a restart: the journal
+// starts again, its count of resets too) is told of the reset and gets
+// every delivery of the new journal: an event id names the server
+// instance beside the epoch.
+func TestStreamReconnectAfterRestart(t *testing.T) {
+	open := func() (*simulator.Simulator, *httptest.Server, *receiver) {
+		rc := newReceiver(t)
+		sim := newSim(t, rc.URL)
+		h := NewHandler(sim, 1, heartbeat(20*time.Millisecond))
+		ts := httptest.NewServer(h)
+		t.Cleanup(ts.Close)
+		t.Cleanup(h.CloseStreams)
+		return sim, ts, rc
+	}
+	fire := func(sim *simulator.Simulator, rc *receiver, n int) {
+		for range n {
+			if _, err := sim.Fire(context.Background(), simulator.FireRequest{Event: simulator.InitialPurchase, Role: simulator.RoleVendor, URL: rc.URL + "/v"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	sim1, ts1, rc1 := open()
+	fire(sim1, rc1, 2)
+	_, events := openStream(t, ts1.URL, "")
+	var last string
+	for _, ev := range untilComment(t, events) {
+		last = ev.raw
+	}
+	sim2, ts2, rc2 := open()
+	fire(sim2, rc2, 5)
+	_, events = openStream(t, ts2.URL, "", "Last-Event-ID", last)
+	var got []string
+	for _, ev := range untilComment(t, events) {
+		if ev.typ == "reset" {
+			got = append(got, "reset")
+		} else {
+			got = append(got, ev.id[strings.Index(ev.id, ".")+1:])
+		}
+	}
+	if want := "reset 0 1 2 3 4"; strings.Join(got, " ") != want {
+		t.Fatalf("reconnecting to a new server with %q: %q, want %q", last, got, want)
 	}
 }
 

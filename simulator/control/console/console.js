@@ -289,15 +289,8 @@
         addNote(noteText(data));
         break;
       case "reset": {
-        // the journal was cleared and numbers start again at data.next
+        // the journal was cleared (or the server restarted): its deliveries follow afresh
         clearJournal();
-        let next = 0;
-        try {
-          next = Number(JSON.parse(data).next) || 0;
-        } catch (_) {
-          next = 0;
-        }
-        if (id === null) lastEventId = next > 0 ? String(next - 1) : "";
         say("journal-msg", "the journal was cleared");
         break;
       }
@@ -316,6 +309,12 @@
         if (resp.status === 401) {
           askToken();
           await tokenGiven();
+          continue;
+        }
+        if (resp.status === 400 && lastEventId !== "") {
+          // an id this server does not take (an older cbsim's): read the journal afresh
+          lastEventId = "";
+          clearJournal();
           continue;
         }
         if (!resp.ok || !resp.body) throw new Error("journal stream: HTTP " + resp.status);
