@@ -20,6 +20,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/cbsim/cbsim/simulator/storefront"
 )
 
 // MaxPage is the most of a page's body the buyer reads.
@@ -50,7 +52,7 @@ func New(opts Options) *Buyer {
 	jar, _ := cookiejar.New(nil) // never fails without options
 	tr := &http.Transport{
 		Proxy: func(r *http.Request) (*url.URL, error) {
-			if opts.Proxy != nil && clickBankHost(r.URL.Hostname()) {
+			if opts.Proxy != nil && storefront.IsClickBankHost(r.URL.Hostname()) {
 				return opts.Proxy, nil
 			}
 			return nil, nil
@@ -63,12 +65,6 @@ func New(opts Options) *Buyer {
 		timeout = 30 * time.Second
 	}
 	return &Buyer{Client: &http.Client{Jar: jar, Transport: tr, Timeout: timeout}, UserAgent: opts.UserAgent}
-}
-
-// clickBankHost reports whether host is clickbank.net or under it.
-func clickBankHost(host string) bool {
-	host = strings.ToLower(strings.TrimSuffix(host, "."))
-	return host == "clickbank.net" || strings.HasSuffix(host, ".clickbank.net")
 }
 
 // ParseCA reads a PEM certificate (cbsim serve's GET /ca.pem) into a pool.
