@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"os"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/cbsim/cbsim/internal/buyer"
@@ -49,7 +48,7 @@ func runBuy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if u, err := url.Parse(start); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return usageError(fs, "START_URL %q: want an absolute http(s) URL", start)
 	}
-	answers, err := parseAnswers(*accept)
+	answers, err := buyer.ParseAnswers(*accept)
 	if err != nil {
 		return usageError(fs, "--accept: %v", err)
 	}
@@ -100,26 +99,6 @@ func runBuy(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
-}
-
-// parseAnswers reads --accept: yes or no (also y, n, true, false, a, d),
-// comma-separated.
-func parseAnswers(s string) ([]bool, error) {
-	if s == "" {
-		return nil, nil
-	}
-	var out []bool
-	for i, part := range strings.Split(s, ",") {
-		switch strings.ToLower(strings.TrimSpace(part)) {
-		case "yes", "y", "true", "a", "accept":
-			out = append(out, true)
-		case "no", "n", "false", "d", "decline":
-			out = append(out, false)
-		default:
-			return nil, fmt.Errorf("answer %d is %q: want yes or no", i+1, part)
-		}
-	}
-	return out, nil
 }
 
 // fetchCA reads cbsim serve's CA certificate.

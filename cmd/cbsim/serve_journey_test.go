@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -291,7 +292,7 @@ func TestBuyCommand(t *testing.T) {
 		{[]string{"buy", "--proxy", "127.0.0.1:8080", trk + "/aff"}, 2, "--proxy"},
 		{[]string{"buy", "--proxy", sim, "--card", "1234", trk + "/aff"}, 1, "order: "},
 		{[]string{"buy", "--proxy", sim, "--item", "NOPE", trk + "/aff"}, 1, "no buy link for item NOPE"},
-		{[]string{"buy", trk + "/aff"}, 1, "hop.clickbank.net"}, // no proxy: the real host is not reached
+		{[]string{"buy", "--proxy", closedURL(t), trk + "/aff"}, 1, "is cbsim serve running at --proxy?"},
 	} {
 		var out, errb strings.Builder
 		code := run(context.Background(), c.args, &out, &errb)
@@ -299,4 +300,16 @@ func TestBuyCommand(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", c.args, code, errb.String(), c.code, c.want)
 		}
 	}
+}
+
+// closedURL is the URL of a loopback port nothing listens on.
+func closedURL(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := "http://" + ln.Addr().String()
+	ln.Close()
+	return u
 }

@@ -137,3 +137,24 @@ func clip(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
+
+// ParseAnswers reads a buyer's answers to upsell offers (cbsim buy
+// --accept): yes or no each (also y, n, true, false, a, d, accept,
+// decline), comma-separated, in offer order; "" is none.
+func ParseAnswers(s string) ([]bool, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []bool
+	for i, part := range strings.Split(s, ",") {
+		switch strings.ToLower(strings.TrimSpace(part)) {
+		case "yes", "y", "true", "a", "accept":
+			out = append(out, true)
+		case "no", "n", "false", "d", "decline":
+			out = append(out, false)
+		default:
+			return nil, fmt.Errorf("answer %d is %q: want yes or no", i+1, part)
+		}
+	}
+	return out, nil
+}

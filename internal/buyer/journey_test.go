@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -85,5 +86,25 @@ func TestWalkFunnel(t *testing.T) {
 				t.Fatalf("the shop saw %q, want %q", *log, tc.want)
 			}
 		})
+	}
+}
+
+func TestParseAnswers(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []bool
+		err  string
+	}{
+		{"", nil, ""},
+		{"yes", []bool{true}, ""},
+		{"yes,no", []bool{true, false}, ""},
+		{" Y , n ,accept,decline,a,d,true,false", []bool{true, false, true, false, true, false, true, false}, ""},
+		{"yes,maybe", nil, `answer 2 is "maybe": want yes or no`},
+		{"yes,,no", nil, `answer 2 is ""`},
+	} {
+		got, err := ParseAnswers(c.in)
+		if c.err == "" && (err != nil || !slices.Equal(got, c.want)) || c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)) {
+			t.Errorf("ParseAnswers(%q) = %v, %v; want %v, %q", c.in, got, err, c.want, c.err)
+		}
 	}
 }

@@ -191,18 +191,9 @@ func TestStreamLive(t *testing.T) {
 // TestStreamStart: where a stream starts: ?from, Last-Event-ID, a rolled-off
 // number, a number past the end (a reset), and bad values.
 func TestStreamStart(t *testing.T) {
-	rc := newReceiver(t)
-	sim := newSim(t, rc.URL)
+	sim, h, url, fire := streamServer(t)
 	sim.Journal.Capacity = 3
-	h := NewHandler(sim, 1, heartbeat(20*time.Millisecond))
-	ts := httptest.NewServer(h)
-	t.Cleanup(ts.Close)
-	t.Cleanup(h.CloseStreams)
-	for range 4 { // 0 rolls off
-		if _, err := sim.Fire(context.Background(), simulator.FireRequest{Event: simulator.InitialPurchase, Role: simulator.RoleVendor, URL: rc.URL + "/v"}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fire(4) // 0 rolls off
 	for _, c := range []struct {
 		name, query string
 		header      []string
@@ -226,33 +217,25 @@ func TestStreamStart(t *testing.T) {
 		{"Last-Event-ID bad number", "", []string{"Last-Event-ID", h.instance + ".0.x"}, 400, ""},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			status, events := openStream(t, ts.URL, c.query, c.header...)
+			status, events := openStream(t, url, c.query, c.header...)
 			if status != c.status {
 				t.Fatalf("status %d, want %d", status, c.status)
 			}
 			if status != 200 {
 				return
 			}
-			var got []string
-			for _, ev := range untilComment(t, events) {
-				if ev.typ == "reset" {
-					got = append(got, "reset")
-				} else {
-					got = append(got, ev.id)
-				}
-			}
-			if strings.Join(got, " ") != c.want {
+			if got, _ := eventIDs(t, events); got != c.want {
 				t.Fatalf("events %q, want %q", got, c.want)
 			}
 		})
 	}
 }
 
-// TestStreamReconnectAcrossReset: a client that read deliveries 0 and 1,
-// and reconnects after the journal was cleared and five new deliveries
-// came, is told of the reset and gets all five: its Last-Event-ID names
-// the journal's epoch (its count of resets) beside the number.
-func TestStreamReconnectAcrossReset(t *testing.T) {
+// streamServer serves a simulator's control API with a short heartbeat,
+// and returns the simulator, the handler, its URL and a function that
+// fires n vendor postbacks.
+func streamServer(t *testing.T) (*simulator.Simulator, *Handler, string, func(n int)) {
+	t.Helper()
 	rc := newReceiver(t)
 	sim := newSim(t, rc.URL)
 	h := NewHandler(sim, 1, heartbeat(20*time.Millisecond))
@@ -266,18 +249,14 @@ func TestStreamReconnectAcrossReset(t *testing.T) {
 			}
 		}
 	}
-	fire(2)
-	_, events := openStream(t, ts.URL, "")
-	var last, lastID string
-	for _, ev := range untilComment(t, events) {
-		last, lastID = ev.raw, ev.id
-	}
-	if lastID != "0.1" {
-		t.Fatalf("the last id before the reset is %q, want INSTANCE.0.1", last)
-	}
-	sim.Journal.Reset()
-	fire(5)
-	_, events = openStream(t, ts.URL, "", "Last-Event-ID", last)
+	return sim, h, ts.URL, fire
+}
+
+// eventIDs reads the events before the next heartbeat: "reset", or a
+// delivery's id without the instance ("EPOCH.N"), space-separated; and
+// the whole id of the last one, for Last-Event-ID.
+func eventIDs(t *testing.T, events <-chan sse) (ids, last string) {
+	t.Helper()
 	var got []string
 	for _, ev := range untilComment(t, events) {
 		if ev.typ == "reset" {
@@ -285,9 +264,28 @@ func TestStreamReconnectAcrossReset(t *testing.T) {
 		} else {
 			got = append(got, ev.id)
 		}
+		last = ev.raw
 	}
-	if want := "reset 1.0 1.1 1.2 1.3 1.4"; strings.Join(got, " ") != want {
-		t.Fatalf("after reconnecting: %q, want %q", got, want)
+	return strings.Join(got, " "), last
+}
+
+// TestStreamReconnectAcrossReset: a client that read deliveries 0 and 1,
+// and reconnects after the journal was cleared and five new deliveries
+// came, is told of the reset and gets all five: its Last-Event-ID names
+// the journal's epoch (its count of resets) beside the number.
+func TestStreamReconnectAcrossReset(t *testing.T) {
+	sim, _, url, fire := streamServer(t)
+	fire(2)
+	_, events := openStream(t, url, "")
+	ids, last := eventIDs(t, events)
+	if ids != "0.0 0.1" {
+		t.Fatalf("before the reset: %q, want 0.0 0.1", ids)
+	}
+	sim.Journal.Reset()
+	fire(5)
+	_, events = openStream(t, url, "", "Last-Event-ID", last)
+	if got, _ := eventIDs(t, events); got != "reset 1.0 1.1 1.2 1.3 1.4" {
+		t.Fatalf("after reconnecting with %q: %q, want reset 1.0 1.1 1.2 1.3 1.4", last, got)
 	}
 }
 
@@ -297,42 +295,15 @@ func TestStreamReconnectAcrossReset(t *testing.T) {
 // every delivery of the new journal: an event id names the server
 // instance beside the epoch.
 func TestStreamReconnectAfterRestart(t *testing.T) {
-	open := func() (*simulator.Simulator, *httptest.Server, *receiver) {
-		rc := newReceiver(t)
-		sim := newSim(t, rc.URL)
-		h := NewHandler(sim, 1, heartbeat(20*time.Millisecond))
-		ts := httptest.NewServer(h)
-		t.Cleanup(ts.Close)
-		t.Cleanup(h.CloseStreams)
-		return sim, ts, rc
-	}
-	fire := func(sim *simulator.Simulator, rc *receiver, n int) {
-		for range n {
-			if _, err := sim.Fire(context.Background(), simulator.FireRequest{Event: simulator.InitialPurchase, Role: simulator.RoleVendor, URL: rc.URL + "/v"}); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
-	sim1, ts1, rc1 := open()
-	fire(sim1, rc1, 2)
-	_, events := openStream(t, ts1.URL, "")
-	var last string
-	for _, ev := range untilComment(t, events) {
-		last = ev.raw
-	}
-	sim2, ts2, rc2 := open()
-	fire(sim2, rc2, 5)
-	_, events = openStream(t, ts2.URL, "", "Last-Event-ID", last)
-	var got []string
-	for _, ev := range untilComment(t, events) {
-		if ev.typ == "reset" {
-			got = append(got, "reset")
-		} else {
-			got = append(got, ev.id[strings.Index(ev.id, ".")+1:])
-		}
-	}
-	if want := "reset 0 1 2 3 4"; strings.Join(got, " ") != want {
-		t.Fatalf("reconnecting to a new server with %q: %q, want %q", last, got, want)
+	_, _, url1, fire1 := streamServer(t)
+	fire1(2)
+	_, events := openStream(t, url1, "")
+	_, last := eventIDs(t, events)
+	_, _, url2, fire2 := streamServer(t)
+	fire2(5)
+	_, events = openStream(t, url2, "", "Last-Event-ID", last)
+	if got, _ := eventIDs(t, events); got != "reset 0.0 0.1 0.2 0.3 0.4" {
+		t.Fatalf("reconnecting to a new server with %q: %q, want reset 0.0 0.1 0.2 0.3 0.4", last, got)
 	}
 }
 
